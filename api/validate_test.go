@@ -1,0 +1,111 @@
+package api
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestValidateDisplayName(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"Ann Agent", true},
+		{"Zoë Åström", true},
+		{"e\u0301e\u0301", true},            // combining marks kept
+		{"مرحبا بالعالم", true},             // right-to-left text
+		{"", false},                         // required
+		{"   ", false},                      // blank
+		{" Ann", false},                     // leading space
+		{"Ann\x00", false},                  // control character
+		{"Ann\nAgent", false},               // newline
+		{"A\u2028B", false},                 // line separator
+		{strings.Repeat("x", 64), true},     // at the limit
+		{strings.Repeat("x", 65), false},    // over it
+		{strings.Repeat("é", 64), true},     // counted in characters, not bytes
+		{string([]byte{0xff, 0xfe}), false}, // invalid UTF-8
+	}
+	for _, tt := range tests {
+		if got := ValidateDisplayName(tt.in); (got == "") != tt.ok {
+			t.Errorf("ValidateDisplayName(%q) = %q, want ok=%v", tt.in, got, tt.ok)
+		}
+	}
+}
+
+func TestValidateUsernameEmailZoneLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(string) string
+		in   string
+		ok   bool
+	}{
+		{"username", ValidateUsername, "ann.agent", true},
+		{"username", ValidateUsername, "ab", false},
+		{"username", ValidateUsername, "-ann", false},
+		{"username", ValidateUsername, "ann agent", false},
+		{"username", ValidateUsername, "ann'; drop table users;--", false},
+		{"email", ValidateEmail, "ann@example.com", true},
+		{"email", ValidateEmail, "Ann <ann@example.com>", false},
+		{"email", ValidateEmail, "ann@localhost", false},
+		{"email", ValidateEmail, "ann@", false},
+		{"email", ValidateEmail, "not an email", false},
+		{"email", ValidateEmail, strings.Repeat("a", 250) + "@x.se", false},
+		{"zone", ValidateTimeZone, "Europe/Stockholm", true},
+		{"zone", ValidateTimeZone, "UTC", true},
+		{"zone", ValidateTimeZone, "Local", false},
+		{"zone", ValidateTimeZone, "Mars/Olympus", false},
+		{"zone", ValidateTimeZone, "../../etc/passwd", false},
+		{"language", ValidateLanguage, "sv", true},
+		{"language", ValidateLanguage, "en", true},
+		{"language", ValidateLanguage, "de", false},
+		{"language", ValidateLanguage, "EN", false},
+	}
+	for _, tt := range tests {
+		if got := tt.f(tt.in); (got == "") != tt.ok {
+			t.Errorf("%s(%q) = %q, want ok=%v", tt.name, tt.in, got, tt.ok)
+		}
+	}
+}
+
+func TestValidatePatch(t *testing.T) {
+	s := func(v string) *string { return &v }
+	if errs := ValidatePatch(ProfilePatch{DisplayName: s("Ann"), TimeZone: s("UTC")}); errs != nil {
+		t.Fatalf("valid patch refused: %v", errs)
+	}
+	errs := ValidatePatch(ProfilePatch{DisplayName: s(""), Username: s("x"), FirstName: s("ok")})
+	if len(errs) != 2 || errs["display_name"] == "" || errs["username"] == "" {
+		t.Fatalf("errors = %v, want display_name and username", errs)
+	}
+	many := make([]InfoField, MaxInfoFields+1)
+	for i := range many {
+		many[i] = InfoField{Label: "L", Value: "v"}
+	}
+	if errs := ValidatePatch(ProfilePatch{ExtraInfo: &many}); errs["extra_info"] == "" {
+		t.Fatalf("too many info fields accepted")
+	}
+}
+
+func TestETagRoundTrip(t *testing.T) {
+	for _, v := range []int64{0, 1, 42, 1 << 40} {
+		got, ok := ParseETag(ETag(v))
+		if !ok || got != v {
+			t.Errorf("ParseETag(ETag(%d)) = %d, %v", v, got, ok)
+		}
+	}
+	for _, bad := range []string{"", "3", `"x"`, `"-1"`, `"`} {
+		if _, ok := ParseETag(bad); ok {
+			t.Errorf("ParseETag(%q) accepted", bad)
+		}
+	}
+	if v, ok := ParseETag(`W/"7"`); !ok || v != 7 {
+		t.Errorf("weak tag not parsed")
+	}
+}
+
+func TestErrorIs(t *testing.T) {
+	err := error(&Error{Status: 412, Code: CodeStale, Message: "x"})
+	if !errors.Is(err, ErrStale) || errors.Is(err, ErrConflict) {
+		t.Fatal("errors.Is does not match by code")
+	}
+}
