@@ -1,0 +1,42 @@
+package api
+
+import (
+	"context"
+	"net/http"
+)
+
+// SignIn opens a session (POST /v1/sessions) and installs its tokens in
+// the client.
+func (c *Client) SignIn(ctx context.Context, req SignInRequest) (Tokens, error) {
+	var t Tokens
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/sessions", body: req, out: &t, noAuth: true})
+	if err != nil {
+		return Tokens{}, err
+	}
+	c.SetTokens(t)
+	return t, nil
+}
+
+// Me loads the signed-in account (GET /v1/me).
+func (c *Client) Me(ctx context.Context) (Me, error) {
+	var me Me
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me", out: &me})
+	return me, err
+}
+
+// Profile loads the profile (GET /v1/me/profile).
+func (c *Client) Profile(ctx context.Context) (Profile, error) {
+	var p Profile
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/profile", out: &p})
+	return p, err
+}
+
+// UpdateProfile changes the fields p sets (PATCH /v1/me/profile) if the
+// profile is still at version; otherwise the error is api.ErrStale (412).
+// With an idempotency key on ctx (WithIdempotencyKey) the write is retried
+// on transient failures.
+func (c *Client) UpdateProfile(ctx context.Context, version int64, p ProfilePatch) (Profile, error) {
+	var out Profile
+	err := c.do(ctx, call{method: http.MethodPatch, path: "/v1/me/profile", body: p, out: &out, ifMatch: version, hasIf: true})
+	return out, err
+}
