@@ -1,0 +1,29 @@
+// Package testenv lets tests that need a real service (PostgreSQL, PulseAudio,
+// a Secret Service keyring, an X display) find it through environment
+// variables exported by scripts/test.sh.
+package testenv
+
+import (
+	"os"
+	"testing"
+)
+
+// RequireServicesVar, when "1", turns a missing service from a skip into a
+// failure: `make test` starts every service, so a skip there would hide a
+// broken harness.
+const RequireServicesVar = "PHONESET_REQUIRE_SERVICES"
+
+// Require returns the value of envVar. When it is empty the test is skipped,
+// or fails if RequireServicesVar is "1". what names the service in the message.
+func Require(t testing.TB, envVar, what string) string {
+	t.Helper()
+	v := os.Getenv(envVar)
+	if v != "" {
+		return v
+	}
+	if os.Getenv(RequireServicesVar) == "1" {
+		t.Fatalf("%s required: %s not set", what, envVar)
+	}
+	t.Skipf("%s not available: %s not set", what, envVar)
+	return ""
+}
