@@ -40,3 +40,19 @@ func (c *Client) UpdateProfile(ctx context.Context, version int64, p ProfilePatc
 	err := c.do(ctx, call{method: http.MethodPatch, path: "/v1/me/profile", body: p, out: &out, ifMatch: version, hasIf: true})
 	return out, err
 }
+
+// UpdateNotifications replaces the notification settings
+// (PUT /v1/me/notifications) if they are still at version.
+func (c *Client) UpdateNotifications(ctx context.Context, version int64, n Notifications) (Notifications, error) {
+	var out Notifications
+	err := c.do(ctx, call{method: http.MethodPut, path: "/v1/me/notifications", body: n, out: &out, ifMatch: version, hasIf: true})
+	return out, err
+}
+
+// SignOut ends this session on the server (DELETE /v1/sessions/current)
+// and forgets its tokens, even when the server cannot be reached.
+func (c *Client) SignOut(ctx context.Context) error {
+	err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/sessions/current"})
+	c.SetTokens(Tokens{})
+	return err
+}

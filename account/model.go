@@ -1,0 +1,490 @@
+// Package account is the app's model of the signed-in account: the state
+// the UI shows, edits applied at once and kept in a durable outbox until the
+// server has them, the sync status, and the session in the OS keyring.
+//
+// It must not import fyne.io/...: callbacks come from background goroutines
+// and the UI marshals them itself.
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// Config wires a Model.
+type Config struct {
+	DataDir string      // holds the outbox files; created 0700 if missing
+	Client  *api.Client // the model installs its token hook on it
+	Keyring Keyring     // nil: the OS keyring
+	Server  string      // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
+	Logger  *slog.Logger
+
+	KeyringTimeout time.Duration // per keyring call; 0: DefaultKeyringTimeout
+	PollInterval   time.Duration // refetch the account when idle; 0: one minute
+	RetryMin       time.Duration // sync backoff after a failure; 0: one second
+	RetryMax       time.Duration // cap of the sync backoff; 0: one minute
+}
+
+// SyncKind summarises the outbox.
+type SyncKind int
+
+const (
+	Synced     SyncKind = iota // nothing pending, server reachable
+	Pending                    // edits waiting to be sent
+	Offline                    // the server cannot be reached; edits wait
+	Conflicted                 // someone else changed a field the user edited; see Conflicts
+	Error                      // the last attempt failed for another reason (Err)
+)
+
+func (k SyncKind) String() string {
+	return [...]string{"synced", "pending", "offline", "conflict", "error"}[k]
+}
+
+// SyncState is the observable state of the outbox.
+type SyncState struct {
+	Kind    SyncKind
+	Pending int   // edits not yet acknowledged
+	Err     error // why Offline or Error
+}
+
+// Change says what changed; subscribers re-read what they show.
+type Change uint8
+
+const (
+	MeChanged Change = 1 << iota
+	SyncChanged
+	ConflictsChanged
+	SessionChanged     // signed in or out, or the server ended the session
+	FieldErrorsChanged // the server refused an edit; see FieldErrors
+)
+
+// Conflict is a field the user changed while it was changed elsewhere.
+type Conflict struct {
+	ID     string // pass to Resolve
+	Kind   string // KindProfile or KindNotifications
+	Field  string // JSON field name, e.g. "display_name"
+	Local  string // the user's value, for display
+	Server string // the value saved elsewhere
+	At     time.Time
+}
+
+// Model is the signed-in account. Its methods are safe for concurrent use;
+// those taking a context talk to the server or the keyring and must not run
+// on the UI goroutine.
+type Model struct {
+	cfg Config
+	c   *api.Client
+	kr  timedKeyring
+	log *slog.Logger
+
+	mu         sync.Mutex
+	st         *fileState // nil when signed out
+	store      *store
+	local      api.Me // st.Me with pending edits and conflicts applied
+	userID     string
+	gen        uint64 // bumped on every sign-in and sign-out
+	keyringErr error
+	syncErr    error // last network failure, cleared by a success
+	saveErr    error // last failed save of the outbox by the sync loop
+	needFetch  bool
+	lastFetch  time.Time
+	failures   int
+	// backoffUntil holds edits from waking the loop during a backoff.
+	backoffUntil time.Time
+	fieldErrs    map[string]string
+	subs         map[int]func(Change)
+	nextSub      int
+	pending      Change
+
+	ctx       context.Context // cancelled by Close
+	cancel    context.CancelFunc
+	notifyCh  chan struct{}
+	wake      chan struct{}
+	closed    chan struct{}
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// Open prepares the data directory and starts the sync loop. The model is
+// signed out until Restore or SignIn succeeds.
+func Open(cfg Config) (*Model, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("account: no client")
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("account: no data directory")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("account: data directory: %w", err)
+	}
+	if cfg.Server == "" {
+		cfg.Server = cfg.Client.BaseURL()
+	}
+	if cfg.Keyring == nil {
+		cfg.Keyring = OSKeyring{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.KeyringTimeout <= 0 {
+		cfg.KeyringTimeout = DefaultKeyringTimeout
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Minute
+	}
+	if cfg.RetryMin <= 0 {
+		cfg.RetryMin = time.Second
+	}
+	if cfg.RetryMax < cfg.RetryMin {
+		cfg.RetryMax = max(cfg.RetryMin, time.Minute)
+	}
+	m := &Model{
+		cfg:      cfg,
+		c:        cfg.Client,
+		kr:       timedKeyring{cfg.Keyring, cfg.KeyringTimeout},
+		log:      cfg.Logger,
+		subs:     map[int]func(Change){},
+		notifyCh: make(chan struct{}, 1),
+		wake:     make(chan struct{}, 1),
+		closed:   make(chan struct{}),
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.c.OnTokens(m.tokensChanged)
+	m.wg.Add(2)
+	go m.dispatch()
+	go m.loop()
+	return m, nil
+}
+
+// Close stops the sync loop and the notifications. Pending edits stay in
+// the outbox for the next start.
+func (m *Model) Close() error {
+	m.closeOnce.Do(func() {
+		close(m.closed)
+		m.cancel()
+		m.c.OnTokens(nil)
+	})
+	m.wg.Wait()
+	return nil
+}
+
+// Restore resumes the session saved in the keyring. It reports false when
+// there is none, the keyring is unavailable (see KeyringProblem) or the
+// server has ended it. With the server unreachable it resumes from the
+// outbox file, offline.
+func (m *Model) Restore(ctx context.Context) (bool, error) {
+	sess, ok, err := m.kr.load(m.cfg.Server)
+	m.setKeyringErr(err)
+	if !ok {
+		return false, nil
+	}
+	m.mu.Lock()
+	m.userID = sess.UserID
+	m.mu.Unlock()
+	m.c.SetTokens(sess.Tokens)
+
+	me, err := m.c.Me(ctx)
+	switch {
+	case err == nil:
+		if me.User.ID != sess.UserID {
+			return false, m.abandon(fmt.Errorf("account: the saved session belongs to another user"))
+		}
+		return true, m.begin(me, false)
+	case errors.Is(err, api.ErrUnauthorized):
+		// The server ended the session while the app was closed.
+		return false, m.abandon(nil)
+	case api.IsTransient(err) || ctx.Err() != nil:
+		st, lerr := newStore(m.cfg.DataDir, m.cfg.Server, sess.UserID).load()
+		if lerr != nil || st == nil {
+			m.c.SetTokens(api.Tokens{})
+			return false, err
+		}
+		m.install(st, newStore(m.cfg.DataDir, m.cfg.Server, sess.UserID), err)
+		return true, nil
+	default:
+		m.c.SetTokens(api.Tokens{})
+		return false, err
+	}
+}
+
+// abandon forgets a saved session that cannot be used.
+func (m *Model) abandon(err error) error {
+	m.c.SetTokens(api.Tokens{})
+	m.setKeyringErr(m.kr.remove(m.cfg.Server))
+	return err
+}
+
+// SignIn opens a session with a username or email address and password.
+func (m *Model) SignIn(ctx context.Context, login, password, device string) error {
+	tok, err := m.c.SignIn(ctx, api.SignInRequest{Login: login, Password: password, Device: device})
+	if err != nil {
+		return err
+	}
+	me, err := m.c.Me(ctx)
+	if err != nil {
+		_ = m.c.SignOut(context.WithoutCancel(ctx))
+		return err
+	}
+	m.mu.Lock()
+	m.userID = me.User.ID
+	m.mu.Unlock()
+	if err := m.begin(me, true); err != nil {
+		_ = m.c.SignOut(context.WithoutCancel(ctx))
+		return err
+	}
+	m.setKeyringErr(m.kr.save(m.cfg.Server, savedSession{UserID: me.User.ID, Tokens: tok}))
+	return nil
+}
+
+// begin opens the account's outbox with the server's fresh state.
+func (m *Model) begin(me api.Me, fresh bool) error {
+	s := newStore(m.cfg.DataDir, m.cfg.Server, me.User.ID)
+	st, err := s.load()
+	if err != nil {
+		// Keep the unreadable file for diagnosis and start over.
+		m.log.Error("account: outbox unreadable, starting a new one", "err", err)
+		_ = os.Rename(s.path, s.path+".corrupt-"+time.Now().UTC().Format("20060102T150405"))
+		st = nil
+	}
+	if st == nil {
+		st = &fileState{Server: m.cfg.Server, UserID: me.User.ID, NextSeq: 1}
+	}
+	st.Me = me
+	if err := s.save(st); err != nil {
+		if fresh {
+			return err
+		}
+		m.log.Error("account: saving outbox", "err", err)
+	}
+	m.install(st, s, nil)
+	return nil
+}
+
+func (m *Model) install(st *fileState, s *store, syncErr error) {
+	m.mu.Lock()
+	m.st, m.store = st, s
+	m.gen++
+	m.syncErr, m.saveErr = syncErr, nil
+	m.needFetch = syncErr != nil
+	m.lastFetch = time.Now()
+	m.failures, m.backoffUntil = 0, time.Time{}
+	m.fieldErrs = nil
+	m.recompute()
+	m.notify(MeChanged | SyncChanged | ConflictsChanged | SessionChanged | FieldErrorsChanged)
+	m.mu.Unlock()
+	m.kick()
+}
+
+// SignOut ends the session on the server, removes it from the keyring and
+// forgets the local state. Unsent edits stay in the outbox and are sent
+// when this user signs in again. The server's answer is returned, but the
+// app is signed out either way.
+func (m *Model) SignOut(ctx context.Context) error {
+	err := m.c.SignOut(ctx)
+	if errors.Is(err, api.ErrUnauthorized) {
+		err = nil
+	}
+	m.endSession()
+	return err
+}
+
+// endSession forgets the session locally.
+func (m *Model) endSession() {
+	m.c.SetTokens(api.Tokens{})
+	m.setKeyringErr(m.kr.remove(m.cfg.Server))
+	m.mu.Lock()
+	m.st, m.store, m.userID = nil, nil, ""
+	m.gen++
+	m.syncErr, m.saveErr, m.fieldErrs = nil, nil, nil
+	m.failures, m.backoffUntil = 0, time.Time{}
+	m.local = api.Me{}
+	m.notify(MeChanged | SyncChanged | ConflictsChanged | SessionChanged | FieldErrorsChanged)
+	m.mu.Unlock()
+}
+
+// tokensChanged is the client's hook: save rotated tokens, or end the
+// session the server refused.
+func (m *Model) tokensChanged(t api.Tokens) {
+	if t.AccessToken == "" {
+		m.log.Info("account: the server ended the session")
+		m.endSession()
+		return
+	}
+	m.mu.Lock()
+	uid := m.userID
+	m.mu.Unlock()
+	if uid != "" {
+		m.setKeyringErr(m.kr.save(m.cfg.Server, savedSession{UserID: uid, Tokens: t}))
+	}
+}
+
+func (m *Model) setKeyringErr(err error) {
+	var ke *KeyringError
+	if err != nil && !errors.As(err, &ke) {
+		return
+	}
+	m.mu.Lock()
+	changed := (m.keyringErr == nil) != (err == nil)
+	m.keyringErr = err
+	if changed {
+		m.notify(SessionChanged)
+	}
+	m.mu.Unlock()
+	if err != nil {
+		m.log.Warn("account: keyring unavailable; the session is kept in memory only", "err", err)
+	}
+}
+
+// KeyringProblem is non-nil when the OS keyring could not be used: the
+// session is then kept in memory only.
+func (m *Model) KeyringProblem() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.keyringErr
+}
+
+// SignedIn reports whether there is a session.
+func (m *Model) SignedIn() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.st != nil
+}
+
+// Me is the account as the user sees it: the server's state with pending
+// edits and unresolved conflicts (the user's side) applied.
+func (m *Model) Me() api.Me {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.local
+}
+
+// recompute derives the local view; m.mu held.
+func (m *Model) recompute() {
+	if m.st == nil {
+		m.local = api.Me{}
+		return
+	}
+	me := cloneMe(m.st.Me)
+	for _, e := range m.st.Entries {
+		resources[e.Kind].apply(&me, e.Set)
+	}
+	for _, c := range m.st.Conflicts {
+		resources[c.Kind].apply(&me, map[string]json.RawMessage{c.Field: c.Local})
+	}
+	m.local = me
+}
+
+// cloneMe copies the slices of me so the local view never aliases the
+// confirmed state.
+func cloneMe(me api.Me) api.Me {
+	me.User.Permissions = slices.Clone(me.User.Permissions)
+	me.Profile.AdminInfo = slices.Clone(me.Profile.AdminInfo)
+	me.Profile.ExtraInfo = slices.Clone(me.Profile.ExtraInfo)
+	me.Org.ReasonCodes = slices.Clone(me.Org.ReasonCodes)
+	return me
+}
+
+// Sync reports the outbox state.
+func (m *Model) Sync() SyncState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.syncState()
+}
+
+func (m *Model) syncState() SyncState {
+	if m.st == nil {
+		return SyncState{Kind: Error, Err: api.ErrUnauthorized}
+	}
+	s := SyncState{Pending: len(m.st.Entries), Err: m.syncErr}
+	var te *api.TransportError
+	switch {
+	case len(m.st.Conflicts) > 0:
+		s.Kind = Conflicted
+	case errors.As(m.syncErr, &te):
+		s.Kind = Offline
+	case m.saveErr != nil:
+		s.Kind, s.Err = Error, m.saveErr
+	case m.syncErr != nil:
+		s.Kind = Error
+	case s.Pending > 0:
+		s.Kind = Pending
+	default:
+		s.Kind = Synced
+	}
+	return s
+}
+
+// FieldErrors are the server's reasons for edits it refused, keyed by JSON
+// field name. The refused values have been reverted. A field's reason is
+// cleared when the user edits it again.
+func (m *Model) FieldErrors() map[string]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.fieldErrs)
+}
+
+// Subscribe calls fn from a background goroutine whenever the account, the
+// sync state, the conflicts or the session change. Calls are serialised and
+// coalesced. cancel stops them.
+func (m *Model) Subscribe(fn func(Change)) (cancel func()) {
+	m.mu.Lock()
+	id := m.nextSub
+	m.nextSub++
+	m.subs[id] = fn
+	m.mu.Unlock()
+	return func() {
+		m.mu.Lock()
+		delete(m.subs, id)
+		m.mu.Unlock()
+	}
+}
+
+// notify queues c for the subscribers; m.mu held.
+func (m *Model) notify(c Change) {
+	m.pending |= c
+	select {
+	case m.notifyCh <- struct{}{}:
+	default:
+	}
+}
+
+func (m *Model) dispatch() {
+	defer m.wg.Done()
+	for {
+		select {
+		case <-m.closed:
+			return
+		case <-m.notifyCh:
+		}
+		m.mu.Lock()
+		c := m.pending
+		m.pending = 0
+		ids := slices.Sorted(maps.Keys(m.subs))
+		fns := make([]func(Change), 0, len(ids))
+		for _, id := range ids {
+			fns = append(fns, m.subs[id])
+		}
+		m.mu.Unlock()
+		for _, fn := range fns {
+			fn(c)
+		}
+	}
+}
+
+// kick wakes the sync loop.
+func (m *Model) kick() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
