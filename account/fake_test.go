@@ -30,6 +30,7 @@ type fakeServer struct {
 	refuse    map[string]string // display_name value → reason (422)
 	failNext  []int             // statuses to answer the next writes with
 	dropAfter bool              // apply the next write, then drop the connection
+	issued    []string          // every token handed out
 }
 
 func newFakeServer(t *testing.T) *fakeServer {
@@ -94,6 +95,13 @@ func (f *fakeServer) revokeAll() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.access, f.refresh = map[string]bool{}, map[string]bool{}
+}
+
+// expireAccess makes every access token stale; refresh tokens still work.
+func (f *fakeServer) expireAccess() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.access = map[string]bool{}
 }
 
 func (f *fakeServer) sessions() int {
@@ -165,6 +173,7 @@ func (f *fakeServer) newTokens() api.Tokens {
 	f.n++
 	t := api.Tokens{SessionID: "s", AccessToken: "acc-secret-" + string(rune('A'+f.n)), RefreshToken: "ref-secret-" + string(rune('A'+f.n))}
 	f.access[t.AccessToken], f.refresh[t.RefreshToken] = true, true
+	f.issued = append(f.issued, t.AccessToken, t.RefreshToken)
 	return t
 }
 
