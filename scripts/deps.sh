@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Phoneset needs, only those missing.
+#   scripts/deps.sh run      build and run the app
+#   scripts/deps.sh test     the above plus test services and cross-compilers
+#   scripts/deps.sh windows  the MinGW C compiler for the Windows cross-build
+# Never installs dbus-x11: with it godbus autolaunches dbus-daemon and
+# gnome-keyring-daemon processes that outlive the program.
+set -euo pipefail
+
+run_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
+  libturbojpeg0-dev)
+test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
+  gnome-keyring postgresql gcc-mingw-w64-x86-64 libvips-tools)
+
+case "${1:-}" in
+run) want=("${run_pkgs[@]}") ;;
+test) want=("${test_pkgs[@]}") ;;
+windows) want=(gcc-mingw-w64-x86-64) ;;
+*)
+  echo "usage: $0 run|test|windows" >&2
+  exit 2
+  ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=(sudo)
+fi
+echo "deps: installing ${missing[*]}" >&2
+# Another apt run (an unattended upgrade, a parallel install) holds the dpkg
+# lock; wait for it instead of failing.
+apt_opts=(-o DPkg::Lock::Timeout=600 -qq)
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update >/dev/null
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null

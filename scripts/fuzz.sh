@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target in the repository for a fixed time each.
+#   scripts/fuzz.sh [fuzztime]      default 5s; make fuzz uses 60s
+# A crash leaves its input under the package's testdata/fuzz/, where the
+# next plain `go test` replays it as a regression case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${1:-5s}
+
+# "dir<TAB>FuzzName" for each `func FuzzX(f *testing.F)` in a test file.
+mapfile -t targets < <(
+  grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=testdata --exclude-dir=bin \
+    '^func Fuzz[A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\)' . |
+    sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|\1\t\2|; s|^\./[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|.\t\1|' |
+    sort -u
+)
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "fuzz: no fuzz targets found"
+  exit 0
+fi
+
+failed=()
+for t in "${targets[@]}"; do
+  dir=${t%%$'\t'*}
+  name=${t#*$'\t'}
+  start=$SECONDS
+  if go test -tags migrated_fynedo -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$dir"; then
+    echo "fuzz: ok   $dir $name ($((SECONDS - start))s)"
+  else
+    echo "fuzz: FAIL $dir $name ($((SECONDS - start))s)"
+    failed+=("$dir:$name")
+  fi
+done
+echo "fuzz: ${#targets[@]} targets, ${#failed[@]} failed"
+if [ ${#failed[@]} -ne 0 ]; then
+  printf 'fuzz: failed %s\n' "${failed[@]}"
+  exit 1
+fi
