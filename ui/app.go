@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Model is everything the app's pages need, as one value for wiring.
+type Model interface {
+	SignInModel
+	ShellModel
+	// Restore resumes the session kept in the keyring, if any.
+	Restore(ctx context.Context) (bool, error)
+}
+
+// Options are the facts about this installation the UI shows.
+type Options struct {
+	Device string        // this computer's name, listed in the user's sessions
+	Demo   *DemoAccounts // the embedded demo organisation, if that is the backend
+}
+
+// DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
+// page so a first run needs no set-up.
+type DemoAccounts struct {
+	Admin    string
+	Agents   []string
+	Password string
+}
+
+func (d *DemoAccounts) hint() string {
+	if d == nil {
+		return ""
+	}
+	return lang.L("Sign in as {{.Admin}} (organisation admin) or as an agent: {{.Agents}}. The password is {{.Password}}.",
+		map[string]any{"Admin": d.Admin, "Agents": strings.Join(d.Agents, ", "), "Password": d.Password})
+}
+
+// Show fills w with the app: it resumes a stored session or asks to sign in.
+func Show(w fyne.Window, m Model, opts Options) {
+	a := &windowApp{w: w, m: m, opts: opts}
+	busy := widget.NewActivity()
+	busy.Start()
+	w.SetContent(container.NewCenter(container.NewVBox(busy, widget.NewLabel(lang.L("Signing in…")))))
+	async(func() (bool, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return m.Restore(ctx)
+	}, func(ok bool, _ error) {
+		// A session that can't be restored (revoked, keyring locked, server
+		// down) just means signing in again.
+		if ok {
+			a.showShell()
+			return
+		}
+		a.showSignIn()
+	})
+}
+
+type windowApp struct {
+	w    fyne.Window
+	m    Model
+	opts Options
+}
+
+func (a *windowApp) showSignIn() {
+	a.w.SetTitle(windowTitle(""))
+	p := NewSignInPage(a.m, a.opts.Device, a.opts.Demo.hint(), a.showShell)
+	a.w.SetContent(p.Content())
+	p.Focus(a.w.Canvas())
+}
+
+func (a *windowApp) showShell() {
+	s := NewShell(a.m, a.w.SetTitle, a.showSignIn)
+	a.w.SetContent(s.Content())
+	if p := s.Current(); p != nil {
+		p.Focus(a.w.Canvas())
+	}
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// ProfileModel is what the profile page needs from the account.
+type ProfileModel interface {
+	Me() api.Me
+	// UpdateProfile applies the patch locally and queues it for the server;
+	// it fails only on invalid input.
+	UpdateProfile(api.ProfilePatch) error
+	// FieldErrors holds the server's reasons for edits it refused (the
+	// fields have been reverted), keyed by JSON field name.
+	FieldErrors() map[string]string
+}
+
+// textField is an entry bound to one string field of the profile. It knows
+// the value last loaded from the model, so a refresh never overwrites what
+// the user is typing.
+type textField struct {
+	key      string // JSON name, for server field errors
+	label    string
+	entry    *widget.Entry
+	loaded   string
+	validate func(string) string
+	get      func(api.Profile) string
+	set      func(*api.ProfilePatch, *string)
+}
+
+func (f *textField) dirty() bool { return f.entry.Text != f.loaded }
+
+func (f *textField) load(p api.Profile) {
+	v := f.get(p)
+	if !f.dirty() {
+		f.entry.SetText(v)
+	}
+	f.loaded = v
+}
+
+// ProfilePage shows and edits names; email and username are shown read-only
+// here and change through their own flows.
+type ProfilePage struct {
+	model   ProfileModel
+	fields  []*textField
+	email   *widget.Label
+	user    *widget.Label
+	save    *widget.Button
+	revert  *widget.Button
+	problem *widget.Label
+	content fyne.CanvasObject
+}
+
+// NewProfilePage builds the page from the model's current state.
+func NewProfilePage(m ProfileModel) *ProfilePage {
+	p := &ProfilePage{model: m}
+	p.fields = []*textField{
+		{key: "first_name", label: lang.L("First name"), validate: api.ValidateName,
+			get: func(pr api.Profile) string { return pr.FirstName },
+			set: func(pt *api.ProfilePatch, v *string) { pt.FirstName = v }},
+		{key: "last_name", label: lang.L("Last name"), validate: api.ValidateName,
+			get: func(pr api.Profile) string { return pr.LastName },
+			set: func(pt *api.ProfilePatch, v *string) { pt.LastName = v }},
+		{key: "display_name", label: lang.L("Display name"), validate: api.ValidateDisplayName,
+			get: func(pr api.Profile) string { return pr.DisplayName },
+			set: func(pt *api.ProfilePatch, v *string) { pt.DisplayName = v }},
+	}
+	for _, f := range p.fields {
+		f.entry = widget.NewEntry()
+		f.entry.Validator = validator(f.validate)
+		f.entry.OnChanged = func(string) { p.updateButtons() }
+		f.entry.OnSubmitted = func(string) { p.Save() }
+	}
+	p.email = widget.NewLabel("")
+	p.user = widget.NewLabel("")
+	p.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), p.Save)
+	p.save.Importance = widget.HighImportance
+	p.revert = widget.NewButton(lang.L("Revert"), p.Revert)
+	p.problem = widget.NewLabel("")
+	p.problem.Importance = widget.DangerImportance
+	p.problem.Wrapping = fyne.TextWrapWord
+	p.problem.Hide()
+
+	names := widget.NewForm()
+	for _, f := range p.fields {
+		names.Append(f.label, f.entry)
+	}
+	names.Items[2].HintText = lang.L("The name other users see.")
+	account := widget.NewForm(
+		widget.NewFormItem(lang.L("Email"), p.email),
+		widget.NewFormItem(lang.L("Username"), p.user),
+	)
+	p.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard(lang.L("Personal information"), "", container.NewVBox(
+			names, p.problem, container.NewHBox(layout.NewSpacer(), p.revert, p.save))),
+		widget.NewCard(lang.L("Account"), "", account),
+	))
+	p.Refresh()
+	return p
+}
+
+// Content is the page's canvas object.
+func (p *ProfilePage) Content() fyne.CanvasObject { return p.content }
+
+// Focus puts the cursor in the display name, the field most often changed.
+func (p *ProfilePage) Focus(c fyne.Canvas) { c.Focus(p.fields[2].entry) }
+
+// Refresh reloads from the model, keeping fields the user is editing.
+func (p *ProfilePage) Refresh() {
+	me := p.model.Me()
+	for _, f := range p.fields {
+		f.load(me.Profile)
+	}
+	p.email.SetText(me.Profile.Email)
+	p.user.SetText(me.Profile.Username)
+	if errs := p.model.FieldErrors(); len(errs) > 0 {
+		p.showError(api.Invalid(errs))
+	}
+	p.updateButtons()
+}
+
+// Save sends the changed fields to the model.
+func (p *ProfilePage) Save() {
+	var patch api.ProfilePatch
+	changed := false
+	for _, f := range p.fields {
+		if f.dirty() {
+			v := f.entry.Text
+			f.set(&patch, &v)
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	if errs := api.ValidatePatch(patch); errs != nil {
+		p.showError(api.Invalid(errs))
+		return
+	}
+	p.save.Disable()
+	async(func() (struct{}, error) {
+		return struct{}{}, p.model.UpdateProfile(patch)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			p.showError(err)
+			p.updateButtons()
+			return
+		}
+		p.problem.Hide()
+		// The model now holds the edit: what is typed is what is loaded.
+		for _, f := range p.fields {
+			f.loaded = f.entry.Text
+		}
+		p.Refresh()
+	})
+}
+
+// Revert discards unsaved typing.
+func (p *ProfilePage) Revert() {
+	for _, f := range p.fields {
+		f.entry.SetText(f.loaded)
+	}
+	p.problem.Hide()
+	p.updateButtons()
+}
+
+func (p *ProfilePage) showError(err error) {
+	msg := describe(err)
+	var ae *api.Error
+	if errors.As(err, &ae) && len(ae.Fields) > 0 {
+		var lines []string
+		for _, f := range p.fields {
+			if why := ae.Fields[f.key]; why != "" {
+				lines = append(lines, f.label+": "+why)
+			}
+		}
+		if len(lines) > 0 {
+			msg = strings.Join(lines, "\n")
+		}
+	}
+	p.problem.SetText(msg)
+	p.problem.Show()
+}
+
+func (p *ProfilePage) updateButtons() {
+	dirty, valid := false, true
+	for _, f := range p.fields {
+		dirty = dirty || f.dirty()
+		valid = valid && f.validate(f.entry.Text) == ""
+	}
+	setEnabled(p.save, dirty && valid)
+	setEnabled(p.revert, dirty)
+}

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/account"
+)
+
+// SyncModel reports sync progress and changes to the account.
+type SyncModel interface {
+	Sync() account.SyncState
+	// Subscribe calls fn from a background goroutine after every change.
+	Subscribe(fn func(account.Change)) (cancel func())
+}
+
+// ShellModel is what the signed-in shell needs.
+type ShellModel interface {
+	ProfileModel
+	SyncModel
+	SignOut(ctx context.Context) error
+	SignedIn() bool
+	// KeyringProblem is non-nil when the session could not be stored in the
+	// OS keyring and lives in memory only.
+	KeyringProblem() error
+}
+
+// page is one entry of the navigation.
+type page interface {
+	Content() fyne.CanvasObject
+	Refresh()
+	Focus(fyne.Canvas)
+}
+
+type navItem struct {
+	title string
+	icon  fyne.Resource
+	build func() page
+}
+
+// Shell is the signed-in window content: navigation, the current page, the
+// sync badge and sign-out.
+type Shell struct {
+	model     ShellModel
+	onSignOut func()
+	setTitle  func(string)
+
+	items   []navItem
+	pages   map[int]page
+	current int
+	nav     *widget.List
+	stack   *fyne.Container
+	badge   *SyncBadge
+	title   *widget.Label
+	cancel  func()
+	content fyne.CanvasObject
+}
+
+// NewShell builds the shell. setTitle receives the window title (it names
+// who is signed in); onSignOut runs on the UI goroutine after the session
+// ended.
+func NewShell(m ShellModel, setTitle func(string), onSignOut func()) *Shell {
+	s := &Shell{model: m, onSignOut: onSignOut, setTitle: setTitle, pages: map[int]page{}, current: -1}
+	s.items = []navItem{
+		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m) }},
+	}
+	s.stack = container.NewStack()
+	s.nav = widget.NewList(
+		func() int { return len(s.items) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Notifications and more"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container).Objects
+			row[0].(*widget.Icon).SetResource(s.items[id].icon)
+			row[1].(*widget.Label).SetText(s.items[id].title)
+		})
+	s.nav.OnSelected = s.Show
+	s.badge = NewSyncBadge(m.Sync())
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	signOut := widget.NewButtonWithIcon(lang.L("Sign out"), theme.LogoutIcon(), s.SignOut)
+
+	top := container.NewVBox(container.NewBorder(nil, nil, s.title, container.NewHBox(s.badge, signOut)))
+	if err := m.KeyringProblem(); err != nil {
+		warn := widget.NewLabel(lang.L("Your system keyring isn't available, so Phoneset can't remember this sign-in. You'll need to sign in again next time."))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.WarningImportance
+		top.Add(warn)
+	}
+	top.Add(widget.NewSeparator())
+	split := container.NewHSplit(s.nav, s.stack)
+	split.Offset = 0.22
+	s.content = container.NewBorder(top, nil, nil, nil, split)
+
+	s.cancel = m.Subscribe(func(c account.Change) { fyne.Do(func() { s.changed(c) }) })
+	s.refresh()
+	s.nav.Select(0)
+	return s
+}
+
+// Content is the shell's canvas object.
+func (s *Shell) Content() fyne.CanvasObject { return s.content }
+
+// Show switches to navigation entry i, building its page on first use.
+func (s *Shell) Show(i int) {
+	if i == s.current {
+		return
+	}
+	p, ok := s.pages[i]
+	if !ok {
+		p = s.items[i].build()
+		s.pages[i] = p
+	}
+	s.current = i
+	s.stack.Objects = []fyne.CanvasObject{p.Content()}
+	s.stack.Refresh()
+	if c := fyne.CurrentApp().Driver().CanvasForObject(s.stack); c != nil {
+		p.Focus(c)
+	}
+}
+
+// Current is the page on show.
+func (s *Shell) Current() page { return s.pages[s.current] }
+
+func (s *Shell) changed(c account.Change) {
+	if c&account.SessionChanged != 0 && !s.model.SignedIn() {
+		// The server ended the session (revoked, or the password changed
+		// elsewhere): back to sign-in.
+		s.Close()
+		s.onSignOut()
+		return
+	}
+	s.refresh()
+}
+
+func (s *Shell) refresh() {
+	s.badge.SetState(s.model.Sync())
+	name := s.model.Me().Profile.DisplayName
+	s.title.SetText(name)
+	s.setTitle(windowTitle(name))
+	for _, p := range s.pages {
+		p.Refresh()
+	}
+}
+
+// SignOut ends the session on the server and locally.
+func (s *Shell) SignOut() {
+	async(func() (struct{}, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return struct{}{}, s.model.SignOut(ctx)
+	}, func(struct{}, error) {
+		// Signing out clears the local session even when the server is
+		// unreachable, so the user is signed out either way.
+		s.Close()
+		s.onSignOut()
+	})
+}
+
+// Close stops listening to the model.
+func (s *Shell) Close() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+}
+
+// windowTitle names the signed-in user, so the window list (and the
+// end-to-end test) can tell who is signed in.
+func windowTitle(name string) string {
+	if name == "" {
+		return "Phoneset"
+	}
+	return "Phoneset — " + name
+}

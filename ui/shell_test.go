@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"errors"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/phoneset/phoneset/account"
+)
+
+func TestSyncBadgeDescribesEveryState(t *testing.T) {
+	tests := []struct {
+		st   account.SyncState
+		want string
+	}{
+		{account.SyncState{Kind: account.Synced}, "All changes saved"},
+		{account.SyncState{Kind: account.Pending, Pending: 1}, "Saving 1 change…"},
+		{account.SyncState{Kind: account.Pending, Pending: 3}, "Saving 3 changes…"},
+		{account.SyncState{Kind: account.Offline, Pending: 2}, "Offline: 2 changes waiting"},
+		{account.SyncState{Kind: account.Conflicted, Pending: 1}, "Conflict: review changes"},
+		{account.SyncState{Kind: account.Error, Err: errors.New("disk full")}, "Sync error: disk full"},
+	}
+	setup(t)
+	loadTranslations(t)
+	for _, tt := range tests {
+		b := NewSyncBadge(tt.st)
+		if b.label.Text != tt.want {
+			t.Errorf("%v: badge = %q, want %q", tt.st.Kind, b.label.Text, tt.want)
+		}
+	}
+}
+
+func TestShellRenders(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	m.sync = account.SyncState{Kind: account.Pending, Pending: 1}
+	s := NewShell(m, func(string) {}, func() {})
+	w := show(t, s.Content())
+	test.AssertRendersToMarkup(t, "shell.xml", w.Canvas())
+}
+
+func TestShellFollowsTheModel(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	var title string
+	signedOut := 0
+	s := NewShell(m, func(t string) { title = t }, func() { signedOut++ })
+	show(t, s.Content())
+	if title != "Phoneset — Bo Agent" {
+		t.Errorf("title = %q", title)
+	}
+
+	m.me.Profile.DisplayName = "Bo Renamed"
+	m.sync = account.SyncState{Kind: account.Offline, Pending: 1}
+	m.emit(account.MeChanged | account.SyncChanged)
+	if title != "Phoneset — Bo Renamed" || s.title.Text != "Bo Renamed" {
+		t.Errorf("title after change = %q / %q", title, s.title.Text)
+	}
+	if s.badge.state.Kind != account.Offline {
+		t.Errorf("badge not updated: %v", s.badge.state.Kind)
+	}
+	if got := s.Current().(*ProfilePage).fields[2].entry.Text; got != "Bo Renamed" {
+		t.Errorf("profile page not refreshed: %q", got)
+	}
+
+	// The server revoking the session sends the user back to sign-in once.
+	m.signedIn = false
+	m.emit(account.SessionChanged)
+	m.emit(account.SessionChanged)
+	if signedOut != 1 {
+		t.Errorf("onSignOut called %d times, want 1", signedOut)
+	}
+}
+
+func TestShellSignOut(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	signedOut := false
+	s := NewShell(m, func(string) {}, func() { signedOut = true })
+	show(t, s.Content())
+	s.SignOut()
+	if m.signOuts != 1 || !signedOut || len(m.subs) != 0 {
+		t.Errorf("sign out: model calls %d, callback %v, subscriptions left %d", m.signOuts, signedOut, len(m.subs))
+	}
+}
+
+func TestShellWarnsWithoutKeyring(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	m.keyringErr = errors.New("org.freedesktop.secrets was not provided")
+	s := NewShell(m, func(string) {}, func() {})
+	w := show(t, s.Content())
+	test.AssertRendersToMarkup(t, "shell_nokeyring.xml", w.Canvas())
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// SignInModel is what the sign-in page needs from the account.
+type SignInModel interface {
+	SignIn(ctx context.Context, login, password, device string) error
+}
+
+// signInTimeout bounds one sign-in attempt, keyring write included.
+const signInTimeout = 30 * time.Second
+
+// SignInPage asks for credentials. Hint, when set, is shown under the form
+// (the embedded demo says which accounts to use).
+type SignInPage struct {
+	model    SignInModel
+	device   string
+	onSignIn func()
+
+	login    *widget.Entry
+	password *widget.Entry
+	submit   *widget.Button
+	problem  *widget.Label
+	busy     *widget.Activity
+	content  fyne.CanvasObject
+}
+
+// NewSignInPage builds the page; onSignIn runs on the UI goroutine after a
+// successful sign-in.
+func NewSignInPage(m SignInModel, device, hint string, onSignIn func()) *SignInPage {
+	p := &SignInPage{model: m, device: device, onSignIn: onSignIn}
+	p.login = widget.NewEntry()
+	p.login.SetPlaceHolder(lang.L("Username or email"))
+	p.password = widget.NewPasswordEntry()
+	p.password.SetPlaceHolder(lang.L("Password"))
+	p.login.OnSubmitted = func(string) { p.focusPassword() }
+	p.password.OnSubmitted = func(string) { p.SignIn() }
+	p.submit = widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), p.SignIn)
+	p.submit.Importance = widget.HighImportance
+	p.problem = widget.NewLabel("")
+	p.problem.Importance = widget.DangerImportance
+	p.problem.Wrapping = fyne.TextWrapWord
+	p.problem.Hide()
+	p.busy = widget.NewActivity()
+	p.busy.Hide()
+
+	title := widget.NewLabelWithStyle(lang.L("Sign in to Phoneset"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	form := container.NewVBox(
+		title,
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Username"), p.login),
+			widget.NewFormItem(lang.L("Password"), p.password),
+		),
+		container.NewHBox(p.busy, p.submit),
+		p.problem,
+	)
+	if hint != "" {
+		h := widget.NewLabel(hint)
+		h.Wrapping = fyne.TextWrapWord
+		form.Add(widget.NewCard("", lang.L("Demo organisation"), h))
+	}
+	p.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, form.MinSize().Height), form))
+	return p
+}
+
+// Content is the page's canvas object.
+func (p *SignInPage) Content() fyne.CanvasObject { return p.content }
+
+// Focus puts the cursor in the first empty field.
+func (p *SignInPage) Focus(c fyne.Canvas) {
+	if p.login.Text == "" {
+		c.Focus(p.login)
+		return
+	}
+	c.Focus(p.password)
+}
+
+func (p *SignInPage) focusPassword() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p.password); c != nil {
+		c.Focus(p.password)
+	}
+}
+
+// SignIn submits the form.
+func (p *SignInPage) SignIn() {
+	login := strings.TrimSpace(p.login.Text)
+	if login == "" || p.password.Text == "" {
+		p.showProblem(lang.L("Enter your username and password."))
+		return
+	}
+	p.setBusy(true)
+	password := p.password.Text
+	async(func() (struct{}, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+		defer cancel()
+		return struct{}{}, p.model.SignIn(ctx, login, password, p.device)
+	}, func(_ struct{}, err error) {
+		p.setBusy(false)
+		if err != nil {
+			p.showProblem(describe(err))
+			return
+		}
+		p.password.SetText("")
+		p.problem.Hide()
+		p.onSignIn()
+	})
+}
+
+func (p *SignInPage) setBusy(busy bool) {
+	if busy {
+		p.submit.Disable()
+		p.busy.Show()
+		p.busy.Start()
+		return
+	}
+	p.busy.Stop()
+	p.busy.Hide()
+	p.submit.Enable()
+}
+
+func (p *SignInPage) showProblem(msg string) {
+	p.problem.SetText(msg)
+	p.problem.Show()
+}

@@ -1,0 +1,26 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// validator adapts an api rule ("" means valid) to a Fyne entry validator.
+func validator(rule func(string) string) fyne.StringValidator {
+	return func(s string) error {
+		if why := rule(s); why != "" {
+			return errors.New(why)
+		}
+		return nil
+	}
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
