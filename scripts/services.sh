@@ -111,14 +111,18 @@ svc_start_xvfb() {
   svc_track "$pid" TERM
   svc_wait_until 30 "$pid" grep -q '[0-9]' "$fdfile" ||
     svc_die "Xvfb did not start: $(tail -5 "$SVC_TMP/xvfb.log")"
-  export PHONESET_TEST_DISPLAY=":$(tr -dc 0-9 <"$fdfile")"
+  PHONESET_TEST_DISPLAY=":$(tr -dc 0-9 <"$fdfile")"
+  export PHONESET_TEST_DISPLAY
   svc_log "Xvfb $PHONESET_TEST_DISPLAY (pid $pid)"
 }
 
 svc_pg_bindir() {
   local d
-  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -n "$d" ] && [ -x "$d/postgres" ] || svc_die "PostgreSQL server not found under /usr/lib/postgresql"
+  # The newest installed major version; Debian 12 ships 15.
+  d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  if [ ! -x "$d/postgres" ]; then
+    svc_die "PostgreSQL server not found under /usr/lib/postgresql"
+  fi
   echo "$d"
 }
 
