@@ -488,3 +488,94 @@ func (m *Model) kick() {
 	default:
 	}
 }
+
+// Client is the API client, for the account's online-only operations
+// (sessions, password, email and mobile changes, photos, plan, API key).
+// Call Refresh after those that change what Me shows.
+func (m *Model) Client() *api.Client { return m.c }
+
+// Refresh refetches the account from the server now.
+func (m *Model) Refresh(ctx context.Context) error {
+	m.mu.Lock()
+	gen, in := m.gen, m.st != nil
+	m.mu.Unlock()
+	if !in {
+		return ErrSignedOut
+	}
+	me, err := m.c.Me(ctx)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen != m.gen || m.st == nil {
+		return ErrSignedOut
+	}
+	next := m.st.clone()
+	next.Me = me
+	m.lastFetch = time.Now()
+	m.commit(next, MeChanged)
+	m.succeeded()
+	return nil
+}
+
+// SetStatus changes the availability on the server at once. Unlike edits it
+// is not queued: presence must reflect the present, so offline it fails.
+// A change made elsewhere meanwhile is overridden: the user's choice is the
+// latest.
+func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	m.mu.Lock()
+	gen, in := m.gen, m.st != nil
+	var version int64
+	var codes []api.ReasonCode
+	if in {
+		version, codes = m.st.Me.Status.Version, m.st.Me.Org.ReasonCodes
+	}
+	m.mu.Unlock()
+	if !in {
+		return ErrSignedOut
+	}
+	if fields := checkStatus(u, codes); fields != nil {
+		return api.Invalid(fields)
+	}
+	s, err := m.c.SetStatus(ctx, version, u)
+	if errors.Is(err, api.ErrStale) {
+		var cur api.Status
+		if cur, err = m.c.Status(ctx); err == nil {
+			s, err = m.c.SetStatus(ctx, cur.Version, u)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen != m.gen || m.st == nil {
+		return ErrSignedOut
+	}
+	next := m.st.clone()
+	next.Me.Status = s
+	m.commit(next, MeChanged)
+	return nil
+}
+
+// checkStatus applies the server's rules for a status change: a known
+// availability, and for Unavailable one of the organisation's current
+// reason codes.
+func checkStatus(u api.StatusUpdate, codes []api.ReasonCode) map[string]string {
+	switch u.Availability {
+	case api.Online, api.Offline:
+		if u.ReasonCode != "" {
+			return map[string]string{"reason_code": "only applies when unavailable"}
+		}
+		return nil
+	case api.Unavailable:
+		for _, c := range codes {
+			if c.Code == u.ReasonCode && !c.Retired {
+				return nil
+			}
+		}
+		return map[string]string{"reason_code": "choose one of the organisation's reasons"}
+	}
+	return map[string]string{"availability": "must be online, unavailable or offline"}
+}

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Refresh renews the session now (POST /v1/sessions/refresh). Requests
+// refresh by themselves on a 401; this is for callers that want fresh
+// tokens ahead of time.
+func (c *Client) Refresh(ctx context.Context) (Tokens, error) {
+	if err := c.refreshAfter(ctx, c.Tokens().AccessToken); err != nil {
+		return Tokens{}, err
+	}
+	return c.Tokens(), nil
+}
+
+// Sessions lists the user's signed-in devices (GET /v1/me/sessions).
+func (c *Client) Sessions(ctx context.Context) ([]Session, error) {
+	var s []Session
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/sessions", out: &s})
+	return s, err
+}
+
+// RevokeSession signs one device out (DELETE /v1/me/sessions/{id}).
+func (c *Client) RevokeSession(ctx context.Context, id string) error {
+	return c.do(ctx, call{method: http.MethodDelete, path: "/v1/me/sessions/" + url.PathEscape(id)})
+}
+
+// RevokeOtherSessions signs out every device but this one
+// (DELETE /v1/me/sessions).
+func (c *Client) RevokeOtherSessions(ctx context.Context) error {
+	return c.do(ctx, call{method: http.MethodDelete, path: "/v1/me/sessions"})
+}
+
+// RequestEmailChange mails a confirmation link to the new address
+// (POST /v1/me/email); the address changes when the link is opened.
+func (c *Client) RequestEmailChange(ctx context.Context, email string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email", body: EmailChangeRequest{Email: email}})
+}
+
+// ConfirmEmail completes an email change with the token from the link
+// (POST /v1/me/email/confirm).
+func (c *Client) ConfirmEmail(ctx context.Context, token string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email/confirm", body: struct {
+		Token string `json:"token"`
+	}{token}})
+}
+
+// RequestMobileChange texts a code to the new number (POST /v1/me/mobile).
+func (c *Client) RequestMobileChange(ctx context.Context, mobile string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile", body: MobileChangeRequest{Mobile: mobile}})
+}
+
+// ConfirmMobile sets the new number once the texted code matches
+// (POST /v1/me/mobile/confirm).
+func (c *Client) ConfirmMobile(ctx context.Context, code string) (Profile, error) {
+	var p Profile
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile/confirm", body: MobileConfirmRequest{Code: code}, out: &p})
+	return p, err
+}
+
+// ChangePassword sets a new password (PUT /v1/me/password).
+func (c *Client) ChangePassword(ctx context.Context, current, next string) error {
+	return c.do(ctx, call{method: http.MethodPut, path: "/v1/me/password", body: PasswordChangeRequest{Current: current, New: next}})
+}
+
+// RequestPasswordReset starts "forgot password" (POST /v1/password-resets).
+// The server answers the same whether or not the login exists.
+func (c *Client) RequestPasswordReset(ctx context.Context, req PasswordResetRequest) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/password-resets", body: req, noAuth: true})
+}
+
+// ConfirmPasswordReset sets a new password with the mailed token or texted
+// code (POST /v1/password-resets/confirm).
+func (c *Client) ConfirmPasswordReset(ctx context.Context, req PasswordResetConfirm) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/password-resets/confirm", body: req, noAuth: true})
+}
+
+// Photo kinds.
+const (
+	PhotoAvatar = "avatar"
+	PhotoCover  = "cover"
+)
+
+func photoPath(kind string) string { return "/v1/me/" + url.PathEscape(kind) }
+
+// UploadPhoto sends a JPEG or PNG as the avatar or cover
+// (PUT /v1/me/{avatar|cover}); the server re-encodes it.
+func (c *Client) UploadPhoto(ctx context.Context, kind string, data []byte, contentType string) (User, error) {
+	var u User
+	err := c.do(ctx, call{method: http.MethodPut, path: photoPath(kind), raw: data, ctype: contentType, out: &u})
+	return u, err
+}
+
+// Photo fetches the avatar or cover at a size in pixels (0: the server's
+// default) (GET /v1/me/{avatar|cover}?size=N).
+func (c *Client) Photo(ctx context.Context, kind string, size int) ([]byte, error) {
+	var q url.Values
+	if size > 0 {
+		q = url.Values{"size": {strconv.Itoa(size)}}
+	}
+	var b []byte
+	err := c.do(ctx, call{method: http.MethodGet, path: photoPath(kind), query: q, out: &b})
+	return b, err
+}
+
+// RemovePhoto deletes the avatar or cover (DELETE /v1/me/{avatar|cover});
+// the app falls back to initials.
+func (c *Client) RemovePhoto(ctx context.Context, kind string) (User, error) {
+	var u User
+	err := c.do(ctx, call{method: http.MethodDelete, path: photoPath(kind), out: &u})
+	return u, err
+}
+
+// UseGravatar sets the avatar from Gravatar for the account's email
+// (POST /v1/me/avatar/gravatar).
+func (c *Client) UseGravatar(ctx context.Context) (User, error) {
+	var u User
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/avatar/gravatar", out: &u})
+	return u, err
+}
+
+// Status loads the availability (GET /v1/me/status).
+func (c *Client) Status(ctx context.Context) (Status, error) {
+	var s Status
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/status", out: &s})
+	return s, err
+}
+
+// SetStatus changes the availability (PUT /v1/me/status) if it is still at
+// version.
+func (c *Client) SetStatus(ctx context.Context, version int64, u StatusUpdate) (Status, error) {
+	var s Status
+	err := c.do(ctx, call{method: http.MethodPut, path: "/v1/me/status", body: u, out: &s, ifMatch: version, hasIf: true})
+	return s, err
+}
+
+// Notifications loads the notification settings (GET /v1/me/notifications).
+func (c *Client) Notifications(ctx context.Context) (Notifications, error) {
+	var n Notifications
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/notifications", out: &n})
+	return n, err
+}
+
+// Plan loads the plan and this cycle's usage (GET /v1/me/plan).
+func (c *Client) Plan(ctx context.Context) (Plan, error) {
+	var p Plan
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/plan", out: &p})
+	return p, err
+}
+
+// APIKey shows the masked API key (GET /v1/me/api-key).
+func (c *Client) APIKey(ctx context.Context) (APIKey, error) {
+	var k APIKey
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me/api-key", out: &k})
+	return k, err
+}
+
+// RevealAPIKey returns the full key after re-checking the password
+// (POST /v1/me/api-key/reveal).
+func (c *Client) RevealAPIKey(ctx context.Context, password string) (APIKey, error) {
+	var k APIKey
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/api-key/reveal", body: PasswordProof{Password: password}, out: &k})
+	return k, err
+}
+
+// RegenerateAPIKey replaces the key; the old one stops working
+// (POST /v1/me/api-key/regenerate).
+func (c *Client) RegenerateAPIKey(ctx context.Context, password string) (APIKey, error) {
+	var k APIKey
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/api-key/regenerate", body: PasswordProof{Password: password}, out: &k})
+	return k, err
+}
+
+// DeleteAccount deletes the account after re-checking the password
+// (DELETE /v1/me) and forgets the session.
+func (c *Client) DeleteAccount(ctx context.Context, password string) error {
+	err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/me", body: PasswordProof{Password: password}})
+	if err == nil {
+		c.SetTokens(Tokens{})
+	}
+	return err
+}

@@ -1,0 +1,170 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+)
+
+// TestEndpoints checks what each client method puts on the wire and that it
+// decodes the answer.
+func TestEndpoints(t *testing.T) {
+	ctx := context.Background()
+	type seen struct {
+		method, path, query, ctype, auth, ifMatch string
+		body                                      []byte
+	}
+	tests := []struct {
+		name    string
+		reply   string // JSON (or raw bytes) answered with 200
+		call    func(c *Client) (any, error)
+		want    seen
+		wantOut any
+	}{
+		{"sessions", `[{"id":"s1","device":"laptop","current":true}]`,
+			func(c *Client) (any, error) { return c.Sessions(ctx) },
+			seen{method: "GET", path: "/v1/me/sessions", auth: "Bearer tok"},
+			[]Session{{ID: "s1", Device: "laptop", Current: true}}},
+		{"revoke session", ``,
+			func(c *Client) (any, error) { return nil, c.RevokeSession(ctx, "s/1") },
+			seen{method: "DELETE", path: "/v1/me/sessions/s%2F1", auth: "Bearer tok"}, nil},
+		{"revoke others", ``,
+			func(c *Client) (any, error) { return nil, c.RevokeOtherSessions(ctx) },
+			seen{method: "DELETE", path: "/v1/me/sessions", auth: "Bearer tok"}, nil},
+		{"email change", ``,
+			func(c *Client) (any, error) { return nil, c.RequestEmailChange(ctx, "new@example.com") },
+			seen{method: "POST", path: "/v1/me/email", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"email":"new@example.com"}`)}, nil},
+		{"email confirm", ``,
+			func(c *Client) (any, error) { return nil, c.ConfirmEmail(ctx, "t0k") },
+			seen{method: "POST", path: "/v1/me/email/confirm", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"token":"t0k"}`)}, nil},
+		{"mobile change", ``,
+			func(c *Client) (any, error) { return nil, c.RequestMobileChange(ctx, "+46701234567") },
+			seen{method: "POST", path: "/v1/me/mobile", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"mobile":"+46701234567"}`)}, nil},
+		{"mobile confirm", `{"version":4,"mobile":"+46701234567"}`,
+			func(c *Client) (any, error) { return c.ConfirmMobile(ctx, "123456") },
+			seen{method: "POST", path: "/v1/me/mobile/confirm", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"code":"123456"}`)},
+			Profile{Version: 4, Mobile: "+46701234567"}},
+		{"password change", ``,
+			func(c *Client) (any, error) { return nil, c.ChangePassword(ctx, "old", "New-pass-1") },
+			seen{method: "PUT", path: "/v1/me/password", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"current":"old","new":"New-pass-1"}`)}, nil},
+		{"password reset", ``,
+			func(c *Client) (any, error) {
+				return nil, c.RequestPasswordReset(ctx, PasswordResetRequest{Login: "agent1", Channel: "sms"})
+			},
+			seen{method: "POST", path: "/v1/password-resets", ctype: "application/json", body: []byte(`{"login":"agent1","channel":"sms"}`)}, nil},
+		{"password reset confirm", ``,
+			func(c *Client) (any, error) {
+				return nil, c.ConfirmPasswordReset(ctx, PasswordResetConfirm{Login: "agent1", Token: "42", Password: "New-pass-1"})
+			},
+			seen{method: "POST", path: "/v1/password-resets/confirm", ctype: "application/json", body: []byte(`{"login":"agent1","token":"42","password":"New-pass-1"}`)}, nil},
+		{"upload avatar", `{"id":"u1","has_avatar":true,"photo_version":2}`,
+			func(c *Client) (any, error) { return c.UploadPhoto(ctx, PhotoAvatar, []byte("\x89PNG"), "image/png") },
+			seen{method: "PUT", path: "/v1/me/avatar", auth: "Bearer tok", ctype: "image/png", body: []byte("\x89PNG")},
+			User{ID: "u1", HasAvatar: true, PhotoVersion: 2}},
+		{"fetch cover", "\xff\xd8jpeg",
+			func(c *Client) (any, error) { return c.Photo(ctx, PhotoCover, 512) },
+			seen{method: "GET", path: "/v1/me/cover", query: "size=512", auth: "Bearer tok"},
+			[]byte("\xff\xd8jpeg")},
+		{"remove avatar", `{"id":"u1"}`,
+			func(c *Client) (any, error) { return c.RemovePhoto(ctx, PhotoAvatar) },
+			seen{method: "DELETE", path: "/v1/me/avatar", auth: "Bearer tok"}, User{ID: "u1"}},
+		{"gravatar", `{"id":"u1","has_avatar":true}`,
+			func(c *Client) (any, error) { return c.UseGravatar(ctx) },
+			seen{method: "POST", path: "/v1/me/avatar/gravatar", auth: "Bearer tok"}, User{ID: "u1", HasAvatar: true}},
+		{"status", `{"version":3,"availability":"online","queue_eligible":true}`,
+			func(c *Client) (any, error) { return c.Status(ctx) },
+			seen{method: "GET", path: "/v1/me/status", auth: "Bearer tok"},
+			Status{Version: 3, Availability: Online, QueueEligible: true}},
+		{"set status", `{"version":4,"availability":"unavailable","reason_code":"lunch"}`,
+			func(c *Client) (any, error) {
+				return c.SetStatus(ctx, 3, StatusUpdate{Availability: Unavailable, ReasonCode: "lunch"})
+			},
+			seen{method: "PUT", path: "/v1/me/status", auth: "Bearer tok", ifMatch: `"3"`, ctype: "application/json", body: []byte(`{"availability":"unavailable","reason_code":"lunch"}`)},
+			Status{Version: 4, Availability: Unavailable, ReasonCode: "lunch"}},
+		{"notifications", `{"version":2,"email_voicemails":true}`,
+			func(c *Client) (any, error) { return c.Notifications(ctx) },
+			seen{method: "GET", path: "/v1/me/notifications", auth: "Bearer tok"},
+			Notifications{Version: 2, EmailVoicemails: true}},
+		{"set notifications", `{"version":3,"email_missed_calls":true}`,
+			func(c *Client) (any, error) {
+				return c.UpdateNotifications(ctx, 2, Notifications{Version: 2, EmailMissedCalls: true})
+			},
+			seen{method: "PUT", path: "/v1/me/notifications", auth: "Bearer tok", ifMatch: `"2"`, ctype: "application/json", body: []byte(`{"version":2,"email_missed_calls":true,"email_voicemails":false}`)},
+			Notifications{Version: 3, EmailMissedCalls: true}},
+		{"plan", `{"name":"Unlimited","usage":[{"metric":"minutes","used":5,"limit":0}]}`,
+			func(c *Client) (any, error) { return c.Plan(ctx) },
+			seen{method: "GET", path: "/v1/me/plan", auth: "Bearer tok"},
+			Plan{Name: "Unlimited", Usage: []Usage{{Metric: "minutes", Used: 5}}}},
+		{"api key", `{"masked":"ps_****abcd"}`,
+			func(c *Client) (any, error) { return c.APIKey(ctx) },
+			seen{method: "GET", path: "/v1/me/api-key", auth: "Bearer tok"}, APIKey{Masked: "ps_****abcd"}},
+		{"reveal api key", `{"masked":"ps_****abcd","key":"ps_full"}`,
+			func(c *Client) (any, error) { return c.RevealAPIKey(ctx, "pw") },
+			seen{method: "POST", path: "/v1/me/api-key/reveal", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"password":"pw"}`)},
+			APIKey{Masked: "ps_****abcd", Key: "ps_full"}},
+		{"regenerate api key", `{"masked":"ps_****wxyz","key":"ps_new"}`,
+			func(c *Client) (any, error) { return c.RegenerateAPIKey(ctx, "pw") },
+			seen{method: "POST", path: "/v1/me/api-key/regenerate", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"password":"pw"}`)},
+			APIKey{Masked: "ps_****wxyz", Key: "ps_new"}},
+		{"profile", `{"version":9,"display_name":"Ann"}`,
+			func(c *Client) (any, error) { return c.Profile(ctx) },
+			seen{method: "GET", path: "/v1/me/profile", auth: "Bearer tok"}, Profile{Version: 9, DisplayName: "Ann"}},
+		{"sign out", ``,
+			func(c *Client) (any, error) { return nil, c.SignOut(ctx) },
+			seen{method: "DELETE", path: "/v1/sessions/current", auth: "Bearer tok"}, nil},
+		{"delete account", ``,
+			func(c *Client) (any, error) { return nil, c.DeleteAccount(ctx, "pw") },
+			seen{method: "DELETE", path: "/v1/me", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"password":"pw"}`)}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got seen
+			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = seen{method: r.Method, path: r.URL.EscapedPath(), query: r.URL.RawQuery, ctype: r.Header.Get("Content-Type"),
+					auth: r.Header.Get("Authorization"), ifMatch: r.Header.Get("If-Match")}
+				got.body, _ = io.ReadAll(r.Body)
+				if tt.reply == "" {
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				_, _ = w.Write([]byte(tt.reply))
+			}), WithTokens(Tokens{AccessToken: "tok", RefreshToken: "ref"}))
+			out, err := tt.call(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotBody, wantBody := got.body, tt.want.body
+			got.body, tt.want.body = nil, nil
+			if got.method != tt.want.method || got.path != tt.want.path || got.query != tt.want.query ||
+				got.auth != tt.want.auth || got.ifMatch != tt.want.ifMatch || (wantBody != nil && got.ctype != tt.want.ctype) {
+				t.Errorf("request %+v, want %+v", got, tt.want)
+			}
+			if !sameJSONOrBytes(gotBody, wantBody) {
+				t.Errorf("body %q, want %q", gotBody, wantBody)
+			}
+			if tt.wantOut != nil {
+				a, _ := json.Marshal(out)
+				b, _ := json.Marshal(tt.wantOut)
+				if !bytes.Equal(a, b) {
+					t.Errorf("decoded %s, want %s", a, b)
+				}
+			}
+		})
+	}
+}
+
+func sameJSONOrBytes(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xa, _ := json.Marshal(x)
+	ya, _ := json.Marshal(y)
+	return bytes.Equal(xa, ya)
+}
