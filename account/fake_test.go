@@ -45,7 +45,9 @@ func newFakeServer(t *testing.T) *fakeServer {
 			User:          api.User{ID: "u-agent1", OrgID: "o1", Email: "agent1@example.com"},
 			Profile:       api.Profile{Version: 1, FirstName: "Agent", LastName: "One", DisplayName: "Agent One", Username: "agent1", Language: "en", TimeZone: "Europe/Stockholm", Email: "agent1@example.com"},
 			Notifications: api.Notifications{Version: 1, EmailMissedCalls: true},
-			Org:           api.OrgSummary{ID: "o1", DisplayName: "Example"},
+			Status:        api.Status{Version: 1, Availability: api.Offline},
+			Org: api.OrgSummary{ID: "o1", DisplayName: "Example", ReasonCodes: []api.ReasonCode{
+				{Code: "lunch", Label: "Lunch"}, {Code: "old", Label: "Old", Retired: true}}},
 		},
 	}
 	f.srv = httptest.NewServer(f)
@@ -164,6 +166,18 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(200, f.me)
 	case "PATCH /v1/me/profile", "PUT /v1/me/notifications":
 		f.write(w, r, reply)
+	case "GET /v1/me/status":
+		reply(200, f.me.Status)
+	case "PUT /v1/me/status":
+		if v, ok := api.ParseETag(r.Header.Get("If-Match")); !ok || v != f.me.Status.Version {
+			fail(w, api.ErrStale)
+			return
+		}
+		var u api.StatusUpdate
+		_ = json.NewDecoder(r.Body).Decode(&u)
+		f.me.Status = api.Status{Version: f.me.Status.Version + 1, Availability: u.Availability, ReasonCode: u.ReasonCode,
+			ChangedBy: f.me.User.ID, QueueEligible: u.Availability == api.Online}
+		reply(200, f.me.Status)
 	default:
 		fail(w, api.ErrNotFound)
 	}

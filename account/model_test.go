@@ -595,3 +595,86 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestSetStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		update     api.StatusUpdate
+		elsewhere  bool // another device changed the status first
+		wantField  string
+		wantStatus api.Availability
+	}{
+		{"online", api.StatusUpdate{Availability: api.Online}, false, "", api.Online},
+		{"unavailable with a reason", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch"}, false, "", api.Unavailable},
+		{"overrides a change made elsewhere", api.StatusUpdate{Availability: api.Online}, true, "", api.Online},
+		{"unavailable without a reason", api.StatusUpdate{Availability: api.Unavailable}, false, "reason_code", api.Offline},
+		{"retired reason", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "old"}, false, "reason_code", api.Offline},
+		{"reason while online", api.StatusUpdate{Availability: api.Online, ReasonCode: "lunch"}, false, "reason_code", api.Offline},
+		{"unknown availability", api.StatusUpdate{Availability: "busy"}, false, "availability", api.Offline},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			m := h.signedIn()
+			if tt.elsewhere {
+				h.srv.mu.Lock()
+				h.srv.me.Status = api.Status{Version: 5, Availability: api.Unavailable, ReasonCode: "lunch"}
+				h.srv.mu.Unlock()
+			}
+			err := m.SetStatus(context.Background(), tt.update)
+			if tt.wantField != "" {
+				var ae *api.Error
+				if !errors.As(err, &ae) || ae.Fields[tt.wantField] == "" {
+					t.Fatalf("err %v, want a field error on %s", err, tt.wantField)
+				}
+				if h.srv.count("PUT /v1/me/status") != 0 {
+					t.Error("an invalid status reached the server")
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.Me().Status.Availability; got != tt.wantStatus {
+				t.Errorf("local status %q, want %q", got, tt.wantStatus)
+			}
+			h.srv.mu.Lock()
+			srv := h.srv.me.Status.Availability
+			h.srv.mu.Unlock()
+			if tt.wantField == "" && srv != tt.wantStatus {
+				t.Errorf("server status %q, want %q", srv, tt.wantStatus)
+			}
+		})
+	}
+	h := newHarness(t)
+	m := h.signedIn()
+	h.srv.setDown(true)
+	if err := m.SetStatus(context.Background(), api.StatusUpdate{Availability: api.Online}); !api.IsTransient(err) {
+		t.Errorf("offline status change: %v, want a transient error", err)
+	}
+	if m.Me().Status.Availability != api.Offline {
+		t.Error("a status change that never reached the server was applied")
+	}
+}
+
+func TestRefreshPicksUpChangesMadeElsewhere(t *testing.T) {
+	h := newHarness(t)
+	m := h.signedIn()
+	h.srv.edit(func(p *api.Profile) { p.DisplayName = "Renamed by admin" })
+	changed := make(chan Change, 10)
+	defer m.Subscribe(func(c Change) { changed <- c })()
+	must(t, m.Refresh(context.Background()))
+	if got := m.Me().Profile.DisplayName; got != "Renamed by admin" {
+		t.Errorf("after Refresh: %q", got)
+	}
+	select {
+	case c := <-changed:
+		if c&MeChanged == 0 {
+			t.Errorf("change %b lacks MeChanged", c)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("no notification")
+	}
+	must(t, m.SignOut(context.Background()))
+	if err := m.Refresh(context.Background()); !errors.Is(err, ErrSignedOut) {
+		t.Errorf("Refresh signed out: %v", err)
+	}
+}
