@@ -26,7 +26,7 @@ type fakeServer struct {
 	down      bool              // drop every connection
 	idem      map[string][]byte // Idempotency-Key → response body
 	patches   int               // profile writes applied
-	requests  []string          // "METHOD path" of every request
+	requests  []string          // "METHOD path" of every request served while up
 	refuse    map[string]string // display_name value → reason (422)
 	failNext  []int             // statuses to answer the next writes with
 	dropAfter bool              // apply the next write, then drop the connection
@@ -121,11 +121,11 @@ func fail(w http.ResponseWriter, e *api.Error) {
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
 	if f.down {
 		drop(w)
 		return
 	}
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
 	reply := func(status int, v any) {
 		b, _ := json.Marshal(v)
 		w.Header().Set("Content-Type", "application/json")
