@@ -41,7 +41,11 @@ bench:
 	scripts/bench.sh
 
 ## package: bin/Phoneset.tar.xz, a Linux desktop package (metadata from FyneApp.toml)
+# fyne package bumps Build in FyneApp.toml; the file is restored so packaging
+# leaves the tree clean.
 package: build
+	orig=$$(mktemp); cp FyneApp.toml "$$orig"; \
+	trap 'cp "$$orig" $(CURDIR)/FyneApp.toml; rm -f "$$orig"' EXIT; \
 	cd bin && go run $(FYNE_CMD) package -os linux -tags $(TAGS) \
 		-src $(CURDIR) -exe $(CURDIR)/bin/phoneset
 
