@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/api"
 )
 
 // Model is everything the app's pages need, as one value for wiring.
@@ -17,6 +19,8 @@ type Model interface {
 	ShellModel
 	// Restore resumes the session kept in the keyring, if any.
 	Restore(ctx context.Context) (bool, error)
+	// Client reaches the server for what is not kept locally.
+	Client() *api.Client
 }
 
 // Options are the facts about this installation the UI shows.
@@ -76,7 +80,8 @@ func (a *windowApp) showSignIn() {
 }
 
 func (a *windowApp) showShell() {
-	s := NewShell(a.m, a.w.SetTitle, a.showSignIn)
+	c := a.m.Client()
+	s := NewShell(a.m, Services{Plan: c, APIKey: c, Sessions: c}, a.w.SetTitle, a.showSignIn)
 	a.w.SetContent(s.Content())
 	if p := s.Current(); p != nil {
 		p.Focus(a.w.Canvas())

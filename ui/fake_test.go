@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -27,6 +28,9 @@ type fakeModel struct {
 	updateErr error
 	updates   []api.ProfilePatch
 	signOuts  int
+	statusErr error
+	statuses  []api.StatusUpdate
+	notifs    []api.Notifications
 	subs      map[int]func(account.Change)
 	nextSub   int
 }
@@ -38,7 +42,12 @@ func newFakeModel() *fakeModel {
 		me: api.Me{Profile: api.Profile{
 			Version: 3, FirstName: "Bo", LastName: "Agent", DisplayName: "Bo Agent",
 			Username: "agent1", Email: "agent1@demo.phoneset.test",
-		}},
+		},
+			Status: api.Status{Version: 1, Availability: api.Online, QueueEligible: true, ChangedByName: "Bo Agent",
+				ChangedAt: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)},
+			Org: api.OrgSummary{ReasonCodes: []api.ReasonCode{
+				{Code: "lunch", Label: "Lunch"}, {Code: "meeting", Label: "Meeting"}, {Code: "old", Label: "Old", Retired: true}}},
+		},
 	}
 }
 
@@ -77,6 +86,23 @@ func (f *fakeModel) UpdateProfile(p api.ProfilePatch) error {
 	if p.LastName != nil {
 		f.me.Profile.LastName = *p.LastName
 	}
+	return nil
+}
+
+func (f *fakeModel) SetStatus(_ context.Context, u api.StatusUpdate) error {
+	if f.statusErr != nil {
+		return f.statusErr
+	}
+	f.statuses = append(f.statuses, u)
+	st := &f.me.Status
+	st.Version++
+	st.Availability, st.ReasonCode, st.QueueEligible = u.Availability, u.ReasonCode, u.Availability == api.Online
+	return nil
+}
+
+func (f *fakeModel) SetNotifications(n api.Notifications) error {
+	f.notifs = append(f.notifs, n)
+	f.me.Notifications = n
 	return nil
 }
 
@@ -126,3 +152,91 @@ func loadTranslations(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// fakeServer stands in for the online-only endpoints (*api.Client).
+type fakeServer struct {
+	plan     api.Plan
+	key      api.APIKey
+	password string // the password that proves the user
+	sessions []api.Session
+	err      error
+	calls    []string
+}
+
+func (f *fakeServer) Plan(context.Context) (api.Plan, error) {
+	f.calls = append(f.calls, "plan")
+	return f.plan, f.err
+}
+
+func (f *fakeServer) APIKey(context.Context) (api.APIKey, error) {
+	f.calls = append(f.calls, "apikey")
+	return api.APIKey{Masked: f.key.Masked, CreatedAt: f.key.CreatedAt}, f.err
+}
+
+func (f *fakeServer) prove(call, password string) error {
+	f.calls = append(f.calls, call)
+	if password != f.password {
+		return &api.Error{Status: 403, Code: api.CodeForbidden, Message: "wrong password"}
+	}
+	return nil
+}
+
+func (f *fakeServer) RevealAPIKey(_ context.Context, pw string) (api.APIKey, error) {
+	if err := f.prove("reveal", pw); err != nil {
+		return api.APIKey{}, err
+	}
+	return f.key, nil
+}
+
+func (f *fakeServer) RegenerateAPIKey(_ context.Context, pw string) (api.APIKey, error) {
+	if err := f.prove("regenerate", pw); err != nil {
+		return api.APIKey{}, err
+	}
+	f.key.Key, f.key.Masked = "psk_new_0123456789", "psk_new_••••6789"
+	return f.key, nil
+}
+
+func (f *fakeServer) Sessions(context.Context) ([]api.Session, error) {
+	f.calls = append(f.calls, "sessions")
+	return f.sessions, f.err
+}
+
+func (f *fakeServer) RevokeSession(_ context.Context, id string) error {
+	f.calls = append(f.calls, "revoke "+id)
+	for i, s := range f.sessions {
+		if s.ID == id {
+			f.sessions = append(f.sessions[:i], f.sessions[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+func (f *fakeServer) RevokeOtherSessions(context.Context) error {
+	f.calls = append(f.calls, "revoke others")
+	var keep []api.Session
+	for _, s := range f.sessions {
+		if s.Current {
+			keep = append(keep, s)
+		}
+	}
+	f.sessions = keep
+	return nil
+}
+
+func newFakeServer() *fakeServer {
+	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	return &fakeServer{
+		password: "Phoneset-demo-1",
+		plan: api.Plan{Name: "Unlimited", CycleStart: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Usage: []api.Usage{
+			{Metric: "minutes", Used: 420, Limit: 1000}, {Metric: "messages", Used: 12, Limit: 0}, {Metric: "api_requests", Used: 5000, Limit: 2000}}},
+		key: api.APIKey{Masked: "psk_••••••••abcd", Key: "psk_live_1234abcd", CreatedAt: at},
+		sessions: []api.Session{
+			{ID: "s1", Device: "Phoneset on laptop", IP: "127.0.0.1", Created: at, LastSeen: at, Current: true},
+			{ID: "s2", Device: "Phoneset on desk", IP: "10.0.0.7", Created: at, LastSeen: at},
+			{ID: "s3", Device: "Browser", IP: "10.0.0.9", Created: at, LastSeen: at},
+		},
+	}
+}
+
+func (f *fakeServer) services() Services { return Services{Plan: f, APIKey: f, Sessions: f} }

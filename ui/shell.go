@@ -23,6 +23,8 @@ type SyncModel interface {
 // ShellModel is what the signed-in shell needs.
 type ShellModel interface {
 	ProfileModel
+	StatusModel
+	NotificationsModel
 	SyncModel
 	SignOut(ctx context.Context) error
 	SignedIn() bool
@@ -31,12 +33,27 @@ type ShellModel interface {
 	KeyringProblem() error
 }
 
+// Services are the online-only parts of the account, each a small interface
+// that *api.Client satisfies.
+type Services struct {
+	Plan     PlanModel
+	APIKey   APIKeyModel
+	Sessions SessionsModel
+}
+
 // page is one entry of the navigation.
 type page interface {
 	Content() fyne.CanvasObject
-	Refresh()
 	Focus(fyne.Canvas)
 }
+
+// refresher is a page showing the account model: it re-reads it after every
+// change.
+type refresher interface{ Refresh() }
+
+// loader is a page showing data fetched from the server: it loads each time
+// it is shown, not on every model change.
+type loader interface{ Load() }
 
 type navItem struct {
 	title string
@@ -65,10 +82,15 @@ type Shell struct {
 // NewShell builds the shell. setTitle receives the window title (it names
 // who is signed in); onSignOut runs on the UI goroutine after the session
 // ended.
-func NewShell(m ShellModel, setTitle func(string), onSignOut func()) *Shell {
+func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func()) *Shell {
 	s := &Shell{model: m, onSignOut: onSignOut, setTitle: setTitle, pages: map[int]page{}, current: -1}
 	s.items = []navItem{
 		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m) }},
+		{lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
+		{lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(svc.Sessions) }},
+		{lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
+		{lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan) }},
+		{lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey) }},
 	}
 	s.stack = container.NewStack()
 	s.nav = widget.NewList(
@@ -118,6 +140,9 @@ func (s *Shell) Show(i int) {
 		s.pages[i] = p
 	}
 	s.current = i
+	if l, ok := p.(loader); ok {
+		l.Load()
+	}
 	s.stack.Objects = []fyne.CanvasObject{p.Content()}
 	s.stack.Refresh()
 	if c := fyne.CurrentApp().Driver().CanvasForObject(s.stack); c != nil {
@@ -145,7 +170,9 @@ func (s *Shell) refresh() {
 	s.title.SetText(name)
 	s.setTitle(windowTitle(name))
 	for _, p := range s.pages {
-		p.Refresh()
+		if r, ok := p.(refresher); ok {
+			r.Refresh()
+		}
 	}
 }
 

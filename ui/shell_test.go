@@ -35,7 +35,7 @@ func TestShellRenders(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
 	m.sync = account.SyncState{Kind: account.Pending, Pending: 1}
-	s := NewShell(m, func(string) {}, func() {})
+	s := NewShell(m, newFakeServer().services(), func(string) {}, func() {})
 	w := show(t, s.Content())
 	test.AssertRendersToMarkup(t, "shell.xml", w.Canvas())
 }
@@ -45,7 +45,7 @@ func TestShellFollowsTheModel(t *testing.T) {
 	m := newFakeModel()
 	var title string
 	signedOut := 0
-	s := NewShell(m, func(t string) { title = t }, func() { signedOut++ })
+	s := NewShell(m, newFakeServer().services(), func(t string) { title = t }, func() { signedOut++ })
 	show(t, s.Content())
 	if title != "Phoneset — Bo Agent" {
 		t.Errorf("title = %q", title)
@@ -77,7 +77,7 @@ func TestShellSignOut(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
 	signedOut := false
-	s := NewShell(m, func(string) {}, func() { signedOut = true })
+	s := NewShell(m, newFakeServer().services(), func(string) {}, func() { signedOut = true })
 	show(t, s.Content())
 	s.SignOut()
 	if m.signOuts != 1 || !signedOut || len(m.subs) != 0 {
@@ -89,7 +89,7 @@ func TestShellWarnsWithoutKeyring(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
 	m.keyringErr = errors.New("org.freedesktop.secrets was not provided")
-	s := NewShell(m, func(string) {}, func() {})
+	s := NewShell(m, newFakeServer().services(), func(string) {}, func() {})
 	w := show(t, s.Content())
 	test.AssertRendersToMarkup(t, "shell_nokeyring.xml", w.Canvas())
 }

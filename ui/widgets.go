@@ -24,3 +24,14 @@ func setEnabled(b *widget.Button, on bool) {
 		b.Disable()
 	}
 }
+
+// windowFor finds the window showing obj, for dialogs.
+func windowFor(obj fyne.CanvasObject) fyne.Window {
+	c := fyne.CurrentApp().Driver().CanvasForObject(obj)
+	for _, w := range fyne.CurrentApp().Driver().AllWindows() {
+		if w.Canvas() == c {
+			return w
+		}
+	}
+	return nil
+}

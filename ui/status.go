@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// StatusModel is what the status page needs from the account.
+type StatusModel interface {
+	Me() api.Me
+	// SetStatus changes availability on the server at once (not queued).
+	SetStatus(ctx context.Context, u api.StatusUpdate) error
+}
+
+// availabilities in the order they are offered.
+var availabilities = []api.Availability{api.Online, api.Unavailable, api.Offline}
+
+func availabilityLabel(a api.Availability) string {
+	switch a {
+	case api.Online:
+		return lang.L("Online")
+	case api.Unavailable:
+		return lang.L("Unavailable")
+	}
+	return lang.L("Offline")
+}
+
+// activeReasons are the organisation's reason codes a user may pick.
+func activeReasons(codes []api.ReasonCode) []api.ReasonCode {
+	var out []api.ReasonCode
+	for _, c := range codes {
+		if !c.Retired {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// StatusPage sets availability, which decides whether queue calls ring.
+type StatusPage struct {
+	model   StatusModel
+	choice  *widget.RadioGroup
+	reason  *widget.Select
+	apply   *widget.Button
+	queue   *widget.Label
+	changed *widget.Label
+	problem *widget.Label
+	reasons []api.ReasonCode
+	content fyne.CanvasObject
+}
+
+// NewStatusPage builds the page.
+func NewStatusPage(m StatusModel) *StatusPage {
+	p := &StatusPage{model: m}
+	labels := make([]string, len(availabilities))
+	for i, a := range availabilities {
+		labels[i] = availabilityLabel(a)
+	}
+	p.choice = widget.NewRadioGroup(labels, func(string) { p.updateControls() })
+	p.choice.Required = true
+	p.reason = widget.NewSelect(nil, func(string) { p.updateControls() })
+	p.reason.PlaceHolder = lang.L("Choose a reason")
+	p.apply = widget.NewButton(lang.L("Set status"), p.Apply)
+	p.apply.Importance = widget.HighImportance
+	p.queue = widget.NewLabel("")
+	p.queue.TextStyle.Bold = true
+	p.changed = widget.NewLabel("")
+	p.problem = widget.NewLabel("")
+	p.problem.Importance = widget.DangerImportance
+	p.problem.Wrapping = fyne.TextWrapWord
+	p.problem.Hide()
+	note := widget.NewLabel(lang.L("Only Online agents receive queue calls. Unavailable and Offline stop them; direct calls still reach you."))
+	note.Wrapping = fyne.TextWrapWord
+
+	p.content = container.NewVScroll(container.NewVBox(
+		widget.NewCard(lang.L("Availability"), "", container.NewVBox(
+			p.choice,
+			widget.NewForm(widget.NewFormItem(lang.L("Reason"), p.reason)),
+			container.NewHBox(p.apply),
+			p.problem,
+		)),
+		widget.NewCard(lang.L("Queue calls"), "", container.NewVBox(p.queue, p.changed, note)),
+	))
+	p.Refresh()
+	return p
+}
+
+// Content is the page's canvas object.
+func (p *StatusPage) Content() fyne.CanvasObject { return p.content }
+
+// Focus does nothing: the radio group is reached with Tab.
+func (p *StatusPage) Focus(fyne.Canvas) {}
+
+// Refresh shows the server's status.
+func (p *StatusPage) Refresh() {
+	me := p.model.Me()
+	st := me.Status
+	p.reasons = activeReasons(me.Org.ReasonCodes)
+	opts := make([]string, len(p.reasons))
+	selected := ""
+	for i, r := range p.reasons {
+		opts[i] = r.Label
+		if r.Code == st.ReasonCode {
+			selected = r.Label
+		}
+	}
+	p.reason.Options = opts
+	p.choice.SetSelected(availabilityLabel(st.Availability))
+	p.reason.SetSelected(selected)
+	if st.QueueEligible {
+		p.queue.SetText(lang.L("You receive queue calls."))
+		p.queue.Importance = widget.SuccessImportance
+	} else {
+		p.queue.SetText(lang.L("You don't receive queue calls."))
+		p.queue.Importance = widget.WarningImportance
+	}
+	p.queue.Refresh()
+	if !st.ChangedAt.IsZero() {
+		p.changed.SetText(lang.L("Set to {{.Status}} by {{.Who}} at {{.When}}.", map[string]any{
+			"Status": availabilityLabel(st.Availability), "Who": st.ChangedByName,
+			"When": st.ChangedAt.Local().Format("2006-01-02 15:04")}))
+	}
+	p.updateControls()
+}
+
+// selected returns the update the controls describe.
+func (p *StatusPage) selected() api.StatusUpdate {
+	u := api.StatusUpdate{Availability: api.Offline}
+	for _, a := range availabilities {
+		if availabilityLabel(a) == p.choice.Selected {
+			u.Availability = a
+		}
+	}
+	if u.Availability == api.Unavailable && p.reason.SelectedIndex() >= 0 {
+		u.ReasonCode = p.reasons[p.reason.SelectedIndex()].Code
+	}
+	return u
+}
+
+func (p *StatusPage) updateControls() {
+	u := p.selected()
+	cur := p.model.Me().Status
+	if u.Availability == api.Unavailable {
+		p.reason.Enable()
+	} else {
+		p.reason.Disable()
+	}
+	changed := u.Availability != cur.Availability || u.ReasonCode != cur.ReasonCode
+	complete := u.Availability != api.Unavailable || u.ReasonCode != ""
+	setEnabled(p.apply, changed && complete)
+}
+
+// Apply sends the chosen status.
+func (p *StatusPage) Apply() {
+	u := p.selected()
+	p.apply.Disable()
+	async(func() (struct{}, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return struct{}{}, p.model.SetStatus(ctx, u)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			p.problem.SetText(describe(err))
+			p.problem.Show()
+		} else {
+			p.problem.Hide()
+		}
+		p.Refresh()
+	})
+}
