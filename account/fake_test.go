@@ -14,7 +14,7 @@ import (
 // fakeServer is a small in-memory backend speaking the /v1 contract for the
 // endpoints the model uses. Real-server tests live in real_test.go.
 type fakeServer struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -33,7 +33,7 @@ type fakeServer struct {
 	issued    []string          // every token handed out
 }
 
-func newFakeServer(t *testing.T) *fakeServer {
+func newFakeServer(t testing.TB) *fakeServer {
 	f := &fakeServer{
 		t:        t,
 		password: "Phoneset-demo-1",

@@ -32,7 +32,7 @@ type Config struct {
 	KeyringTimeout time.Duration // per keyring call; 0: DefaultKeyringTimeout
 	PollInterval   time.Duration // refetch the account when idle; 0: one minute
 	RetryMin       time.Duration // sync backoff after a failure; 0: one second
-	RetryMax       time.Duration // cap of the sync backoff; 0: one minute
+	RetryMax       time.Duration // cap of the sync backoff; 0: 30 seconds
 }
 
 // SyncKind summarises the outbox.
@@ -146,7 +146,7 @@ func Open(cfg Config) (*Model, error) {
 		cfg.RetryMin = time.Second
 	}
 	if cfg.RetryMax < cfg.RetryMin {
-		cfg.RetryMax = max(cfg.RetryMin, time.Minute)
+		cfg.RetryMax = max(cfg.RetryMin, 30*time.Second)
 	}
 	m := &Model{
 		cfg:      cfg,

@@ -78,13 +78,13 @@ func (k *memKeyring) len() int {
 }
 
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	srv *fakeServer
 	kr  *memKeyring
 	dir string
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	return &harness{t: t, srv: newFakeServer(t), kr: newMemKeyring(), dir: t.TempDir()}
 }
 
