@@ -226,8 +226,7 @@ func (m *Model) abandon(err error) error {
 
 // SignIn opens a session with a username or email address and password.
 func (m *Model) SignIn(ctx context.Context, login, password, device string) error {
-	tok, err := m.c.SignIn(ctx, api.SignInRequest{Login: login, Password: password, Device: device})
-	if err != nil {
+	if _, err := m.c.SignIn(ctx, api.SignInRequest{Login: login, Password: password, Device: device}); err != nil {
 		return err
 	}
 	me, err := m.c.Me(ctx)
@@ -242,7 +241,8 @@ func (m *Model) SignIn(ctx context.Context, login, password, device string) erro
 		_ = m.c.SignOut(context.WithoutCancel(ctx))
 		return err
 	}
-	m.setKeyringErr(m.kr.save(m.cfg.Server, savedSession{UserID: me.User.ID, Tokens: tok}))
+	// The tokens as they are now: loading Me may have refreshed them.
+	m.setKeyringErr(m.kr.save(m.cfg.Server, savedSession{UserID: me.User.ID, Tokens: m.c.Tokens()}))
 	return nil
 }
 
