@@ -211,7 +211,9 @@ func (c *Cropper) CreateRenderer() fyne.WidgetRenderer {
 	r.picture = canvas.NewImageFromImage(nil)
 	r.picture.FillMode = canvas.ImageFillStretch
 	r.picture.ScaleMode = canvas.ImageScaleSmooth
-	r.clip = container.NewClip(container.NewWithoutLayout(r.picture))
+	r.picture.Hide()
+	r.stage = container.NewWithoutLayout(r.picture)
+	r.clip = container.NewClip(r.stage)
 	r.mask = canvas.NewRaster(r.drawMask)
 	r.ring = canvas.NewCircle(color.Transparent)
 	r.border = canvas.NewRectangle(color.Transparent)
@@ -224,6 +226,7 @@ type cropperRenderer struct {
 	c          *Cropper
 	background *canvas.Rectangle
 	picture    *canvas.Image
+	stage      *fyne.Container // holds the picture at its placement
 	clip       *container.Clip
 	mask       *canvas.Raster
 	ring       *canvas.Circle
@@ -247,6 +250,7 @@ func (r *cropperRenderer) Layout(size fyne.Size) {
 	}
 	r.ring.Move(origin)
 	r.ring.Resize(vs)
+	r.stage.Resize(vs)
 	x, y, w, h := r.c.frame.Placement(r.c.crop, view)
 	r.picture.Move(fyne.NewPos(float32(x), float32(y)))
 	r.picture.Resize(fyne.NewSize(float32(w), float32(h)))
