@@ -22,10 +22,7 @@ func TestDecodeOrientations(t *testing.T) {
 			order = "MM"
 		}
 		jpg := synth.WithExif(encodeJPEGT(t, stored, 95), uint16(o), order)
-		pngData := encodePNGT(t, stored)
-		ihdrEnd := len(magicPNG) + 25
-		pngData = append(append(append([]byte{}, pngData[:ihdrEnd]...),
-			pngChunk("eXIf", synth.ExifTIFF(uint16(o), order))...), pngData[ihdrEnd:]...)
+		pngData := afterIHDR(encodePNGT(t, stored), pngChunk("eXIf", synth.ExifTIFF(uint16(o), order)))
 
 		for _, src := range []struct {
 			name string

@@ -86,11 +86,9 @@ func TestReadOrientationMalformed(t *testing.T) {
 
 func TestReadOrientationPNG(t *testing.T) {
 	plain := encodePNGT(t, synth.Photo(8, 8))
-	ihdrEnd := len(magicPNG) + 25 // IHDR: length, type, 13 bytes, CRC
-	insert := func(at int, chunk []byte) []byte {
-		out := append([]byte{}, plain[:at]...)
-		out = append(out, chunk...)
-		return append(out, plain[at:]...)
+	beforeIEND := func(chunk []byte) []byte {
+		at := len(plain) - 12
+		return append(append(append([]byte{}, plain[:at]...), chunk...), plain[at:]...)
 	}
 	exif := pngChunk("eXIf", synth.ExifTIFF(8, "MM"))
 	tests := []struct {
@@ -99,10 +97,10 @@ func TestReadOrientationPNG(t *testing.T) {
 		want Orientation
 	}{
 		{"none", plain, OrientNormal},
-		{"before IDAT", insert(ihdrEnd, exif), OrientRotate90CC},
-		{"after text", insert(ihdrEnd, append(pngChunk("tEXt", []byte("Comment\x00hi")), exif...)), OrientRotate90CC},
-		{"after IDAT ignored", insert(len(plain)-12, exif), OrientNormal},
-		{"chunk length lies", insert(ihdrEnd, func() []byte {
+		{"before IDAT", afterIHDR(plain, exif), OrientRotate90CC},
+		{"after text", afterIHDR(plain, pngChunk("tEXt", []byte("Comment\x00hi")), exif), OrientRotate90CC},
+		{"after IDAT ignored", beforeIEND(exif), OrientNormal},
+		{"chunk length lies", afterIHDR(plain, func() []byte {
 			c := append([]byte{}, exif...)
 			binary.BigEndian.PutUint32(c, 0x7FFFFFFF)
 			return c

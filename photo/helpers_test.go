@@ -114,3 +114,13 @@ func wantReason(t *testing.T, err error, want Reason) {
 		t.Fatalf("error %T is not *photo.Error", err)
 	}
 }
+
+// afterIHDR inserts chunks right after a PNG's IHDR.
+func afterIHDR(data []byte, chunks ...[]byte) []byte {
+	at := len(magicPNG) + 25 // IHDR: length, type, 13 bytes, CRC
+	out := append([]byte{}, data[:at]...)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, data[at:]...)
+}
