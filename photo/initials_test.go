@@ -16,7 +16,7 @@ func TestInitials(t *testing.T) {
 		{"anna maria svensson", "AS"},
 		{"  Madonna  ", "M"},
 		{"Émile Zola", "ÉZ"},
-		{"e\u0301mile zola", "ÉZ"}, // decomposed accent composes
+		{"e\u0301mile zola", "ÉZ"},   // decomposed accent composes
 		{"q\u0303uentin", "Q\u0303"}, // no precomposed form: the mark stays on its letter
 		{"Åsa Öberg", "ÅÖ"},
 		{"Łukasz Żółć", "ŁŻ"},
