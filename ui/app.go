@@ -81,7 +81,7 @@ func (a *windowApp) showSignIn() {
 
 func (a *windowApp) showShell() {
 	c := a.m.Client()
-	s := NewShell(a.m, Services{Plan: c, APIKey: c, Sessions: c}, a.w.SetTitle, a.showSignIn)
+	s := NewShell(a.m, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, a.w.SetTitle, a.showSignIn)
 	a.w.SetContent(s.Content())
 	if p := s.Current(); p != nil {
 		p.Focus(a.w.Canvas())

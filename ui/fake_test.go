@@ -31,6 +31,7 @@ type fakeModel struct {
 	statusErr error
 	statuses  []api.StatusUpdate
 	notifs    []api.Notifications
+	refreshes int
 	subs      map[int]func(account.Change)
 	nextSub   int
 }
@@ -41,11 +42,14 @@ func newFakeModel() *fakeModel {
 		subs:     map[int]func(account.Change){},
 		me: api.Me{Profile: api.Profile{
 			Version: 3, FirstName: "Bo", LastName: "Agent", DisplayName: "Bo Agent",
-			Username: "agent1", Email: "agent1@demo.phoneset.test",
+			Username: "agent1", Email: "agent1@demo.phoneset.test", Language: "en", TimeZone: "Europe/Stockholm",
+			Mobile: "+46701234567", FixedNumber: "+46812345678",
+			AdminInfo: []api.InfoField{{Label: "Department", Value: "Support"}},
+			ExtraInfo: []api.InfoField{{Label: "Languages", Value: "Swedish, English"}},
 		},
 			Status: api.Status{Version: 1, Availability: api.Online, QueueEligible: true, ChangedByName: "Bo Agent",
 				ChangedAt: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)},
-			Org: api.OrgSummary{ReasonCodes: []api.ReasonCode{
+			Org: api.OrgSummary{MembersChangeEmail: true, ReasonCodes: []api.ReasonCode{
 				{Code: "lunch", Label: "Lunch"}, {Code: "meeting", Label: "Meeting"}, {Code: "old", Label: "Old", Retired: true}}},
 		},
 	}
@@ -86,6 +90,18 @@ func (f *fakeModel) UpdateProfile(p api.ProfilePatch) error {
 	if p.LastName != nil {
 		f.me.Profile.LastName = *p.LastName
 	}
+	if p.Language != nil {
+		f.me.Profile.Language = *p.Language
+	}
+	if p.HideMobile != nil {
+		f.me.Profile.HideMobile = *p.HideMobile
+	}
+	if p.HideFixed != nil {
+		f.me.Profile.HideFixed = *p.HideFixed
+	}
+	if p.ExtraInfo != nil {
+		f.me.Profile.ExtraInfo = *p.ExtraInfo
+	}
 	return nil
 }
 
@@ -103,6 +119,11 @@ func (f *fakeModel) SetStatus(_ context.Context, u api.StatusUpdate) error {
 func (f *fakeModel) SetNotifications(n api.Notifications) error {
 	f.notifs = append(f.notifs, n)
 	f.me.Notifications = n
+	return nil
+}
+
+func (f *fakeModel) Refresh(context.Context) error {
+	f.refreshes++
 	return nil
 }
 
@@ -239,4 +260,24 @@ func newFakeServer() *fakeServer {
 	}
 }
 
-func (f *fakeServer) services() Services { return Services{Plan: f, APIKey: f, Sessions: f} }
+func (f *fakeServer) RequestEmailChange(_ context.Context, email string) error {
+	f.calls = append(f.calls, "email "+email)
+	return f.err
+}
+
+func (f *fakeServer) RequestMobileChange(_ context.Context, mobile string) error {
+	f.calls = append(f.calls, "mobile "+mobile)
+	return f.err
+}
+
+func (f *fakeServer) ConfirmMobile(_ context.Context, code string) (api.Profile, error) {
+	f.calls = append(f.calls, "confirm "+code)
+	if code != "123456" {
+		return api.Profile{}, api.Invalid(map[string]string{"code": "is wrong or has expired"})
+	}
+	return api.Profile{}, f.err
+}
+
+func (f *fakeServer) services() Services {
+	return Services{Plan: f, APIKey: f, Sessions: f, Verify: f}
+}

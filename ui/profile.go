@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +25,9 @@ type ProfileModel interface {
 	// FieldErrors holds the server's reasons for edits it refused (the
 	// fields have been reverted), keyed by JSON field name.
 	FieldErrors() map[string]string
+	// Refresh refetches the account, after a change made through a
+	// verification flow.
+	Refresh(ctx context.Context) error
 }
 
 // textField is an entry bound to one string field of the profile. It knows
@@ -32,6 +37,7 @@ type textField struct {
 	key      string // JSON name, for server field errors
 	label    string
 	entry    *widget.Entry
+	obj      fyne.CanvasObject // what the form shows: the entry or a widget wrapping it
 	loaded   string
 	validate func(string) string
 	get      func(api.Profile) string
@@ -48,21 +54,24 @@ func (f *textField) load(p api.Profile) {
 	f.loaded = v
 }
 
-// ProfilePage shows and edits names; email and username are shown read-only
-// here and change through their own flows.
+// ProfilePage shows and edits the personal information: names, username,
+// language and time zone, email and mobile with their verification steps,
+// hidden numbers and additional information.
 type ProfilePage struct {
-	model   ProfileModel
-	fields  []*textField
-	email   *widget.Label
-	user    *widget.Label
-	save    *widget.Button
+	model    ProfileModel
+	fields   []*textField
+	language *widget.Select
+	contact  *contactCard
+	info     *infoCard
+	save     *widget.Button
 	revert  *widget.Button
 	problem *widget.Label
 	content fyne.CanvasObject
 }
 
-// NewProfilePage builds the page from the model's current state.
-func NewProfilePage(m ProfileModel) *ProfilePage {
+// NewProfilePage builds the page from the model's current state; svc sends
+// the email and mobile verifications.
+func NewProfilePage(m ProfileModel, svc VerifyModel) *ProfilePage {
 	p := &ProfilePage{model: m}
 	p.fields = []*textField{
 		{key: "first_name", label: lang.L("First name"), validate: api.ValidateName,
@@ -74,15 +83,27 @@ func NewProfilePage(m ProfileModel) *ProfilePage {
 		{key: "display_name", label: lang.L("Display name"), validate: api.ValidateDisplayName,
 			get: func(pr api.Profile) string { return pr.DisplayName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.DisplayName = v }},
+		{key: "username", label: lang.L("Username"), validate: api.ValidateUsername,
+			get: func(pr api.Profile) string { return pr.Username },
+			set: func(pt *api.ProfilePatch, v *string) { pt.Username = v }},
+		{key: "time_zone", label: lang.L("Time zone"), validate: api.ValidateTimeZone,
+			get: func(pr api.Profile) string { return pr.TimeZone },
+			set: func(pt *api.ProfilePatch, v *string) { pt.TimeZone = v }},
 	}
+	zone := widget.NewSelectEntry(commonTimeZones)
+	p.fields[4].entry, p.fields[4].obj = &zone.Entry, zone
 	for _, f := range p.fields {
-		f.entry = widget.NewEntry()
+		if f.entry == nil {
+			f.entry = widget.NewEntry()
+			f.obj = f.entry
+		}
 		f.entry.Validator = validator(f.validate)
 		f.entry.OnChanged = func(string) { p.updateButtons() }
 		f.entry.OnSubmitted = func(string) { p.Save() }
 	}
-	p.email = widget.NewLabel("")
-	p.user = widget.NewLabel("")
+	p.language = widget.NewSelect(languageNames(), p.setLanguage)
+	p.contact = newContactCard(m, svc)
+	p.info = newInfoCard(m)
 	p.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), p.Save)
 	p.save.Importance = widget.HighImportance
 	p.revert = widget.NewButton(lang.L("Revert"), p.Revert)
@@ -93,17 +114,16 @@ func NewProfilePage(m ProfileModel) *ProfilePage {
 
 	names := widget.NewForm()
 	for _, f := range p.fields {
-		names.Append(f.label, f.entry)
+		names.Append(f.label, f.obj)
 	}
 	names.Items[2].HintText = lang.L("The name other users see.")
-	account := widget.NewForm(
-		widget.NewFormItem(lang.L("Email"), p.email),
-		widget.NewFormItem(lang.L("Username"), p.user),
-	)
+	names.Items[4].HintText = lang.L("Times in the app follow it. Your organisation's is used until you choose.")
+	names.Append(lang.L("Language"), p.language)
 	p.content = container.NewVScroll(container.NewVBox(
 		widget.NewCard(lang.L("Personal information"), "", container.NewVBox(
 			names, p.problem, container.NewHBox(layout.NewSpacer(), p.revert, p.save))),
-		widget.NewCard(lang.L("Account"), "", account),
+		p.contact.content,
+		p.info.content,
 	))
 	p.Refresh()
 	return p
@@ -121,8 +141,9 @@ func (p *ProfilePage) Refresh() {
 	for _, f := range p.fields {
 		f.load(me.Profile)
 	}
-	p.email.SetText(me.Profile.Email)
-	p.user.SetText(me.Profile.Username)
+	p.language.SetSelectedIndex(slices.Index(api.Languages, me.Profile.Language))
+	p.contact.refresh(me)
+	p.info.refresh(me)
 	if errs := p.model.FieldErrors(); len(errs) > 0 {
 		p.showError(api.Invalid(errs))
 	}
@@ -165,6 +186,17 @@ func (p *ProfilePage) Save() {
 	})
 }
 
+func (p *ProfilePage) setLanguage(string) {
+	i := p.language.SelectedIndex()
+	if i < 0 || api.Languages[i] == p.model.Me().Profile.Language {
+		return
+	}
+	code := api.Languages[i]
+	if err := p.model.UpdateProfile(api.ProfilePatch{Language: &code}); err != nil {
+		p.showError(err)
+	}
+}
+
 // Revert discards unsaved typing.
 func (p *ProfilePage) Revert() {
 	for _, f := range p.fields {
@@ -200,4 +232,15 @@ func (p *ProfilePage) updateButtons() {
 	}
 	setEnabled(p.save, dirty && valid)
 	setEnabled(p.revert, dirty)
+}
+
+// languageNames are the shipped languages in their own words, in the order
+// of api.Languages.
+func languageNames() []string {
+	names := map[string]string{"en": "English", "sv": "Svenska"}
+	out := make([]string, len(api.Languages))
+	for i, l := range api.Languages {
+		out[i] = names[l]
+	}
+	return out
 }

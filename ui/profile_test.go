@@ -6,26 +6,32 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/phoneset/phoneset/api"
 )
 
 func TestProfilePageRenders(t *testing.T) {
 	setup(t)
-	p := NewProfilePage(newFakeModel())
+	p := NewProfilePage(newFakeModel(), newFakeServer())
 	w := show(t, p.Content())
 	test.AssertRendersToMarkup(t, "profile.xml", w.Canvas())
 }
 
 func TestProfileShowsModel(t *testing.T) {
 	setup(t)
-	p := NewProfilePage(newFakeModel())
-	want := map[string]string{"first_name": "Bo", "last_name": "Agent", "display_name": "Bo Agent"}
+	p := NewProfilePage(newFakeModel(), newFakeServer())
+	want := map[string]string{"first_name": "Bo", "last_name": "Agent", "display_name": "Bo Agent",
+		"username": "agent1", "time_zone": "Europe/Stockholm"}
 	for _, f := range p.fields {
 		if f.entry.Text != want[f.key] {
 			t.Errorf("%s = %q, want %q", f.key, f.entry.Text, want[f.key])
 		}
 	}
-	if p.email.Text != "agent1@demo.phoneset.test" || p.user.Text != "agent1" {
-		t.Errorf("email/username = %q/%q", p.email.Text, p.user.Text)
+	if p.contact.email.Text != "agent1@demo.phoneset.test" || p.language.Selected != "English" {
+		t.Errorf("email %q, language %q", p.contact.email.Text, p.language.Selected)
+	}
+	if p.contact.mobile.Text != "+46 70 123 45 67" || p.contact.fixed.Text != "+46 8 123 456 78" {
+		t.Errorf("numbers shown as %q / %q", p.contact.mobile.Text, p.contact.fixed.Text)
 	}
 	if !p.save.Disabled() || !p.revert.Disabled() {
 		t.Error("Save and Revert enabled with nothing changed")
@@ -35,7 +41,7 @@ func TestProfileShowsModel(t *testing.T) {
 func TestProfileSaveSendsOnlyChangedFields(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
-	p := NewProfilePage(m)
+	p := NewProfilePage(m, newFakeServer())
 	show(t, p.Content())
 	name := p.fields[2].entry
 	name.SetText("")
@@ -70,7 +76,7 @@ func TestProfileRefusesInvalidInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			setup(t)
 			m := newFakeModel()
-			p := NewProfilePage(m)
+			p := NewProfilePage(m, newFakeServer())
 			show(t, p.Content())
 			p.fields[tt.field].entry.SetText(tt.text)
 			if !p.save.Disabled() {
@@ -90,7 +96,7 @@ func TestProfileRefusesInvalidInput(t *testing.T) {
 func TestProfileRefreshKeepsTyping(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
-	p := NewProfilePage(m)
+	p := NewProfilePage(m, newFakeServer())
 	show(t, p.Content())
 	p.fields[0].entry.SetText("Typing")
 	m.me.Profile.FirstName = "FromServer"
@@ -112,7 +118,7 @@ func TestProfileShowsServerFieldErrors(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
 	m.fieldErrs = map[string]string{"display_name": "is reserved", "unknown": "ignored"}
-	p := NewProfilePage(m)
+	p := NewProfilePage(m, newFakeServer())
 	show(t, p.Content())
 	if !p.problem.Visible() || p.problem.Text != "Display name: is reserved" {
 		t.Errorf("problem = %q (visible %v)", p.problem.Text, p.problem.Visible())
@@ -122,7 +128,7 @@ func TestProfileShowsServerFieldErrors(t *testing.T) {
 func TestProfileSubmitOnEnter(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
-	p := NewProfilePage(m)
+	p := NewProfilePage(m, newFakeServer())
 	w := show(t, p.Content())
 	p.Focus(w.Canvas())
 	test.Type(p.fields[2].entry, "!")
@@ -130,5 +136,159 @@ func TestProfileSubmitOnEnter(t *testing.T) {
 	typed := p.fields[2].entry.Text
 	if typed == "Bo Agent" || len(m.updates) != 1 || *m.updates[0].DisplayName != typed {
 		t.Fatalf("Return did not save: %+v", m.updates)
+	}
+}
+
+func TestProfileLanguageSavesAtOnce(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	p := NewProfilePage(m, newFakeServer())
+	show(t, p.Content())
+	p.language.SetSelected("Svenska")
+	if len(m.updates) != 1 || m.updates[0].Language == nil || *m.updates[0].Language != "sv" {
+		t.Fatalf("language patch = %+v", m.updates)
+	}
+	p.Refresh()
+	if len(m.updates) != 1 {
+		t.Fatal("refreshing re-sent the language")
+	}
+}
+
+func TestProfileTimeZoneAndUsernameRules(t *testing.T) {
+	tests := []struct {
+		field int
+		text  string
+		ok    bool
+	}{
+		{4, "America/New_York", true},
+		{4, "Mars/Base", false},
+		{3, "bo.agent", true},
+		{3, "bo agent", false},
+	}
+	for _, tt := range tests {
+		setup(t)
+		m := newFakeModel()
+		p := NewProfilePage(m, newFakeServer())
+		show(t, p.Content())
+		p.fields[tt.field].entry.SetText(tt.text)
+		if p.save.Disabled() == tt.ok {
+			t.Errorf("%s=%q: save enabled %v, want %v", p.fields[tt.field].key, tt.text, !p.save.Disabled(), tt.ok)
+		}
+	}
+}
+
+func TestContactEmailChange(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	srv := newFakeServer()
+	p := NewProfilePage(m, srv)
+	show(t, p.Content())
+	c := p.contact
+	test.Type(c.newEmail, "not-an-email")
+	if !c.sendLink.Disabled() {
+		t.Fatal("Send link enabled for an invalid address")
+	}
+	c.newEmail.SetText("bo@example.com")
+	test.Tap(c.sendLink)
+	if len(srv.calls) != 1 || srv.calls[0] != "email bo@example.com" || m.refreshes != 1 {
+		t.Fatalf("calls %v, refreshes %d", srv.calls, m.refreshes)
+	}
+	m.me.Profile.PendingEmail = "bo@example.com"
+	p.Refresh()
+	if !c.emailPending.Visible() || !strings.Contains(c.emailPending.Text, "bo@example.com") {
+		t.Errorf("pending email note = %q", c.emailPending.Text)
+	}
+
+	// When the organisation owns emails, the field is off and says why.
+	m.me.Org.MembersChangeEmail = false
+	p.Refresh()
+	if !c.newEmail.Disabled() || !c.emailNote.Visible() {
+		t.Error("email change offered although the organisation manages emails")
+	}
+}
+
+func TestContactMobileVerification(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	srv := newFakeServer()
+	p := NewProfilePage(m, srv)
+	w := show(t, p.Content())
+	c := p.contact
+	if c.codeBox.Visible() {
+		t.Fatal("code entry shown with nothing pending")
+	}
+	c.newMobile.SetText("070-123 45 67")
+	if !c.sendCode.Disabled() {
+		t.Fatal("Send code enabled for a number without country code")
+	}
+	c.newMobile.SetText("+44 7911 123456")
+	test.Tap(c.sendCode)
+	if srv.calls[0] != "mobile +447911123456" {
+		t.Fatalf("calls = %v, want the E.164 form sent", srv.calls)
+	}
+	m.me.Profile.PendingMobile = "+447911123456"
+	p.Refresh()
+	if !c.codeBox.Visible() {
+		t.Fatal("code entry hidden while a code is pending")
+	}
+	test.AssertRendersToMarkup(t, "profile_code.xml", w.Canvas())
+	test.Type(c.code, "000000")
+	test.Tap(c.confirm)
+	if !c.problem.Visible() || !strings.Contains(c.problem.Text, "expired") {
+		t.Errorf("wrong code message = %q", c.problem.Text)
+	}
+	c.code.SetText("123456")
+	test.Tap(c.confirm)
+	if c.problem.Visible() || c.code.Text != "" {
+		t.Errorf("right code: problem %q, code left %q", c.problem.Text, c.code.Text)
+	}
+}
+
+func TestContactHideNumbers(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	p := NewProfilePage(m, newFakeServer())
+	show(t, p.Content())
+	c := p.contact
+	if c.voipNote.Visible() {
+		t.Fatal("Mobile VoIP note shown with numbers visible")
+	}
+	test.Tap(c.hideMobile)
+	test.Tap(c.hideFixed)
+	if len(m.updates) != 2 || !*m.updates[1].HideMobile || !*m.updates[1].HideFixed {
+		t.Fatalf("hide patches = %+v", m.updates)
+	}
+	if !c.voipNote.Visible() {
+		t.Error("both numbers hidden but no Mobile VoIP note")
+	}
+}
+
+func TestInfoCard(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	p := NewProfilePage(m, newFakeServer())
+	show(t, p.Content())
+	c := p.info
+	if len(c.admin.Items) != 1 || len(c.own.Objects) != 1 {
+		t.Fatalf("admin %d / own %d lines", len(c.admin.Items), len(c.own.Objects))
+	}
+	if !c.add.Disabled() {
+		t.Fatal("Add enabled with no label")
+	}
+	test.Type(c.label, "Shift")
+	test.Type(c.value, "Mornings")
+	test.Tap(c.add)
+	if got := m.me.Profile.ExtraInfo; len(got) != 2 || got[1] != (api.InfoField{Label: "Shift", Value: "Mornings"}) {
+		t.Fatalf("extra info = %+v", got)
+	}
+	if len(c.own.Objects) != 2 || c.label.Text != "" {
+		t.Error("list not refreshed or form not cleared")
+	}
+	c.Remove(0)
+	if got := m.me.Profile.ExtraInfo; len(got) != 1 || got[0].Label != "Shift" {
+		t.Fatalf("after remove = %+v", got)
+	}
+	if len(m.me.Profile.AdminInfo) != 1 {
+		t.Fatal("admin info touched")
 	}
 }

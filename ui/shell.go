@@ -39,6 +39,7 @@ type Services struct {
 	Plan     PlanModel
 	APIKey   APIKeyModel
 	Sessions SessionsModel
+	Verify   VerifyModel
 }
 
 // page is one entry of the navigation.
@@ -85,7 +86,7 @@ type Shell struct {
 func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func()) *Shell {
 	s := &Shell{model: m, onSignOut: onSignOut, setTitle: setTitle, pages: map[int]page{}, current: -1}
 	s.items = []navItem{
-		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m) }},
+		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m, svc.Verify) }},
 		{lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
 		{lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(svc.Sessions) }},
 		{lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
