@@ -105,11 +105,17 @@ func (f Frame) Rect(c Crop) image.Rectangle {
 	if !f.valid() {
 		return image.Rectangle{}
 	}
-	r := f.region(c)
-	return image.Rect(
-		int(math.Round(r.x0)), int(math.Round(r.y0)),
-		int(math.Round(r.x1)), int(math.Round(r.y1)),
-	).Intersect(image.Rectangle{Max: f.Src})
+	return f.region(c).pixels(image.Rectangle{Max: f.Src})
+}
+
+// pixels rounds the region to whole pixels inside bounds, keeping at least
+// one pixel each way when a sliver would round to nothing.
+func (r region) pixels(bounds image.Rectangle) image.Rectangle {
+	x0 := min(int(math.Round(r.x0)), bounds.Max.X-1)
+	y0 := min(int(math.Round(r.y0)), bounds.Max.Y-1)
+	x1 := max(int(math.Round(r.x1)), x0+1)
+	y1 := max(int(math.Round(r.y1)), y0+1)
+	return image.Rect(x0, y0, x1, y1).Intersect(bounds)
 }
 
 // scale is viewport pixels per source pixel for a viewport of size view.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
-	"math"
 )
 
 // Kind is what an image is stored as.
@@ -112,13 +111,7 @@ func Render(img image.Image, k Kind, c Crop) ([]Rendition, error) {
 // render crops reg out of src (stored orientation), resizes to the first
 // size, orients, then halves down the list, encoding each.
 func render(src image.Image, o Orientation, reg region, sizes []image.Point) ([]Rendition, error) {
-	r := image.Rect(
-		int(math.Round(reg.x0)), int(math.Round(reg.y0)),
-		int(math.Round(reg.x1)), int(math.Round(reg.y1)),
-	).Intersect(src.Bounds())
-	if r.Empty() {
-		r = src.Bounds()
-	}
+	r := reg.pixels(src.Bounds())
 	first := sizes[0]
 	if o.swapsAxes() {
 		first = image.Pt(first.Y, first.X)
