@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
 )
 
@@ -70,9 +71,27 @@ type windowApp struct {
 	w    fyne.Window
 	m    Model
 	opts Options
+
+	language string // the language the UI speaks now
+	stop     func() // ends the signed-in session's subscriptions
+}
+
+// withPresence routes status changes through presence, so this device's own
+// changes raise no "changed elsewhere" notification.
+type withPresence struct {
+	Model
+	p *presence
+}
+
+func (w withPresence) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	return w.p.SetStatus(ctx, u)
 }
 
 func (a *windowApp) showSignIn() {
+	if a.stop != nil {
+		a.stop()
+		a.stop = nil
+	}
 	a.w.SetTitle(windowTitle(""))
 	p := NewSignInPage(a.m, a.opts.Device, a.opts.Demo.hint(), a.showShell)
 	a.w.SetContent(p.Content())
@@ -80,10 +99,42 @@ func (a *windowApp) showSignIn() {
 }
 
 func (a *windowApp) showShell() {
+	if a.stop != nil {
+		a.stop()
+	}
+	a.followLanguage()
+	app := fyne.CurrentApp()
+	pres := newPresence(a.m, app, func() { a.w.Show(); a.w.RequestFocus() })
 	c := a.m.Client()
-	s := NewShell(a.m, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, a.w.SetTitle, a.showSignIn)
+	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, a.w.SetTitle, a.showSignIn)
+	cancel := a.m.Subscribe(func(account.Change) {
+		fyne.Do(func() {
+			pres.changed()
+			if a.m.Me().Profile.Language != a.language {
+				a.showShell() // rebuild every page in the new language
+			}
+		})
+	})
+	a.stop = func() {
+		cancel()
+		s.Close()
+		pres.clearTray()
+	}
 	a.w.SetContent(s.Content())
 	if p := s.Current(); p != nil {
 		p.Focus(a.w.Canvas())
 	}
+}
+
+// followLanguage switches the UI to the user's language setting.
+func (a *windowApp) followLanguage() {
+	want := a.m.Me().Profile.Language
+	if want == "" || want == a.language {
+		return
+	}
+	if err := UseLanguage(want); err != nil {
+		fyne.LogError("language "+want, err)
+		return
+	}
+	a.language = want
 }

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// presence keeps the status in the system tray menu (where the desktop has
+// one) and tells the user, with a desktop notification, when the status was
+// changed elsewhere: by an admin or on another device.
+type presence struct {
+	model StatusModel
+	app   fyne.App
+	show  func() // brings the window forward
+
+	seen    int64        // last status version shown; UI goroutine only
+	ownBusy atomic.Int32 // own changes in flight
+	ownVer  atomic.Int64 // version our last own change produced
+}
+
+func newPresence(m StatusModel, app fyne.App, show func()) *presence {
+	p := &presence{model: m, app: app, show: show, seen: m.Me().Status.Version}
+	p.updateTray()
+	return p
+}
+
+// SetStatus is StatusModel.SetStatus, remembered as this device's own
+// change so it raises no notification.
+func (p *presence) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	p.ownBusy.Add(1)
+	defer p.ownBusy.Add(-1)
+	err := p.model.SetStatus(ctx, u)
+	if err == nil {
+		p.ownVer.Store(p.model.Me().Status.Version)
+	}
+	return err
+}
+
+// Me is StatusModel.Me.
+func (p *presence) Me() api.Me { return p.model.Me() }
+
+// changed runs on the UI goroutine after the account changed.
+func (p *presence) changed() {
+	st := p.model.Me().Status
+	if st.Version == p.seen {
+		return
+	}
+	p.seen = st.Version
+	p.updateTray()
+	if p.ownBusy.Load() > 0 || st.Version == p.ownVer.Load() {
+		return
+	}
+	body := lang.L("Your status is now {{.Status}}, set by {{.Who}}.", map[string]any{
+		"Status": availabilityLabel(st.Availability), "Who": st.ChangedByName})
+	p.app.SendNotification(fyne.NewNotification(lang.L("Status changed"), body))
+}
+
+func (p *presence) set(u api.StatusUpdate) {
+	async(func() (struct{}, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return struct{}{}, p.SetStatus(ctx, u)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			p.app.SendNotification(fyne.NewNotification(lang.L("Status not changed"), describe(err)))
+		}
+	})
+}
+
+// trayMenu lists the statuses with the current one checked.
+func (p *presence) trayMenu() *fyne.Menu {
+	me := p.model.Me()
+	cur := me.Status
+	item := func(label string, u api.StatusUpdate) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, func() { p.set(u) })
+		it.Checked = cur.Availability == u.Availability && cur.ReasonCode == u.ReasonCode
+		return it
+	}
+	var reasons []*fyne.MenuItem
+	for _, r := range activeReasons(me.Org.ReasonCodes) {
+		reasons = append(reasons, item(r.Label, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: r.Code}))
+	}
+	unavailable := fyne.NewMenuItem(availabilityLabel(api.Unavailable), nil)
+	unavailable.ChildMenu = fyne.NewMenu("", reasons...)
+	unavailable.Checked = cur.Availability == api.Unavailable
+	unavailable.Disabled = len(reasons) == 0 // Unavailable needs a reason
+	return fyne.NewMenu("Phoneset",
+		item(availabilityLabel(api.Online), api.StatusUpdate{Availability: api.Online}),
+		unavailable,
+		item(availabilityLabel(api.Offline), api.StatusUpdate{Availability: api.Offline}),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("Show Phoneset"), p.show),
+	)
+}
+
+func (p *presence) updateTray() {
+	if desk, ok := p.app.(desktop.App); ok {
+		desk.SetSystemTrayMenu(p.trayMenu())
+	}
+}
+
+// clearTray removes the status menu after sign-out.
+func (p *presence) clearTray() {
+	if desk, ok := p.app.(desktop.App); ok {
+		desk.SetSystemTrayMenu(fyne.NewMenu("Phoneset", fyne.NewMenuItem(lang.L("Show Phoneset"), p.show)))
+	}
+}
