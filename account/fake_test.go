@@ -2,6 +2,7 @@ package account
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,6 +32,7 @@ type fakeServer struct {
 	failNext  []int             // statuses to answer the next writes with
 	dropAfter bool              // apply the next write, then drop the connection
 	issued    []string          // every token handed out
+	photos    map[string][]byte // path → image
 }
 
 func newFakeServer(t testing.TB) *fakeServer {
@@ -41,6 +43,7 @@ func newFakeServer(t testing.TB) *fakeServer {
 		refresh:  map[string]bool{},
 		idem:     map[string][]byte{},
 		refuse:   map[string]string{},
+		photos:   map[string][]byte{},
 		me: api.Me{
 			User:          api.User{ID: "u-agent1", OrgID: "o1", Email: "agent1@example.com"},
 			Profile:       api.Profile{Version: 1, FirstName: "Agent", LastName: "One", DisplayName: "Agent One", Username: "agent1", Language: "en", TimeZone: "Europe/Stockholm", Email: "agent1@example.com"},
@@ -166,6 +169,30 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(200, f.me)
 	case "PATCH /v1/me/profile", "PUT /v1/me/notifications":
 		f.write(w, r, reply)
+	case "PUT /v1/me/avatar", "PUT /v1/me/cover":
+		b, _ := io.ReadAll(r.Body)
+		if ct := r.Header.Get("Content-Type"); ct != "image/png" && ct != "image/jpeg" {
+			fail(w, &api.Error{Status: 415, Code: api.CodeUnsupportedMedia, Message: "JPEG or PNG only"})
+			return
+		}
+		f.photos[r.URL.Path] = b
+		f.me.User.HasAvatar = f.photos["/v1/me/avatar"] != nil
+		f.me.User.HasCover = f.photos["/v1/me/cover"] != nil
+		f.me.User.PhotoVersion++
+		w.WriteHeader(http.StatusNoContent)
+	case "GET /v1/me/avatar", "GET /v1/me/cover":
+		b, ok := f.photos[r.URL.Path]
+		if !ok {
+			fail(w, api.ErrNotFound)
+			return
+		}
+		_, _ = w.Write(b)
+	case "DELETE /v1/me/avatar", "DELETE /v1/me/cover":
+		delete(f.photos, r.URL.Path)
+		f.me.User.HasAvatar = f.photos["/v1/me/avatar"] != nil
+		f.me.User.HasCover = f.photos["/v1/me/cover"] != nil
+		f.me.User.PhotoVersion++
+		reply(200, f.me.User)
 	case "GET /v1/me/status":
 		reply(200, f.me.Status)
 	case "PUT /v1/me/status":

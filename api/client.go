@@ -364,6 +364,10 @@ func (c *Client) once(ctx context.Context, cl call, token string) error {
 	case *[]byte:
 		*out = resp.Body()
 	default:
+		if len(resp.Body()) == 0 {
+			// 204 or an empty 200: nothing to decode.
+			return nil
+		}
 		if err := json.Unmarshal(resp.Body(), out); err != nil {
 			return fmt.Errorf("api: %s %s: bad response: %w", cl.method, cl.path, err)
 		}
