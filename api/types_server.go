@@ -1,0 +1,9 @@
+package api
+
+// Wire types added with the account backend (server/). They complete the
+// contract in types.go for the endpoints listed in openapi.yaml.
+
+// SignedOut answers DELETE /v1/me/sessions: how many other sessions ended.
+type SignedOut struct {
+	Count int64 `json:"signed_out"`
+}

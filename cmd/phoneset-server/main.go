@@ -1,0 +1,121 @@
+// Command phoneset-server runs the Phoneset account backend.
+//
+// It speaks plain HTTP unless --tls-cert and --tls-key are given; anywhere
+// but loopback, terminate TLS here or in a reverse proxy in front of it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/smtp"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/phoneset/phoneset/server"
+	"github.com/phoneset/phoneset/server/mail"
+)
+
+func main() {
+	var (
+		addr       = flag.String("addr", "127.0.0.1:8080", "listen address")
+		db         = flag.String("db", "", `database: a SQLite file path, "sqlite:PATH", or a postgres:// URL (default: phoneset.db in --data)`)
+		data       = flag.String("data", ".", "data directory (SQLite file, secret.key)")
+		seed       = flag.Bool("seed-demo", false, "seed the demo organisation into an empty database")
+		tlsCert    = flag.String("tls-cert", "", "TLS certificate file (serve HTTPS)")
+		tlsKey     = flag.String("tls-key", "", "TLS key file")
+		publicURL  = flag.String("public-url", "", "base URL used in emailed links")
+		devOutbox  = flag.Bool("dev-outbox", false, "log emails and SMS with their codes and serve GET /v1/dev/outbox (development only)")
+		smtpAddr   = flag.String("smtp", "", "SMTP relay host:port for email (default: dev outbox)")
+		smtpFrom   = flag.String("smtp-from", "phoneset@localhost", "From address of emails")
+		smtpUser   = flag.String("smtp-user", "", "SMTP user (password from PHONESET_SMTP_PASSWORD)")
+		mailHook   = flag.String("mail-webhook", "", "URL that receives emails as JSON POSTs (instead of SMTP)")
+		smsHook    = flag.String("sms-webhook", "", "URL that receives text messages as JSON POSTs (default: dev outbox)")
+		gravatar   = flag.String("gravatar-url", "", "Gravatar base URL (default https://www.gravatar.com/avatar/)")
+		forwarded  = flag.Bool("trust-forwarded-for", false, "take client addresses from X-Forwarded-For (behind a proxy only)")
+		secretFile = flag.String("secret-file", "", "file holding the secret that seals API keys; share it between processes on one database (default: secret.key in --data)")
+	)
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg := server.Config{DB: *db, DataDir: *data, Logger: log, DevOutbox: *devOutbox, PublicURL: *publicURL,
+		GravatarBaseURL: *gravatar, TrustForwardedFor: *forwarded}
+	if *secretFile != "" {
+		b, err := os.ReadFile(*secretFile)
+		if err != nil {
+			fail(err)
+		}
+		cfg.Secret = b
+	}
+	switch {
+	case *mailHook != "":
+		cfg.Mail = &mail.Webhook{URL: *mailHook}
+	case *smtpAddr != "":
+		s := &mail.SMTP{Addr: *smtpAddr, From: *smtpFrom}
+		if *smtpUser != "" {
+			host, _, _ := net.SplitHostPort(*smtpAddr)
+			s.Auth = smtp.PlainAuth("", *smtpUser, os.Getenv("PHONESET_SMTP_PASSWORD"), host)
+		}
+		cfg.Mail = s
+	}
+	if *smsHook != "" {
+		cfg.SMS = &mail.Webhook{URL: *smsHook}
+	}
+	if err := run(cfg, *addr, *seed, *tlsCert, *tlsKey); err != nil {
+		fail(err)
+	}
+}
+
+func run(cfg server.Config, addr string, seed bool, cert, key string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if seed {
+		demo, err := srv.SeedDemo(ctx)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		if demo.OrgName != "" {
+			cfg.Logger.Info("demo organisation ready", "org", demo.OrgName, "password", "see server.DemoPassword")
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	cfg.Logger.Info("phoneset-server listening", "addr", ln.Addr().String(), "tls", cert != "")
+	done := make(chan error, 1)
+	go func() {
+		if cert != "" || key != "" {
+			done <- srv.ServeTLS(ln, cert, key)
+		} else {
+			done <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		cfg.Logger.Info("shutting down")
+	}
+	if cerr := srv.Close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "phoneset-server:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,368 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// Token lifetimes. The access token is short so a stolen one is worth
+// little; the session lives as long as it is refreshed within sessionTTL.
+const (
+	accessTTL  = 15 * time.Minute
+	sessionTTL = 30 * 24 * time.Hour
+	// refreshGrace lets a client that lost the answer to a refresh retry
+	// with the token it just rotated away; after that, reuse of an old
+	// refresh token means it was stolen and ends the session.
+	refreshGrace = 30 * time.Second
+	// touchEvery throttles last-seen writes to one per session per minute.
+	touchEvery = time.Minute
+)
+
+// principal is who a request acts as.
+type principal struct {
+	store.Auth
+	apiKey bool // authenticated by API key rather than a session
+	ip     string
+}
+
+var errWrongCredentials = &api.Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "wrong username or password"}
+
+// bearer extracts the credential: Authorization: Bearer <token or API
+// key>, or X-API-Key: <API key>.
+func bearer(r *http.Request) string {
+	if k := r.Header.Get("X-API-Key"); k != "" {
+		return strings.TrimSpace(k)
+	}
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// authenticate resolves the request's credential with one database read,
+// so a revoked session or regenerated key stops working at once in every
+// process.
+func (s *Server) authenticate(r *http.Request) (*principal, error) {
+	tok := bearer(r)
+	if tok == "" || len(tok) > 128 {
+		return nil, api.ErrUnauthorized
+	}
+	ctx := r.Context()
+	p := &principal{ip: s.clientIP(r)}
+	var err error
+	if strings.HasPrefix(tok, prefixAPIKey) {
+		p.apiKey = true
+		p.Auth, err = s.st.Q().AuthByAPIKey(ctx, hashToken(tok))
+	} else {
+		p.Auth, err = s.st.Q().AuthByAccess(ctx, hashToken(tok))
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, api.ErrUnauthorized
+	case err != nil:
+		return nil, err
+	}
+	now := s.now()
+	if !p.apiKey {
+		if !now.Before(p.AccessExpiresAt) {
+			return nil, &api.Error{Status: http.StatusUnauthorized, Code: api.CodeUnauthorized, Message: "access token expired; refresh it"}
+		}
+		if now.Sub(p.LastSeenAt) >= touchEvery {
+			if err := s.st.Q().TouchSession(ctx, p.SessionID, p.ip, now); err != nil {
+				s.log.Warn("touch session failed", "err", err)
+			}
+		}
+	}
+	s.usage.count(p.UserID, p.OrgID)
+	return p, nil
+}
+
+type authedFunc func(w http.ResponseWriter, r *http.Request, p *principal) error
+
+// authed requires a session or an API key.
+func (s *Server) authed(h authedFunc) http.Handler {
+	return s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		p, err := s.authenticate(r)
+		if err != nil {
+			return err
+		}
+		return h(w, r, p)
+	})
+}
+
+// sessionOnly requires a signed-in session: account security (sessions,
+// password, API key, deleting the account) is not open to an API key.
+func (s *Server) sessionOnly(h authedFunc) http.Handler {
+	return s.authed(func(w http.ResponseWriter, r *http.Request, p *principal) error {
+		if p.apiKey {
+			return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "sign in with your password to do this; an API key cannot"}
+		}
+		return h(w, r, p)
+	})
+}
+
+// limit is a fixed-window throttle kept in the database, so every server
+// process counts the same attempts.
+type limit struct {
+	bucket string
+	max    int64
+	window time.Duration
+}
+
+// Throttles on guessing secrets. Failed attempts count; a success clears
+// the account's count.
+func loginLimits(login, ip string) []limit {
+	return []limit{
+		{"login:acct:" + strings.ToLower(strings.TrimSpace(login)), 5, 15 * time.Minute},
+		{"login:ip:" + ip, 30, 15 * time.Minute},
+	}
+}
+
+// checkLimits fails with 429 and Retry-After when any limit is used up.
+func (s *Server) checkLimits(ctx context.Context, ls []limit) error {
+	now := s.now()
+	for _, l := range ls {
+		win := now.Truncate(l.window)
+		n, err := s.st.Q().Hits(ctx, l.bucket, win)
+		if err != nil {
+			return err
+		}
+		if n >= l.max {
+			e := *api.ErrRateLimited
+			e.Message = "too many attempts; try again later"
+			e.RetryAfter = win.Add(l.window).Sub(now)
+			return &e
+		}
+	}
+	return nil
+}
+
+// hitLimits counts one attempt against each limit.
+func (s *Server) hitLimits(ctx context.Context, ls []limit) {
+	win := s.now()
+	for _, l := range ls {
+		if _, err := s.st.Q().Hit(ctx, l.bucket, win.Truncate(l.window)); err != nil {
+			s.log.Warn("rate counter failed", "err", err)
+		}
+	}
+}
+
+// newTokens makes a fresh token pair for sess, setting its expiry times.
+func (s *Server) newTokens(sess *store.Session, now time.Time) (api.Tokens, string, string) {
+	access, refresh := randomToken(prefixAccess), randomToken(prefixRefresh)
+	sess.AccessExpiresAt = now.Add(accessTTL)
+	sess.ExpiresAt = now.Add(sessionTTL)
+	sess.LastSeenAt = now
+	return api.Tokens{SessionID: sess.ID, AccessToken: access, RefreshToken: refresh, ExpiresAt: sess.AccessExpiresAt.UTC()},
+		hashToken(access), hashToken(refresh)
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	req, err := decode[api.SignInRequest](w, r)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
+		fields["login"] = "enter your username or email"
+	}
+	if req.Password == "" || len(req.Password) > maxPasswordBytes {
+		fields["password"] = "enter your password"
+	}
+	if why := validateDevice(req.Device); why != "" {
+		fields["device"] = why
+	}
+	if len(fields) > 0 {
+		return api.Invalid(fields)
+	}
+	ctx := r.Context()
+	ip := s.clientIP(r)
+	limits := loginLimits(req.Login, ip)
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
+	u, err := s.st.Q().UserByLogin(ctx, req.Login)
+	if errors.Is(err, store.ErrNotFound) {
+		verifyPassword(req.Password, s.dummy, s.hash)
+		s.hitLimits(ctx, limits)
+		return errWrongCredentials
+	}
+	if err != nil {
+		return err
+	}
+	ok, rehash := verifyPassword(req.Password, u.PasswordHash, s.hash)
+	if !ok {
+		s.hitLimits(ctx, limits)
+		ev := s.event(&principal{ip: ip, Auth: store.Auth{UserID: u.ID}}, u, "session.sign_in_failed", userRes(u.ID, "sessions"))
+		if err := s.st.Q().Audit(ctx, u.OrgID, ev); err != nil {
+			return err
+		}
+		return errWrongCredentials
+	}
+	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
+		return err
+	}
+	now := s.now()
+	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now}
+	tokens, ah, rh := s.newTokens(sess, now)
+	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
+			return err
+		}
+		if rehash {
+			if err := q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt); err != nil {
+				return err
+			}
+		}
+		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
+		ev.New = req.Device
+		return q.Audit(ctx, u.OrgID, ev)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, tokens)
+	return nil
+}
+
+func validateDevice(d string) string {
+	if d == "" {
+		return ""
+	}
+	return api.ValidateName(d)
+}
+
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request) error {
+	req, err := decode[api.RefreshRequest](w, r)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(req.RefreshToken, prefixRefresh) || len(req.RefreshToken) > 128 {
+		return api.ErrUnauthorized
+	}
+	ctx := r.Context()
+	used := hashToken(req.RefreshToken)
+	// A concurrent refresh of the same session can win the conditional
+	// update; the loser looks again and finds its token as the previous one.
+	for range 3 {
+		sess, previous, err := s.st.Q().SessionByRefresh(ctx, used)
+		if errors.Is(err, store.ErrNotFound) {
+			return api.ErrUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if !now.Before(sess.ExpiresAt) {
+			if err := s.st.Q().DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			return api.ErrUnauthorized
+		}
+		if previous && now.Sub(sess.RefreshedAt) > refreshGrace {
+			if err := s.revokeReused(ctx, r, sess); err != nil {
+				return err
+			}
+			return api.ErrUnauthorized
+		}
+		sess.IP = s.clientIP(r)
+		tokens, ah, rh := s.newTokens(sess, now)
+		err = s.st.Q().RotateSession(ctx, sess, used, ah, rh)
+		if errors.Is(err, store.ErrStale) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, tokens)
+		return nil
+	}
+	return api.ErrUnauthorized
+}
+
+// revokeReused ends a session whose old refresh token came back after the
+// grace period: someone else holds a copy.
+func (s *Server) revokeReused(ctx context.Context, r *http.Request, sess *store.Session) error {
+	u, err := s.st.Q().UserByID(ctx, sess.UserID)
+	if err != nil {
+		return err
+	}
+	return s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: u.ID, SessionID: sess.ID}}
+		return q.Audit(ctx, u.OrgID, s.event(p, u, "session.refresh_reused", userRes(u.ID, "sessions/"+sess.ID)))
+	})
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *principal) error {
+	return s.endSession(w, r, p, p.SessionID)
+}
+
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request, p *principal) error {
+	return s.endSession(w, r, p, r.PathValue("id"))
+}
+
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, p *principal, id string) error {
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.DeleteSession(ctx, p.UserID, id); err != nil {
+			return err
+		}
+		return q.Audit(ctx, u.OrgID, s.event(p, u, "session.delete", userRes(u.ID, "sessions/"+id)))
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) deleteOtherSessions(w http.ResponseWriter, r *http.Request, p *principal) error {
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	var n int64
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if n, err = q.DeleteSessionsExcept(ctx, p.UserID, p.SessionID); err != nil {
+			return err
+		}
+		ev := s.event(p, u, "session.delete_others", userRes(u.ID, "sessions"))
+		ev.New = itoa(n) + " signed out"
+		return q.Audit(ctx, u.OrgID, ev)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.SignedOut{Count: n})
+	return nil
+}
+
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, p *principal) error {
+	list, err := s.st.Q().Sessions(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	out := make([]api.Session, 0, len(list))
+	for _, ss := range list {
+		out = append(out, api.Session{ID: ss.ID, Device: ss.Device, IP: ss.IP, Created: ss.CreatedAt,
+			LastSeen: ss.LastSeenAt, Current: ss.ID == p.SessionID})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

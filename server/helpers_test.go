@@ -1,0 +1,150 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server"
+	"github.com/phoneset/phoneset/server/servertest"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// env is a running seeded server and a raw HTTP client for it, so tests
+// see the exact wire format.
+type env struct {
+	t    testing.TB
+	srv  *server.Server
+	base string
+	demo server.Demo
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	srv, base, demo := servertest.New(t)
+	return &env{t: t, srv: srv, base: base, demo: demo}
+}
+
+// resp is a finished request.
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// apiErr reads the error envelope, failing the test if it is not one.
+func (r resp) apiErr(t testing.TB) *api.Error {
+	t.Helper()
+	var eb api.ErrorBody
+	if err := json.Unmarshal(r.body, &eb); err != nil || eb.Error == nil || eb.Error.Code == "" {
+		t.Fatalf("status %d: not an error body: %s", r.status, r.body)
+	}
+	return eb.Error
+}
+
+// req is a request under construction.
+type req struct {
+	method, path string
+	token        string
+	body         any // marshalled to JSON unless []byte or string
+	ctype        string
+	header       map[string]string
+}
+
+func (e *env) do(r req) resp {
+	e.t.Helper()
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case []byte:
+		body = bytes.NewReader(b)
+	case string:
+		body = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		body = bytes.NewReader(j)
+	}
+	hr, err := http.NewRequest(r.method, e.base+r.path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		ct := r.ctype
+		if ct == "" {
+			ct = "application/json"
+		}
+		hr.Header.Set("Content-Type", ct)
+	}
+	if r.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// signIn opens a session, failing the test unless it succeeds.
+func (e *env) signIn(login, password string) api.Tokens {
+	e.t.Helper()
+	r := e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: login, Password: password, Device: "test"}})
+	if r.status != http.StatusCreated {
+		e.t.Fatalf("sign in %s: %d %s", login, r.status, r.body)
+	}
+	var t api.Tokens
+	r.decode(e.t, &t)
+	return t
+}
+
+func (e *env) admin() api.Tokens  { return e.signIn("admin", server.DemoPassword) }
+func (e *env) agent1() api.Tokens { return e.signIn("agent1", server.DemoPassword) }
+
+// wantStatus fails unless r has the status.
+func wantStatus(t testing.TB, r resp, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status = %d, want %d; body %s", r.status, status, r.body)
+	}
+}
+
+// wantError fails unless r is an error with the status and code.
+func wantError(t testing.TB, r resp, status int, code string) *api.Error {
+	t.Helper()
+	wantStatus(t, r, status)
+	e := r.apiErr(t)
+	if e.Code != code {
+		t.Fatalf("error code = %q, want %q; body %s", e.Code, code, r.body)
+	}
+	return e
+}
+
+func ifMatch(v int64) map[string]string { return map[string]string{"If-Match": api.ETag(v)} }
+
+func ptr[T any](v T) *T { return &v }
+
+func storeFilter(orgID, resource string) store.AuditFilter {
+	return store.AuditFilter{OrgID: orgID, Resource: resource, Limit: 500}
+}

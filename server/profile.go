@@ -1,0 +1,90 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, p *principal) error {
+	u, err := s.st.Q().UserByID(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request, p *principal) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	patch, err := decode[api.ProfilePatch](w, r)
+	if err != nil {
+		return err
+	}
+	if fields := api.ValidatePatch(patch); fields != nil {
+		return api.Invalid(fields)
+	}
+	ctx := r.Context()
+	var u *store.User
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+			return err
+		}
+		if err := checkVersion(u.ProfileVersion, version); err != nil {
+			return err
+		}
+		d := applyPatch(u, patch)
+		if len(d) == 0 {
+			return nil
+		}
+		if err := q.SaveProfile(ctx, u, version); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that username is taken",
+					Fields: map[string]string{"username": "is taken"}}
+			}
+			return err
+		}
+		return s.audit(r, q, p, u, "profile.update", userRes(u.ID, "profile"), d)
+	})
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// applyPatch sets the fields p carries and returns what changed.
+func applyPatch(u *store.User, p api.ProfilePatch) diff {
+	var d diff
+	setStr := func(field string, dst *string, v *string) {
+		if v != nil {
+			d.str(field, *dst, *v)
+			*dst = *v
+		}
+	}
+	setBool := func(field string, dst *bool, v *bool) {
+		if v != nil {
+			d.bool(field, *dst, *v)
+			*dst = *v
+		}
+	}
+	setStr("first_name", &u.FirstName, p.FirstName)
+	setStr("last_name", &u.LastName, p.LastName)
+	setStr("display_name", &u.DisplayName, p.DisplayName)
+	setStr("username", &u.Username, p.Username)
+	setStr("language", &u.Language, p.Language)
+	setStr("time_zone", &u.TimeZone, p.TimeZone)
+	setBool("hide_mobile", &u.HideMobile, p.HideMobile)
+	setBool("hide_fixed", &u.HideFixed, p.HideFixed)
+	if p.ExtraInfo != nil {
+		next := append([]api.InfoField{}, (*p.ExtraInfo)...)
+		d.json("extra_info", u.ExtraInfo, next)
+		u.ExtraInfo = next
+	}
+	return d
+}

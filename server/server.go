@@ -1,0 +1,300 @@
+// Package server is Phoneset's account backend: the /v1 HTTP API of
+// api/openapi.yaml over a SQLite or PostgreSQL store, with password and
+// token security, auditing, image intake and mail/SMS delivery.
+//
+// Several Server processes may share one PostgreSQL database: every check
+// that must agree between them (sessions, versions, rate limits, usage) is
+// made in the database.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// Config configures a Server. The zero value (plus DataDir) is a working
+// development server on SQLite.
+type Config struct {
+	// DB is "" (SQLite file phoneset.db in DataDir), "sqlite:PATH", a file
+	// path, or a postgres:// URL.
+	DB string
+	// DataDir holds the default SQLite file and the generated secret key.
+	DataDir string
+	Logger  *slog.Logger
+
+	// Mail and SMS deliver messages. When nil, messages go to the
+	// development outbox (Server.Outbox).
+	Mail mail.Sender
+	SMS  mail.Sender
+	// DevOutbox logs outbox messages with their bodies (codes and links
+	// included) and serves GET /v1/dev/outbox. For development only.
+	DevOutbox bool
+
+	// PublicURL is the base of links in emails, e.g. https://phoneset.example.
+	// Empty means the address of the request that caused the email.
+	PublicURL string
+	// GravatarBaseURL is where avatars are imported from by email hash;
+	// default https://www.gravatar.com/avatar/.
+	GravatarBaseURL string
+	// HTTPClient fetches Gravatar images; default has a 10 s timeout.
+	HTTPClient *http.Client
+
+	// Secret seals API keys so they can be revealed again. Processes that
+	// share a database must share it. Empty: read or create
+	// DataDir/secret.key.
+	Secret []byte
+
+	// TrustForwardedFor takes the client address from X-Forwarded-For's
+	// last hop; set it only behind a reverse proxy that sets the header.
+	TrustForwardedFor bool
+
+	// Hash sets the argon2id cost of new password hashes; zero means
+	// DefaultHashParams. Tests lower it to keep sign-ins fast.
+	Hash HashParams
+
+	// Now replaces the clock in tests.
+	Now func() time.Time
+}
+
+// Server is the account backend.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	st     *store.Store
+	outbox *mail.Outbox
+	mail   mail.Sender
+	sms    mail.Sender
+	seal   *sealer
+	hash   HashParams
+	now    func() time.Time
+
+	handler http.Handler
+	meCache *meCache
+	usage   *usageMeter
+	dummy   string // a hash verified when a login names nobody, so timing does not tell
+
+	mu       sync.Mutex
+	httpSrvs []*http.Server
+	closed   bool
+	stop     chan struct{}
+	bg       sync.WaitGroup
+}
+
+// Open opens the database, applies migrations and prepares the handler.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "."
+	}
+	st, err := store.Open(ctx, cfg.DB, cfg.DataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	secret := cfg.Secret
+	if len(secret) == 0 {
+		secret, err = loadSecret(filepath.Join(cfg.DataDir, "secret.key"))
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	seal, err := newSealer(secret)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, log: log, st: st, seal: seal, now: cfg.Now,
+		outbox:  &mail.Outbox{Log: log, ShowBodies: cfg.DevOutbox},
+		hash:    cfg.Hash,
+		meCache: newMeCache(4096),
+		stop:    make(chan struct{}),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.hash == (HashParams{}) {
+		s.hash = DefaultHashParams
+	}
+	s.mail, s.sms = cfg.Mail, cfg.SMS
+	if s.mail == nil {
+		s.mail = s.outbox
+	}
+	if s.sms == nil {
+		s.sms = s.outbox
+	}
+	if s.cfg.GravatarBaseURL == "" {
+		s.cfg.GravatarBaseURL = "https://www.gravatar.com/avatar/"
+	}
+	if s.cfg.HTTPClient == nil {
+		s.cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	s.dummy = hashPassword("not a real password", s.hash)
+	s.usage = newUsageMeter(s)
+	s.handler = s.routes()
+	s.bg.Add(1)
+	go s.housekeeping()
+	return s, nil
+}
+
+// Handler is the whole HTTP API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Store exposes the database for tests and tools.
+func (s *Server) Store() *store.Store { return s.st }
+
+// Outbox is the development outbox: every message when no Mail or SMS
+// sender is configured.
+func (s *Server) Outbox() *mail.Outbox { return s.outbox }
+
+// Serve answers HTTP on ln until Close. Put TLS in front of it (or use
+// ServeTLS) for anything but loopback.
+func (s *Server) Serve(ln net.Listener) error {
+	hs, err := s.newHTTPServer()
+	if err != nil {
+		return err
+	}
+	return hs.Serve(ln)
+}
+
+// ServeTLS is Serve with TLS from a certificate and key file.
+func (s *Server) ServeTLS(ln net.Listener, certFile, keyFile string) error {
+	hs, err := s.newHTTPServer()
+	if err != nil {
+		return err
+	}
+	return hs.ServeTLS(ln, certFile, keyFile)
+}
+
+func (s *Server) newHTTPServer() (*http.Server, error) {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // a 5 MB upload on a slow link
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, http.ErrServerClosed
+	}
+	s.httpSrvs = append(s.httpSrvs, hs)
+	return hs, nil
+}
+
+// Close stops serving (letting requests in flight finish for up to five
+// seconds), flushes usage counters and closes the database.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	srvs := s.httpSrvs
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var errs []error
+	for _, hs := range srvs {
+		if err := hs.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	close(s.stop)
+	s.bg.Wait()
+	if err := s.usage.flush(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, s.st.Close())
+	return errors.Join(errs...)
+}
+
+// housekeeping flushes usage counters often and prunes expired rows now
+// and then.
+func (s *Server) housekeeping() {
+	defer s.bg.Done()
+	flush := time.NewTicker(2 * time.Second)
+	defer flush.Stop()
+	prune := time.NewTicker(10 * time.Minute)
+	defer prune.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-flush.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := s.usage.flush(ctx); err != nil {
+				s.log.Warn("usage flush failed", "err", err)
+			}
+			cancel()
+		case <-prune.C:
+			s.prune()
+		}
+	}
+}
+
+func (s *Server) prune() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	now := s.now()
+	q := s.st.Q()
+	if _, err := q.DeleteExpiredSessions(ctx, now); err != nil {
+		s.log.Warn("prune sessions failed", "err", err)
+	}
+	if err := q.PruneHits(ctx, now.Add(-24*time.Hour)); err != nil {
+		s.log.Warn("prune rate counters failed", "err", err)
+	}
+	if err := q.PruneReplays(ctx, now.Add(-replayTTL)); err != nil {
+		s.log.Warn("prune idempotency keys failed", "err", err)
+	}
+}
+
+// loadSecret reads the sealing key, creating a random one on first run.
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key := []byte(strings.TrimSpace(string(b)))
+		if len(key) < 32 {
+			return nil, fmt.Errorf("server: %s: secret too short", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("server: read secret: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("server: data directory: %w", err)
+	}
+	key := []byte(randomToken(""))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return loadSecret(path) // another process made it first
+	}
+	if err != nil {
+		return nil, fmt.Errorf("server: create secret: %w", err)
+	}
+	_, werr := f.Write(append(key, '\n'))
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return nil, fmt.Errorf("server: write secret: %w", err)
+	}
+	return key, nil
+}

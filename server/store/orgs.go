@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// Org is an organisation row. Version covers the row and its reason codes.
+type Org struct {
+	ID, DisplayName, TimeZone, Language string
+	MembersChooseAvatar                 bool
+	MembersChooseCover                  bool
+	MembersChangeEmail                  bool
+	PlanName                            string
+	CycleDay                            int // day of the month a billing cycle starts, 1–28
+	Version                             int64
+	CreatedAt                           time.Time
+}
+
+// Summary is what every member sees of the org.
+func (o *Org) Summary(codes []api.ReasonCode) api.OrgSummary {
+	if codes == nil {
+		codes = []api.ReasonCode{}
+	}
+	return api.OrgSummary{ID: o.ID, DisplayName: o.DisplayName, TimeZone: o.TimeZone, Language: o.Language,
+		MembersChooseAvatar: o.MembersChooseAvatar, MembersChooseCover: o.MembersChooseCover,
+		MembersChangeEmail: o.MembersChangeEmail, ReasonCodes: codes}
+}
+
+// CreateOrg inserts an organisation.
+func (q Q) CreateOrg(ctx context.Context, o *Org) error {
+	_, err := q.exec(ctx, `INSERT INTO orgs (id, display_name, time_zone, language, members_choose_avatar,
+		members_choose_cover, members_change_email, plan_name, cycle_day, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.DisplayName, o.TimeZone, o.Language, o.MembersChooseAvatar, o.MembersChooseCover,
+		o.MembersChangeEmail, o.PlanName, o.CycleDay, Micros(o.CreatedAt))
+	return classify(err)
+}
+
+// OrgByID loads an organisation.
+func (q Q) OrgByID(ctx context.Context, id string) (*Org, error) {
+	var o Org
+	var created int64
+	err := q.row(ctx, `SELECT id, display_name, time_zone, language, members_choose_avatar, members_choose_cover,
+		members_change_email, plan_name, cycle_day, version, created_at FROM orgs WHERE id = ?`, id).
+		Scan(&o.ID, &o.DisplayName, &o.TimeZone, &o.Language, &o.MembersChooseAvatar, &o.MembersChooseCover,
+			&o.MembersChangeEmail, &o.PlanName, &o.CycleDay, &o.Version, &created)
+	if err != nil {
+		return nil, noRows(err)
+	}
+	o.CreatedAt = FromMicros(created)
+	return &o, nil
+}
+
+// AddReasonCode appends a reason code to the org's list.
+func (q Q) AddReasonCode(ctx context.Context, orgID string, rc api.ReasonCode) error {
+	_, err := q.exec(ctx, `INSERT INTO reason_codes (org_id, code, label, retired, sort_order)
+		VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM reason_codes WHERE org_id = ?))`, orgID, rc.Code, rc.Label, rc.Retired, orgID)
+	if err != nil {
+		return classify(err)
+	}
+	_, err = q.exec(ctx, `UPDATE orgs SET version = version + 1 WHERE id = ?`, orgID)
+	return err
+}
+
+// ReasonCodes lists the org's reason codes in their order.
+func (q Q) ReasonCodes(ctx context.Context, orgID string) ([]api.ReasonCode, error) {
+	rows, err := q.query(ctx, `SELECT code, label, retired FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	codes := []api.ReasonCode{}
+	for rows.Next() {
+		var rc api.ReasonCode
+		if err := rows.Scan(&rc.Code, &rc.Label, &rc.Retired); err != nil {
+			return nil, err
+		}
+		codes = append(codes, rc)
+	}
+	return codes, rows.Err()
+}
+
+// SetPlanLimit sets the plan's limit for a metric (0 = unlimited).
+func (q Q) SetPlanLimit(ctx context.Context, orgID, metric string, limit int64) error {
+	_, err := q.exec(ctx, `INSERT INTO plan_limits (org_id, metric, max_value) VALUES (?, ?, ?)
+		ON CONFLICT (org_id, metric) DO UPDATE SET max_value = excluded.max_value`, orgID, metric, limit)
+	return err
+}
+
+// PlanLimits maps each metric to its limit.
+func (q Q) PlanLimits(ctx context.Context, orgID string) (map[string]int64, error) {
+	return q.metricMap(ctx, `SELECT metric, max_value FROM plan_limits WHERE org_id = ?`, orgID)
+}
