@@ -76,6 +76,9 @@ func (m *LevelMeter) Reset() {
 // Clipping reports whether the clipping light is on.
 func (m *LevelMeter) Clipping() bool { return m.clipping }
 
+// Reading is what the meter shows: the RMS bar and the held peak, in dBFS.
+func (m *LevelMeter) Reading() (rms, peakHold float64) { return m.rms, m.hold }
+
 // MinSize is a slim bar.
 func (m *LevelMeter) MinSize() fyne.Size {
 	m.ExtendBaseWidget(m)
