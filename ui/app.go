@@ -92,10 +92,12 @@ func (a *windowApp) showSignIn() {
 		a.stop()
 		a.stop = nil
 	}
-	a.w.SetTitle(windowTitle(""))
 	p := NewSignInPage(a.m, a.opts.Device, a.opts.Demo.hint(), a.showShell)
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
+	// The title changes last: it tells the user (and the end-to-end test)
+	// that the page is ready for typing.
+	a.w.SetTitle(windowTitle(lang.L("Sign in")))
 }
 
 func (a *windowApp) showShell() {
@@ -106,7 +108,14 @@ func (a *windowApp) showShell() {
 	app := fyne.CurrentApp()
 	pres := newPresence(a.m, app, func() { a.w.Show(); a.w.RequestFocus() })
 	c := a.m.Client()
-	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, a.w.SetTitle, a.showSignIn)
+	// As on the sign-in page, the title is set once the page has focus.
+	title, ready := "", false
+	setTitle := func(t string) {
+		if title = t; ready {
+			a.w.SetTitle(t)
+		}
+	}
+	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
 			pres.changed()
@@ -124,6 +133,8 @@ func (a *windowApp) showShell() {
 	if p := s.Current(); p != nil {
 		p.Focus(a.w.Canvas())
 	}
+	ready = true
+	a.w.SetTitle(title)
 }
 
 // followLanguage switches the UI to the user's language setting.

@@ -13,14 +13,15 @@ import (
 
 // UseLanguage makes the app speak code ("en" or "sv") whatever the system
 // locale is: the user's language setting wins. Fyne picks translations by
-// the system locale, so the chosen messages are registered under that locale
-// and under every language Phoneset ships.
+// the system locale, so the chosen messages are registered under the system
+// locale's language and every language Phoneset ships. They merge with
+// Fyne's own messages for those languages, so its dialogs keep working.
 func UseLanguage(code string) error {
 	data, err := translation(code)
 	if err != nil {
 		return err
 	}
-	tags := []fyne.Locale{lang.SystemLocale()}
+	tags := []fyne.Locale{fyne.Locale(lang.SystemLocale().LanguageString())}
 	for _, l := range api.Languages {
 		tags = append(tags, fyne.Locale(l))
 	}

@@ -64,9 +64,9 @@ type ProfilePage struct {
 	contact  *contactCard
 	info     *infoCard
 	save     *widget.Button
-	revert  *widget.Button
-	problem *widget.Label
-	content fyne.CanvasObject
+	revert   *widget.Button
+	problem  *widget.Label
+	content  fyne.CanvasObject
 }
 
 // NewProfilePage builds the page from the model's current state; svc sends

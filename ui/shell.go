@@ -199,8 +199,8 @@ func (s *Shell) Close() {
 	}
 }
 
-// windowTitle names the signed-in user, so the window list (and the
-// end-to-end test) can tell who is signed in.
+// windowTitle names the signed-in user or the step (signing in), so the
+// window list (and the end-to-end test) can tell where the app is.
 func windowTitle(name string) string {
 	if name == "" {
 		return "Phoneset"

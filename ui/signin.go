@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -61,9 +62,15 @@ func NewSignInPage(m SignInModel, device, hint string, onSignIn func()) *SignInP
 			widget.NewFormItem(lang.L("Username"), p.login),
 			widget.NewFormItem(lang.L("Password"), p.password),
 		),
-		container.NewHBox(p.busy, p.submit),
+		container.NewStack(p.submit, p.busy),
 		p.problem,
 	)
+	if icon := fyne.CurrentApp().Icon(); icon != nil {
+		logo := canvas.NewImageFromResource(icon)
+		logo.FillMode = canvas.ImageFillContain
+		logo.SetMinSize(fyne.NewSquareSize(96))
+		form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
+	}
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord

@@ -1,0 +1,91 @@
+// Command phoneset is the Phoneset desktop app. Without --server it runs the
+// account backend in-process with a demo organisation.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/phoneset/phoneset/account"
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/assets"
+	"github.com/phoneset/phoneset/internal/embedded"
+	"github.com/phoneset/phoneset/internal/userdir"
+	"github.com/phoneset/phoneset/ui"
+)
+
+func main() {
+	serverURL := flag.String("server", "", "account backend URL (https://…); empty runs the built-in backend with a demo organisation")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(*serverURL, log); err != nil {
+		fmt.Fprintln(os.Stderr, "phoneset:", err)
+		os.Exit(1)
+	}
+}
+
+func run(serverURL string, log *slog.Logger) error {
+	dataDir, err := userdir.Data()
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	a := app.NewWithID("io.phoneset.app")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		return err
+	}
+
+	opts := ui.Options{Device: deviceName()}
+	keyringKey := serverURL
+	if serverURL == "" {
+		b, err := embedded.Start(context.Background(), filepath.Join(dataDir, "server"), log)
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		serverURL, keyringKey = b.URL, embedded.KeyringKey
+		opts.Demo = demoAccounts(b)
+	}
+	client, err := api.NewClient(serverURL, api.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	m, err := account.Open(account.Config{DataDir: filepath.Join(dataDir, "client"), Client: client, Server: keyringKey, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+
+	w := a.NewWindow("Phoneset")
+	w.Resize(fyne.NewSize(1024, 680))
+	ui.Show(w, m, opts)
+	w.ShowAndRun()
+	return nil
+}
+
+func demoAccounts(b *embedded.Backend) *ui.DemoAccounts {
+	d := &ui.DemoAccounts{}
+	for _, u := range b.Demo.Admins {
+		d.Admin, d.Password = u.Login, u.Password
+	}
+	for _, u := range b.Demo.Agents {
+		d.Agents = append(d.Agents, u.Login)
+	}
+	return d
+}
+
+func deviceName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		return "Phoneset"
+	}
+	return "Phoneset on " + host
+}
