@@ -21,7 +21,7 @@ func Photo(w, h int) *image.RGBA {
 			seed ^= seed << 13
 			seed ^= seed >> 17
 			seed ^= seed << 5
-			grain := float64(seed%9) - 4
+			grain := float64(seed%25) - 12
 			d := math.Hypot(fx-0.5, fy-0.45)
 			disc := 60 * math.Exp(-d*d*18)
 			r := 40 + 150*fx + disc + grain
