@@ -7,3 +7,9 @@ package api
 type SignedOut struct {
 	Count int64 `json:"signed_out"`
 }
+
+// TokenRequest carries a token from an emailed link:
+// POST /v1/me/email/confirm and POST /v1/email/confirm.
+type TokenRequest struct {
+	Token string `json:"token"`
+}

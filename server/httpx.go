@@ -209,6 +209,20 @@ func checkVersion(stored, want int64) error {
 	return nil
 }
 
+// errApplied ends a write whose If-Match is stale but whose change the
+// resource already shows (RFC 9110 §13.1.1 allows a 2xx then): typically a
+// retry after the answer to the first try was lost.
+var errApplied = errors.New("change already applied")
+
+// checkWrite is checkVersion for a write that would change nothing if
+// noop: then a stale version is not a conflict.
+func checkWrite(stored, want int64, noop bool) error {
+	if stored != want && noop {
+		return errApplied
+	}
+	return checkVersion(stored, want)
+}
+
 // clientIP is the peer address, or X-Forwarded-For's last hop when the
 // server is configured to trust its proxy.
 func (s *Server) clientIP(r *http.Request) string {

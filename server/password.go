@@ -1,4 +1,331 @@
 package server
 
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/store"
+)
+
 // maxPasswordBytes bounds what is fed to argon2id.
 const maxPasswordBytes = 1024
+
+// Lifetimes and tries of proofs sent by email or SMS.
+const (
+	linkTTL      = 24 * time.Hour // email change link
+	resetLinkTTL = time.Hour
+	codeTTL      = 10 * time.Minute
+	codeTries    = 5
+	codeDigits   = 6
+)
+
+// proofLimits throttle password re-entry for a signed-in user, so a stolen
+// session cannot be used to guess the password.
+func proofLimits(userID string) []limit {
+	return []limit{{"proof:" + userID, 5, 15 * time.Minute}}
+}
+
+// proveIdentity checks a re-entered password. A wrong one is a 422 on
+// field, never a 401, which would make clients drop the session.
+func (s *Server) proveIdentity(ctx context.Context, u *store.User, password, field string) error {
+	limits := proofLimits(u.ID)
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
+	if len(password) > maxPasswordBytes {
+		return api.Invalid(map[string]string{field: "is not your password"})
+	}
+	if ok, _ := verifyPassword(password, u.PasswordHash, s.hash); !ok {
+		s.hitLimits(ctx, limits)
+		return api.Invalid(map[string]string{field: "is not your password"})
+	}
+	return nil
+}
+
+// checkNewPassword applies the policy of api.CheckPassword to a new
+// password for u.
+func checkNewPassword(u *store.User, pw, field string) error {
+	if why := api.ValidatePassword(pw, u.Username, u.Email); why != "" {
+		return api.Invalid(map[string]string{field: "needs " + why})
+	}
+	return nil
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *principal) error {
+	req, err := decode[api.PasswordChangeRequest](w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if err := s.proveIdentity(ctx, u, req.Current, "current"); err != nil {
+		return err
+	}
+	if err := checkNewPassword(u, req.New, "new"); err != nil {
+		return err
+	}
+	if req.New == req.Current {
+		return api.Invalid(map[string]string{"new": "must differ from your current password"})
+	}
+	hash := hashPassword(req.New, s.hash)
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		return s.setPassword(ctx, q, p, u, hash, "password.change", p.SessionID)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// setPassword stores a new password hash, ends every session but keep and
+// drops pending resets.
+func (s *Server) setPassword(ctx context.Context, q store.Q, p *principal, u *store.User, hash, action, keep string) error {
+	if err := q.SetPassword(ctx, u.ID, hash, s.now()); err != nil {
+		return err
+	}
+	n, err := q.DeleteSessionsExcept(ctx, u.ID, keep)
+	if err != nil {
+		return err
+	}
+	for _, purpose := range []string{store.PurposeResetEmail, store.PurposeResetSMS} {
+		if err := q.DeleteVerification(ctx, u.ID, purpose); err != nil {
+			return err
+		}
+	}
+	ev := s.event(p, u, action, userRes(u.ID, "password"))
+	ev.New = fmt.Sprintf("%d other sessions signed out", n)
+	return q.Audit(ctx, u.OrgID, ev)
+}
+
+// randomCode is a uniformly random numeric SMS code.
+func randomCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%0*d", codeDigits, n.Int64())
+}
+
+// codeHash binds a short code to its user, so equal codes of two users
+// never share a hash.
+func codeHash(userID, code string) string { return hashToken(userID + ":" + strings.TrimSpace(code)) }
+
+// resetLimits throttle "forgot password" requests per IP and per login.
+func resetLimits(login, ip string) []limit {
+	return []limit{
+		{"reset:acct:" + strings.ToLower(strings.TrimSpace(login)), 3, time.Hour},
+		{"reset:ip:" + ip, 20, time.Hour},
+	}
+}
+
+// requestPasswordReset answers 202 whether or not the login exists, so it
+// cannot be used to find accounts.
+func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) error {
+	req, err := decode[api.PasswordResetRequest](w, r)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
+		fields["login"] = "enter your username or email"
+	}
+	if req.Channel != mail.Email && req.Channel != mail.SMS {
+		fields["channel"] = `must be "email" or "sms"`
+	}
+	if len(fields) > 0 {
+		return api.Invalid(fields)
+	}
+	ctx := r.Context()
+	ip := s.clientIP(r)
+	limits := resetLimits(req.Login, ip)
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
+	s.hitLimits(ctx, limits)
+	u, err := s.st.Q().UserByLogin(ctx, req.Login)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		w.WriteHeader(http.StatusAccepted)
+		return nil
+	case err != nil:
+		return err
+	}
+	now := s.now()
+	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
+	v := &store.Verification{UserID: u.ID, CreatedAt: now}
+	var msg mail.Message
+	var sender mail.Sender
+	switch {
+	case req.Channel == mail.SMS && u.Mobile != "":
+		code := randomCode()
+		v.Purpose, v.SecretHash, v.ExpiresAt = store.PurposeResetSMS, codeHash(u.ID, code), now.Add(codeTTL)
+		msg = mail.Message{Channel: mail.SMS, To: u.Mobile,
+			Body: fmt.Sprintf("Your Phoneset password reset code is %s. It expires in %d minutes.", code, int(codeTTL/time.Minute))}
+		sender = s.sms
+	case req.Channel == mail.SMS:
+		// No verified mobile: say so by email rather than leak it here.
+		msg = mail.Message{Channel: mail.Email, To: u.Email, Subject: "Phoneset password reset",
+			Body: "Someone asked for a password reset code by text message, but your account has no verified mobile number.\n" +
+				"Ask for a reset link by email instead. If it was not you, you can ignore this message."}
+		sender = s.mail
+		v = nil
+	default:
+		token := randomToken(prefixLink)
+		v.Purpose, v.SecretHash, v.ExpiresAt = store.PurposeResetEmail, hashToken(token), now.Add(resetLinkTTL)
+		link := s.publicURL(r) + "/v1/password-resets/confirm?token=" + token
+		msg = mail.Message{Channel: mail.Email, To: u.Email, Subject: "Reset your Phoneset password",
+			Body: "Open this link within an hour to choose a new password:\n\n" + link + "\n\n" +
+				"Or paste this code into Phoneset: " + token + "\n\nIf you did not ask for this, ignore this message."}
+		sender = s.mail
+	}
+	if v != nil {
+		err = s.st.Tx(ctx, func(q store.Q) error {
+			if err := q.PutVerification(ctx, v); err != nil {
+				return err
+			}
+			ev := s.event(p, u, "password.reset_requested", userRes(u.ID, "password"))
+			ev.New = req.Channel
+			return q.Audit(ctx, u.OrgID, ev)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.deliver(ctx, sender, msg); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// errBadProof is the one answer to a wrong, used up or expired token or
+// code, so none of them tells an attacker more than the others.
+var errBadProof = api.Invalid(map[string]string{"token": "is wrong or has expired; ask for a new one"})
+
+// confirmPasswordReset sets a new password with an emailed token or a
+// texted code and signs out every session.
+func (s *Server) confirmPasswordReset(w http.ResponseWriter, r *http.Request) error {
+	req, err := decodeResetConfirm(w, r)
+	if err != nil {
+		return err
+	}
+	if err := s.resetPassword(r, req); err != nil {
+		if isForm(r) {
+			return s.resetPage(w, r, req.Token, err)
+		}
+		return err
+	}
+	if isForm(r) {
+		return s.donePage(w, "Password changed", "Your new password is set. Sign in to Phoneset with it.")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) error {
+	ctx := r.Context()
+	ip := s.clientIP(r)
+	// A link token cannot be guessed; a six-digit code can, so codes also
+	// count against the account.
+	limits := loginLimits(req.Login, ip)
+	if strings.HasPrefix(req.Token, prefixLink) {
+		limits = limits[1:]
+	}
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
+	var u *store.User
+	var v *store.Verification
+	var err error
+	if strings.HasPrefix(req.Token, prefixLink) {
+		v, err = s.st.Q().VerificationBySecret(ctx, store.PurposeResetEmail, hashToken(req.Token))
+		if err == nil {
+			u, err = s.st.Q().UserByID(ctx, v.UserID)
+		}
+	} else {
+		u, err = s.st.Q().UserByLogin(ctx, req.Login)
+		if err == nil {
+			v, err = s.useCode(ctx, u.ID, store.PurposeResetSMS, req.Token)
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errBadProof) {
+		s.hitLimits(ctx, limits)
+		return errBadProof
+	}
+	if err != nil {
+		return err
+	}
+	if !s.now().Before(v.ExpiresAt) {
+		return errBadProof
+	}
+	if err := checkNewPassword(u, req.Password, "password"); err != nil {
+		return err
+	}
+	hash := hashPassword(req.Password, s.hash)
+	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
+	return s.st.Tx(ctx, func(q store.Q) error {
+		// Deleting the proof first makes a concurrent second use fail.
+		if err := q.DeleteVerification(ctx, u.ID, v.Purpose); err != nil {
+			return err
+		}
+		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
+	})
+}
+
+// useCode spends one of a code's tries and checks it. The try is taken
+// before comparing, so no process can compare more than codeTries times.
+func (s *Server) useCode(ctx context.Context, userID, purpose, code string) (*store.Verification, error) {
+	v, err := s.st.Q().GetVerification(ctx, userID, purpose)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.st.Q().FailVerification(ctx, userID, purpose)
+	if err != nil {
+		return nil, err
+	}
+	if n > codeTries || !s.now().Before(v.ExpiresAt) {
+		return nil, errBadProof
+	}
+	if subtle.ConstantTimeCompare([]byte(codeHash(userID, code)), []byte(v.SecretHash)) != 1 {
+		return nil, errBadProof
+	}
+	return v, nil
+}
+
+// deliver sends a message, logging (never showing) delivery failures.
+func (s *Server) deliver(ctx context.Context, sender mail.Sender, m mail.Message) error {
+	m.At = s.now().UTC()
+	if err := sender.Send(ctx, m); err != nil {
+		s.log.Error("message delivery failed", "channel", m.Channel, "err", err)
+		return &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "the message could not be sent; try again later"}
+	}
+	return nil
+}
+
+// publicURL is the base of emailed links: Config.PublicURL, else the
+// address the request arrived on. Never the Host header, which the client
+// chooses and would let anyone send reset links pointing elsewhere.
+func (s *Server) publicURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return scheme + "://" + a.String()
+	}
+	return scheme + "://localhost"
+}

@@ -35,7 +35,8 @@ func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request, p *princip
 		if u, err = q.UserByID(ctx, p.UserID); err != nil {
 			return err
 		}
-		if err := checkVersion(u.ProfileVersion, version); err != nil {
+		probe := *u
+		if err := checkWrite(u.ProfileVersion, version, len(applyPatch(&probe, patch)) == 0); err != nil {
 			return err
 		}
 		d := applyPatch(u, patch)
@@ -51,7 +52,7 @@ func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request, p *princip
 		}
 		return s.audit(r, q, p, u, "profile.update", userRes(u.ID, "profile"), d)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errApplied) {
 		return err
 	}
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())

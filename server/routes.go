@@ -4,21 +4,75 @@ import (
 	"net/http"
 )
 
-// routes is the /v1 API; api/openapi.yaml documents every route here.
+// routes is the /v1 API; api/openapi.yaml documents every route here, and
+// TestOpenAPICoversRoutes keeps the two in step.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, h) }
-
-	handle("POST /v1/sessions", s.wrap(s.signIn))
-	handle("POST /v1/sessions/refresh", s.wrap(s.refresh))
-	handle("DELETE /v1/sessions/current", s.sessionOnly(s.signOut))
-	handle("GET /v1/me/sessions", s.sessionOnly(s.listSessions))
-	handle("DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions))
-	handle("DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession))
-
-	handle("GET /v1/me", s.authed(s.getMe))
-	handle("GET /v1/me/profile", s.authed(s.getProfile))
-	handle("PATCH /v1/me/profile", s.authed(s.patchProfile))
-
+	for _, rt := range s.routeTable() {
+		mux.Handle(rt.pattern, rt.h)
+	}
 	return s.recoverer(jsonMux{mux})
+}
+
+type route struct {
+	pattern string
+	h       http.Handler
+}
+
+func (s *Server) routeTable() []route {
+	rs := []route{
+		// Sessions.
+		{"POST /v1/sessions", s.wrap(s.signIn)},
+		{"POST /v1/sessions/refresh", s.wrap(s.refresh)},
+		{"DELETE /v1/sessions/current", s.sessionOnly(s.signOut)},
+		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
+		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},
+		{"DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession)},
+
+		// The account and its resources.
+		{"GET /v1/me", s.authed(s.getMe)},
+		{"DELETE /v1/me", s.sessionOnly(s.deleteAccount)},
+		{"GET /v1/me/profile", s.authed(s.getProfile)},
+		{"PATCH /v1/me/profile", s.authed(s.idempotent(s.patchProfile))},
+		{"GET /v1/me/status", s.authed(s.getStatus)},
+		{"PUT /v1/me/status", s.authed(s.putStatus)},
+		{"GET /v1/me/notifications", s.authed(s.getNotifications)},
+		{"PUT /v1/me/notifications", s.authed(s.putNotifications)},
+		{"GET /v1/me/plan", s.authed(s.getPlan)},
+
+		// Email and mobile changes, verified by link and by SMS code.
+		{"POST /v1/me/email", s.sessionOnly(s.idempotent(s.requestEmailChange))},
+		{"POST /v1/me/email/confirm", s.sessionOnly(s.idempotent(s.confirmEmailSignedIn))},
+		{"GET /v1/email/confirm", s.wrap(s.emailConfirmForm)},
+		{"POST /v1/email/confirm", s.wrap(s.confirmEmailLink)},
+		{"POST /v1/me/mobile", s.sessionOnly(s.idempotent(s.requestMobileChange))},
+		{"POST /v1/me/mobile/confirm", s.sessionOnly(s.idempotent(s.confirmMobile))},
+
+		// Passwords.
+		{"PUT /v1/me/password", s.sessionOnly(s.changePassword)},
+		{"POST /v1/password-resets", s.wrap(s.requestPasswordReset)},
+		{"GET /v1/password-resets/confirm", s.wrap(s.resetForm)},
+		{"POST /v1/password-resets/confirm", s.wrap(s.confirmPasswordReset)},
+
+		// Avatar and cover.
+		{"GET /v1/me/{kind}", s.authed(s.getPhoto)},
+		{"PUT /v1/me/{kind}", s.authed(s.putPhoto)},
+		{"DELETE /v1/me/{kind}", s.authed(s.deletePhoto)},
+		{"POST /v1/me/avatar/gravatar", s.authed(s.idempotent(s.gravatarAvatar))},
+
+		// API key.
+		{"GET /v1/me/api-key", s.sessionOnly(s.getAPIKey)},
+		{"POST /v1/me/api-key/reveal", s.sessionOnly(s.revealAPIKey)},
+		{"POST /v1/me/api-key/regenerate", s.sessionOnly(s.regenerateAPIKey)},
+	}
+	if s.cfg.DevOutbox {
+		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})
+	}
+	return rs
+}
+
+// devOutbox lists the messages the development outbox holds, newest last.
+func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.outbox.Messages())
+	return nil
 }

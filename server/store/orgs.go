@@ -94,3 +94,9 @@ func (q Q) SetPlanLimit(ctx context.Context, orgID, metric string, limit int64) 
 func (q Q) PlanLimits(ctx context.Context, orgID string) (map[string]int64, error) {
 	return q.metricMap(ctx, `SELECT metric, max_value FROM plan_limits WHERE org_id = ?`, orgID)
 }
+
+// BumpOrg increments the org's version. Inside a transaction it also locks
+// the org row, serialising org-wide checks such as "not the last admin".
+func (q Q) BumpOrg(ctx context.Context, orgID string) error {
+	return notFoundIfStale(q.execOne(ctx, `UPDATE orgs SET version = version + 1 WHERE id = ?`, orgID))
+}

@@ -1,0 +1,303 @@
+package server
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/photo"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// photoKind reads {kind} of /v1/me/{kind}.
+func photoKind(r *http.Request) (photo.Kind, error) {
+	switch r.PathValue("kind") {
+	case api.PhotoAvatar:
+		return photo.Avatar, nil
+	case api.PhotoCover:
+		return photo.Cover, nil
+	}
+	return 0, api.ErrNotFound
+}
+
+// photoWrite reads the kind and If-Match of a photo write.
+func photoWrite(r *http.Request) (photo.Kind, int64, error) {
+	kind, err := photoKind(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	version, err := ifMatch(r)
+	return kind, version, err
+}
+
+// userView is the api.User of u.
+func (s *Server) userView(ctx context.Context, u *store.User) (api.User, error) {
+	perms, err := s.st.Q().Permissions(ctx, u.ID)
+	if err != nil {
+		return api.User{}, err
+	}
+	return api.User{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Permissions: perms,
+		HasAvatar: u.HasAvatar, HasCover: u.HasCover, PhotoVersion: u.PhotoVersion}, nil
+}
+
+// getPhoto serves the stored rendition closest to ?size= (the smallest at
+// least that wide, else the largest). With ?v= equal to the current photo
+// version the answer may be cached for a year; otherwise it must be
+// revalidated with its ETag.
+func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
+	kind, err := photoKind(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	want := 0
+	if v := q.Get("size"); v != "" {
+		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
+			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
+		}
+	}
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if has := map[photo.Kind]bool{photo.Avatar: u.HasAvatar, photo.Cover: u.HasCover}[kind]; !has {
+		return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no " + kind.String() + " set"}
+	}
+	sizes, err := s.st.Q().PhotoSizes(ctx, u.ID, kind.String())
+	if err != nil {
+		return err
+	}
+	if len(sizes) == 0 {
+		return api.ErrNotFound
+	}
+	size := sizes[len(sizes)-1]
+	for _, n := range sizes {
+		if n >= want {
+			size = n
+			break
+		}
+	}
+	etag := api.ETag(u.PhotoVersion)
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Vary", "Authorization, X-API-Key")
+	if q.Get("v") == strconv.FormatInt(u.PhotoVersion, 10) {
+		h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "private, no-cache")
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagListMatches(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	ph, err := s.st.Q().GetPhoto(ctx, u.ID, kind.String(), size)
+	if err != nil {
+		return err
+	}
+	h.Set("Content-Type", ph.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(ph.Data)))
+	h.Set("Content-Disposition", "inline")
+	w.WriteHeader(http.StatusOK)
+	w.Write(ph.Data)
+	return nil
+}
+
+func etagListMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// allowed checks the organisation's "members may choose their own
+// avatar / cover" switch.
+func (s *Server) photoAllowed(ctx context.Context, orgID string, kind photo.Kind) error {
+	o, err := s.st.Q().OrgByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	if (kind == photo.Avatar && !o.MembersChooseAvatar) || (kind == photo.Cover && !o.MembersChooseCover) {
+		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden,
+			Message: "your organisation sets the " + kind.String() + "; members cannot choose their own"}
+	}
+	return nil
+}
+
+// cropFrom reads an optional crop (?zoom=&x=&y=, see photo.Crop) for API
+// callers that upload the uncropped original.
+func cropFrom(q url.Values) (photo.Crop, error) {
+	var c photo.Crop
+	for _, f := range []struct {
+		name string
+		dst  *float64
+	}{{"zoom", &c.Zoom}, {"x", &c.X}, {"y", &c.Y}} {
+		v := q.Get(f.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n != n || n > 1e6 || n < -1e6 {
+			return c, badRequest("crop values must be numbers", map[string]string{f.name: "is not a number"})
+		}
+		*f.dst = n
+	}
+	return c, nil
+}
+
+// putPhoto takes a JPEG or PNG body (≤ 5 MB, ≤ 40 megapixels by its
+// header), applies EXIF orientation and the crop, and stores the kind's
+// fixed sizes re-encoded without metadata.
+func (s *Server) putPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
+	kind, version, err := photoWrite(r)
+	if err != nil {
+		return err
+	}
+	if err := s.photoAllowed(r.Context(), p.OrgID, kind); err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "image/jpeg" && mt != "image/png" {
+		return &api.Error{Status: http.StatusUnsupportedMediaType, Code: api.CodeUnsupportedMedia,
+			Message: "send a JPEG or PNG image as image/jpeg or image/png"}
+	}
+	crop, err := cropFrom(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	data, err := photo.ReadLimited(http.MaxBytesReader(w, r.Body, photo.MaxBytes+1))
+	if err != nil {
+		return err
+	}
+	return s.storePhoto(w, r, p, kind, version, data, crop, mt+" upload")
+}
+
+func (s *Server) storePhoto(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, data []byte, crop photo.Crop, source string) error {
+	res, err := photo.Process(data, kind, crop)
+	if err != nil {
+		return err
+	}
+	ps := make([]store.Photo, 0, len(res.Renditions))
+	for _, rd := range res.Renditions {
+		ps = append(ps, store.Photo{Kind: kind.String(), Size: rd.Size.X, Width: rd.Size.X, Height: rd.Size.Y,
+			ContentType: "image/jpeg", Data: rd.JPEG})
+	}
+	desc := fmt.Sprintf("%s %dx%d", source, res.Info.Width, res.Info.Height)
+	return s.savePhotos(w, r, p, kind, version, ps, kind.String()+".update", desc)
+}
+
+// savePhotos replaces (or with no renditions removes) a photo if the
+// photos are still at version, and answers the updated api.User.
+func (s *Server) savePhotos(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, ps []store.Photo, action, desc string) error {
+	ctx := r.Context()
+	var u *store.User
+	var err error
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+			return err
+		}
+		if err := checkVersion(u.PhotoVersion, version); err != nil {
+			return err
+		}
+		if err := q.PutPhotos(ctx, u.ID, kind.String(), ps); err != nil {
+			return err
+		}
+		had := u.HasAvatar
+		if kind == photo.Avatar {
+			u.HasAvatar = len(ps) > 0
+		} else {
+			had = u.HasCover
+			u.HasCover = len(ps) > 0
+		}
+		if err := q.SetPhotoFlags(ctx, u.ID, u.HasAvatar, u.HasCover, version); err != nil {
+			return err
+		}
+		u.PhotoVersion = version + 1
+		ev := s.event(p, u, action, userRes(u.ID, kind.String()))
+		ev.Old, ev.New = map[bool]string{true: "photo", false: "none"}[had], desc
+		return q.Audit(ctx, u.OrgID, ev)
+	})
+	if err != nil {
+		return err
+	}
+	view, err := s.userView(ctx, u)
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.PhotoVersion, view)
+	return nil
+}
+
+func (s *Server) deletePhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
+	kind, version, err := photoWrite(r)
+	if err != nil {
+		return err
+	}
+	return s.savePhotos(w, r, p, kind, version, nil, kind.String()+".remove", "none")
+}
+
+// gravatarAvatar imports the avatar Gravatar has for the user's email
+// (MD5 of the trimmed, lower-cased address) from Config.GravatarBaseURL.
+func (s *Server) gravatarAvatar(w http.ResponseWriter, r *http.Request, p *principal) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if err := s.photoAllowed(ctx, p.OrgID, photo.Avatar); err != nil {
+		return err
+	}
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	data, err := s.fetchGravatar(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	err = s.storePhoto(w, r, p, photo.Avatar, version, data, photo.Crop{}, "gravatar")
+	var pe *photo.Error
+	if errors.As(err, &pe) {
+		return &api.Error{Status: http.StatusUnprocessableEntity, Code: api.CodeInvalid,
+			Message: "the Gravatar image could not be used: " + pe.Error()}
+	}
+	return err
+}
+
+func (s *Server) fetchGravatar(ctx context.Context, email string) ([]byte, error) {
+	sum := md5.Sum([]byte(strings.ToLower(strings.TrimSpace(email))))
+	u := strings.TrimRight(s.cfg.GravatarBaseURL, "/") + "/" + hex.EncodeToString(sum[:]) + "?s=512&d=404"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.cfg.HTTPClient.Do(req)
+	if err != nil {
+		s.log.Warn("gravatar fetch failed", "err", err)
+		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "Gravatar could not be reached; try again later"}
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return nil, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "Gravatar has no image for your email address"}
+	case resp.StatusCode != http.StatusOK:
+		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "Gravatar answered " + resp.Status}
+	}
+	data, err := photo.ReadLimited(resp.Body)
+	var pe *photo.Error
+	if err != nil && !errors.As(err, &pe) {
+		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "the Gravatar download broke off; try again later"}
+	}
+	return data, err
+}

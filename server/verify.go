@@ -1,0 +1,301 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// Sending verification messages costs money and can annoy the recipient:
+// a few per user per hour.
+func sendLimits(userID string) []limit {
+	return []limit{{"send:" + userID, 5, time.Hour}}
+}
+
+// requestEmailChange mails a confirmation link to the new address and a
+// notice to the current one. The address changes only when the link is
+// opened.
+func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *principal) error {
+	req, err := decode[api.EmailChangeRequest](w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	o, err := s.st.Q().OrgByID(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	if !o.MembersChangeEmail {
+		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "your organisation manages email addresses; ask an admin"}
+	}
+	if why := api.ValidateEmail(req.Email); why != "" {
+		return api.Invalid(map[string]string{"email": why})
+	}
+	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
+		return api.Invalid(map[string]string{"email": "is already your address"})
+	}
+	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
+		return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address belongs to another account",
+			Fields: map[string]string{"email": "is taken"}}
+	}
+	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
+		return err
+	}
+	s.hitLimits(ctx, sendLimits(u.ID))
+	token := randomToken(prefixLink)
+	now := s.now()
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.PutVerification(ctx, &store.Verification{UserID: u.ID, Purpose: store.PurposeEmailChange,
+			Target: req.Email, SecretHash: hashToken(token), ExpiresAt: now.Add(linkTTL), CreatedAt: now}); err != nil {
+			return err
+		}
+		var d diff
+		d.str("pending_email", u.PendingEmail, req.Email)
+		u.PendingEmail = req.Email
+		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
+			return err
+		}
+		return s.audit(r, q, p, u, "email.change_requested", userRes(u.ID, "profile"), d)
+	})
+	if err != nil {
+		return err
+	}
+	link := s.publicURL(r) + "/v1/email/confirm?token=" + token
+	if err := s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: req.Email, Subject: "Confirm your new Phoneset email address",
+		Body: "Open this link within 24 hours to make this address the one on your Phoneset account:\n\n" + link +
+			"\n\nOr paste this code into Phoneset: " + token + "\n\nIf you did not ask for this, ignore this message."}); err != nil {
+		return err
+	}
+	if err := s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: u.Email, Subject: "Your Phoneset email address is being changed",
+		Body: "Someone signed in as you asked to change your email address to " + req.Email + ".\n" +
+			"It changes only when the link sent there is opened. If this was not you, change your password."}); err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusAccepted, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// confirmEmailSignedIn is the app's way: POST /v1/me/email/confirm with the
+// token from the email. The token must be the signed-in user's.
+func (s *Server) confirmEmailSignedIn(w http.ResponseWriter, r *http.Request, p *principal) error {
+	req, err := decode[api.TokenRequest](w, r)
+	if err != nil {
+		return err
+	}
+	u, err := s.confirmEmail(r, req.Token, p.UserID)
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// confirmEmailLink is the emailed link's form post (or a JSON call with
+// the token); owning the link is the proof, no session is needed.
+func (s *Server) confirmEmailLink(w http.ResponseWriter, r *http.Request) error {
+	var token string
+	if isForm(r) {
+		f, err := decodeForm(w, r, "token")
+		if err != nil {
+			return err
+		}
+		token = f.Get("token")
+	} else {
+		req, err := decode[api.TokenRequest](w, r)
+		if err != nil {
+			return err
+		}
+		token = req.Token
+	}
+	u, err := s.confirmEmail(r, token, "")
+	switch {
+	case err != nil && isForm(r):
+		p := page{Title: "Email address not changed"}
+		p.status, p.Errors = errorLines(err)
+		return s.render(w, p)
+	case err != nil:
+		return err
+	case isForm(r):
+		return s.donePage(w, "Email address changed", "Your Phoneset account now uses "+u.Email+".")
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// confirmEmail applies a pending email change. userID, when set, must own
+// the token.
+func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.User, error) {
+	ctx := r.Context()
+	if len(token) > 128 {
+		return nil, errBadProof
+	}
+	v, err := s.st.Q().VerificationBySecret(ctx, store.PurposeEmailChange, hashToken(token))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && userID != "" && v.UserID != userID) {
+		return nil, errBadProof
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.now().Before(v.ExpiresAt) {
+		// The expired link is spent; the pending address goes with it.
+		return nil, errors.Join(s.clearPending(ctx, v.UserID, store.PurposeEmailChange), errBadProof)
+	}
+	var u *store.User
+	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if u, err = q.UserByID(ctx, v.UserID); err != nil {
+			return err
+		}
+		if err := q.DeleteVerification(ctx, u.ID, store.PurposeEmailChange); err != nil {
+			return err
+		}
+		var d diff
+		d.str("email", u.Email, v.Target)
+		u.Email, u.PendingEmail = v.Target, ""
+		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address now belongs to another account",
+					Fields: map[string]string{"email": "is taken"}}
+			}
+			return err
+		}
+		return s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d)
+	})
+	return u, err
+}
+
+// clearPending forgets a pending email or mobile change and its proof.
+func (s *Server) clearPending(ctx context.Context, userID, purpose string) error {
+	return s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.DeleteVerification(ctx, userID, purpose); err != nil {
+			return err
+		}
+		u, err := q.UserByID(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if purpose == store.PurposeEmailChange {
+			u.PendingEmail = ""
+		} else {
+			u.PendingMobile = ""
+		}
+		return q.SaveProfile(ctx, u, u.ProfileVersion)
+	})
+}
+
+// requestMobileChange texts a code to the new number; the number changes
+// only when the code is confirmed.
+func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *principal) error {
+	req, err := decode[api.MobileChangeRequest](w, r)
+	if err != nil {
+		return err
+	}
+	number, why := api.NormalizeMobile(req.Mobile)
+	if why != "" {
+		return api.Invalid(map[string]string{"mobile": why})
+	}
+	ctx := r.Context()
+	u, err := s.st.Q().UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if number == u.Mobile {
+		return api.Invalid(map[string]string{"mobile": "is already your number"})
+	}
+	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
+		return err
+	}
+	s.hitLimits(ctx, sendLimits(u.ID))
+	code := randomCode()
+	now := s.now()
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.PutVerification(ctx, &store.Verification{UserID: u.ID, Purpose: store.PurposeMobileChange,
+			Target: number, SecretHash: codeHash(u.ID, code), ExpiresAt: now.Add(codeTTL), CreatedAt: now}); err != nil {
+			return err
+		}
+		var d diff
+		d.str("pending_mobile", u.PendingMobile, number)
+		u.PendingMobile = number
+		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
+			return err
+		}
+		return s.audit(r, q, p, u, "mobile.change_requested", userRes(u.ID, "profile"), d)
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.deliver(ctx, s.sms, mail.Message{Channel: mail.SMS, To: number,
+		Body: fmt.Sprintf("Your Phoneset verification code is %s. It expires in %d minutes.", code, int(codeTTL/time.Minute))}); err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusAccepted, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// confirmMobile checks the texted code (five tries, ten minutes) and sets
+// the number.
+func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *principal) error {
+	req, err := decode[api.MobileConfirmRequest](w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	v, err := s.useCode(ctx, p.UserID, store.PurposeMobileChange, req.Code)
+	if errors.Is(err, store.ErrNotFound) {
+		return api.Invalid(map[string]string{"code": "there is no pending number change; ask for a new code"})
+	}
+	if errors.Is(err, errBadProof) {
+		return s.badCode(ctx, p.UserID)
+	}
+	if err != nil {
+		return err
+	}
+	var u *store.User
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+			return err
+		}
+		if err := q.DeleteVerification(ctx, u.ID, store.PurposeMobileChange); err != nil {
+			return err
+		}
+		var d diff
+		d.str("mobile", u.Mobile, v.Target)
+		u.Mobile, u.PendingMobile = v.Target, ""
+		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
+			return err
+		}
+		return s.audit(r, q, p, u, "mobile.change", userRes(u.ID, "profile"), d)
+	})
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
+	return nil
+}
+
+// badCode answers a wrong mobile code with the tries left, ending the
+// change when none are.
+func (s *Server) badCode(ctx context.Context, userID string) error {
+	v, err := s.st.Q().GetVerification(ctx, userID, store.PurposeMobileChange)
+	if err != nil {
+		return err
+	}
+	left := codeTries - v.Attempts
+	if left > 0 && s.now().Before(v.ExpiresAt) {
+		return api.Invalid(map[string]string{"code": fmt.Sprintf("is wrong; %d tries left", left)})
+	}
+	if err := s.clearPending(ctx, userID, store.PurposeMobileChange); err != nil {
+		return err
+	}
+	return api.Invalid(map[string]string{"code": "has expired or was tried too often; ask for a new code"})
+}
