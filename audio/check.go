@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -97,6 +98,10 @@ const (
 	checkMaxLag   = 600 * time.Millisecond
 	// checkTimeout bounds the whole check, opening devices included.
 	checkTimeout = 2800 * time.Millisecond
+	// checkFlow is how much audio both streams must have moved before the
+	// signal starts; checkArmWait is how long to wait for that at most.
+	checkFlow    = 50 * time.Millisecond
+	checkArmWait = time.Second
 	// Margins keep the level and noise windows clear of the fades and of
 	// latency estimation error.
 	checkMargin = 20 * time.Millisecond
@@ -156,19 +161,39 @@ func analyzeCheck(sig checkSignal, captured []float32, offset int) CheckResult {
 	toneFrom := clampIndex(offset+sig.toneAt+lag+margin, len(captured))
 	toneTo := clampIndex(offset+sig.toneAt+sig.toneLen+lag-margin, len(captured))
 	if toneTo > toneFrom {
-		r.Level = DBFS(goertzel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate) / math.Sqrt2)
+		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate) / math.Sqrt2)
 	}
-	// The noise floor: up to 200 ms just before the chirp arrived.
+	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms pieces.
 	noiseTo := clampIndex(best-margin, len(captured))
 	noiseFrom := clampIndex(max(best-sig.rate/5, warm), len(captured))
 	if noiseTo > noiseFrom {
-		r.NoiseFloor = DBFS(rms(captured[noiseFrom:noiseTo]))
+		r.NoiseFloor = DBFS(medianOver(captured[noiseFrom:noiseTo], sig.rate/50, rms))
 	}
 	r.SNR = r.Level - r.NoiseFloor
 	return r
 }
 
 func clampIndex(i, n int) int { return min(max(i, 0), n) }
+
+// medianOver applies f to consecutive pieces of x and returns the median, so
+// that a dropout (a busy machine, a Bluetooth hiccup) or a stray transient in
+// part of x does not skew the measure. Short inputs are measured whole.
+func medianOver(x []float32, piece int, f func([]float32) float64) float64 {
+	if len(x) < 2*piece {
+		return f(x)
+	}
+	var vs []float64
+	for i := 0; i+piece <= len(x); i += piece {
+		vs = append(vs, f(x[i:i+piece]))
+	}
+	slices.Sort(vs)
+	return vs[len(vs)/2]
+}
+
+// toneLevel is the tone's amplitude in x, the median over 40 ms pieces.
+func toneLevel(x []float32, freq float64, rate int) float64 {
+	return medianOver(x, rate/25, func(p []float32) float64 { return goertzel(p, freq, rate) })
+}
 
 // judge turns measurements into a verdict. Silence is judged first (a muted
 // microphone is the likeliest fault), then clipping (it also spoils detection).
@@ -187,12 +212,17 @@ func judge(r CheckResult) Verdict {
 }
 
 // checkRecorder is shared by the check's two audio threads and the goroutine
-// waiting for them. Each stream's time origin is estimated from its callbacks:
-// a callback can come late but never early, so the smallest "callback time
-// minus frames so far" is the best estimate of when frame 0 went out or came in.
+// waiting for them. The speaker plays silence until both streams flow (a
+// Bluetooth headset or an idle sound server can take a while to start), then
+// the signal. Each stream's time origin is estimated from its callbacks: a
+// callback can come late but never early, so the smallest "callback time minus
+// frames so far" is the best estimate of when frame 0 went out or came in.
 type checkRecorder struct {
 	sig      checkSignal
 	played   int          // playback thread only
+	playedN  atomic.Int64 // played, for the waiting goroutine
+	armed    atomic.Bool  // set by the waiting goroutine: play the signal
+	start    atomic.Int64 // playback frame the signal starts at; -1 until it does
 	captured []float32    // written by the capture thread
 	filled   atomic.Int64 // frames in captured
 	p0, c0   atomic.Int64 // origins in driver-clock nanoseconds; math.MaxInt64 until known
@@ -200,6 +230,7 @@ type checkRecorder struct {
 
 func newCheckRecorder(sig checkSignal, frames int) *checkRecorder {
 	c := &checkRecorder{sig: sig, captured: make([]float32, frames)}
+	c.start.Store(-1)
 	c.p0.Store(math.MaxInt64)
 	c.c0.Store(math.MaxInt64)
 	return c
@@ -213,12 +244,16 @@ func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
 	if t := int64(at) - c.frameTime(c.played); t < c.p0.Load() {
 		c.p0.Store(t)
 	}
+	if c.start.Load() < 0 && c.armed.Load() {
+		c.start.Store(int64(c.played))
+	}
 	n := 0
-	if c.played < len(c.sig.samples) {
-		n = copy(out, c.sig.samples[c.played:])
+	if st := int(c.start.Load()); st >= 0 && c.played-st < len(c.sig.samples) {
+		n = copy(out, c.sig.samples[c.played-st:])
 	}
 	clear(out[n:])
 	c.played += frames
+	c.playedN.Store(int64(c.played))
 }
 
 func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
@@ -230,13 +265,19 @@ func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
 	c.filled.Store(int64(n))
 }
 
-// offset is where played frame 0 sits in the capture at zero latency.
+// flowing: both streams have moved at least checkFlow of audio.
+func (c *checkRecorder) flowing() bool {
+	min := int64(checkFlow.Seconds() * float64(c.sig.rate))
+	return c.filled.Load() >= min && c.playedN.Load() >= min
+}
+
+// offset is where signal sample 0 sits in the capture at zero latency.
 func (c *checkRecorder) offset() (int, bool) {
-	p0, c0 := c.p0.Load(), c.c0.Load()
-	if p0 == math.MaxInt64 || c0 == math.MaxInt64 {
+	p0, c0, st := c.p0.Load(), c.c0.Load(), c.start.Load()
+	if p0 == math.MaxInt64 || c0 == math.MaxInt64 || st < 0 {
 		return 0, false
 	}
-	return int(math.Round(float64(p0-c0) * float64(c.sig.rate) / float64(time.Second))), true
+	return int(st) + int(math.Round(float64(p0-c0)*float64(c.sig.rate)/float64(time.Second))), true
 }
 
 // complete: the capture covers the whole signal at the longest latency looked for.
@@ -278,8 +319,8 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	defer se.end()
 
 	sig := newCheckSignal(streamRate)
-	// Room for the signal, the longest latency, and playback starting late.
-	rec := newCheckRecorder(sig, len(sig.samples)+sig.maxLag+streamRate/2)
+	// Room for waiting for the streams, the signal, the longest latency, and slack.
+	rec := newCheckRecorder(sig, int((checkArmWait+checkMaxLag).Seconds()*streamRate)+len(sig.samples)+streamRate/2)
 	in, err := se.open(streamConfig{device: mic, sampleRate: sig.rate, channels: 1,
 		data: func(_, in []float32, frames int, at time.Duration) { rec.capture(in, frames, at) }})
 	if err != nil {
@@ -293,6 +334,7 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	if err := se.start(in, out); err != nil {
 		return finish(res, err)
 	}
+	armBy := time.Now().Add(checkArmWait)
 
 	poll := time.NewTicker(10 * time.Millisecond)
 	defer poll.Stop()
@@ -305,6 +347,9 @@ wait:
 		case <-ctx.Done():
 			break wait
 		case <-poll.C:
+		}
+		if !rec.armed.Load() && (rec.flowing() || time.Now().After(armBy)) {
+			rec.armed.Store(true)
 		}
 	}
 	se.end() // the audio threads are done with rec after this

@@ -201,3 +201,49 @@ func TestCheckHeadsetCancelAndClose(t *testing.T) {
 		t.Errorf("check after Close: %v, want ErrClosed", err)
 	}
 }
+
+func TestToneLevel(t *testing.T) {
+	withGap := func(from, to int) []float32 {
+		x := interleave(17280, sine(1000, 0.5)) // 360 ms, the check's tone window
+		clear(x[from:to])
+		return x
+	}
+	for _, tc := range []struct {
+		name string
+		x    []float32
+		want float64
+	}{
+		{"whole tone", withGap(0, 0), 0.5},
+		{"a 100 ms dropout is ignored", withGap(5000, 9800), 0.5},
+		{"mostly missing reads low", withGap(0, 12000), 0},
+		{"short input: one Goertzel", interleave(1000, sine(1000, 0.25)), 0.25},
+		{"off frequency", interleave(17280, sine(440, 0.5)), 0},
+	} {
+		if got := toneLevel(tc.x, 1000, 48000); !near(got, tc.want, 0.01) {
+			t.Errorf("%s: %.3f, want %.3f", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestAnalyzeCheckSurvivesDropoutsAndClicks(t *testing.T) {
+	sig := newCheckSignal(48000)
+	const delay = 960 // 20 ms
+	clean := analyzeCheck(sig, simulateCapture(sig, 0, delay, 0.5, 1e-3), 0)
+	x := simulateCapture(sig, 0, delay, 0.5, 1e-3)
+	// 60 ms of the tone lost...
+	tone := sig.toneAt + delay + 4800
+	clear(x[tone : tone+2880])
+	// ...and a 15 ms click in the silence before the chirp.
+	click := sig.chirpAt + delay - 4800
+	for i := click; i < click+720; i++ {
+		x[i] = 0.3
+	}
+	got := analyzeCheck(sig, x, 0)
+	if !got.Detected || judge(got) != VerdictOK {
+		t.Fatalf("%+v", got)
+	}
+	if !near(got.Level, clean.Level, 0.3) || !near(got.NoiseFloor, clean.NoiseFloor, 1) || got.Latency != clean.Latency {
+		t.Errorf("with a dropout and a click: level %.2f floor %.2f latency %v; clean: %.2f %.2f %v",
+			got.Level, got.NoiseFloor, got.Latency, clean.Level, clean.NoiseFloor, clean.Latency)
+	}
+}

@@ -41,6 +41,11 @@ var defaultBackends = []Backend{
 	BackendJACK, BackendAAudio, BackendOpenSL, BackendWebAudio,
 }
 
+// streamPeriodMs is the period every stream asks for. miniaudio's low-latency
+// default (10 ms) underruns when the machine is busy; settings tests value
+// unbroken sound over the last milliseconds of latency.
+const streamPeriodMs = 20
+
 // contextOpen enforces one miniaudio context per process.
 var contextOpen atomic.Bool
 
@@ -128,6 +133,7 @@ func (d *malgoDriver) open(cfg streamConfig) (stream, error) {
 
 	mc := malgo.DefaultDeviceConfig(maKind(cfg.device.Kind))
 	mc.SampleRate = uint32(cfg.sampleRate)
+	mc.PeriodSizeInMilliseconds = streamPeriodMs
 	sub := &mc.Playback
 	if cfg.device.Kind == Capture {
 		sub = &mc.Capture
