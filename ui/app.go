@@ -92,7 +92,7 @@ func (a *windowApp) showSignIn() {
 		a.stop()
 		a.stop = nil
 	}
-	p := NewSignInPage(a.m, a.opts.Device, a.opts.Demo.hint(), a.showShell)
+	p := NewSignInPage(a.m, a.m.Client(), a.opts.Device, a.opts.Demo.hint(), a.showShell)
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
 	// The title changes last: it tells the user (and the end-to-end test)
@@ -115,7 +115,7 @@ func (a *windowApp) showShell() {
 			a.w.SetTitle(t)
 		}
 	}
-	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Sessions: c, Verify: c}, setTitle, a.showSignIn)
+	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Security: c, Verify: c}, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
 			pres.changed()

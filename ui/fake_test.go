@@ -278,6 +278,32 @@ func (f *fakeServer) ConfirmMobile(_ context.Context, code string) (api.Profile,
 	return api.Profile{}, f.err
 }
 
+func (f *fakeServer) ChangePassword(_ context.Context, current, next string) error {
+	if err := f.prove("change password", current); err != nil {
+		return err
+	}
+	f.password = next
+	return nil
+}
+
+func (f *fakeServer) DeleteAccount(_ context.Context, password string) error {
+	return f.prove("delete", password)
+}
+
+func (f *fakeServer) RequestPasswordReset(_ context.Context, req api.PasswordResetRequest) error {
+	f.calls = append(f.calls, "reset "+req.Login+" "+req.Channel)
+	return f.err
+}
+
+func (f *fakeServer) ConfirmPasswordReset(_ context.Context, req api.PasswordResetConfirm) error {
+	f.calls = append(f.calls, "confirm reset "+req.Token)
+	if req.Token != "123456" {
+		return api.Invalid(map[string]string{"token": "is wrong or has expired"})
+	}
+	f.password = req.Password
+	return nil
+}
+
 func (f *fakeServer) services() Services {
-	return Services{Plan: f, APIKey: f, Sessions: f, Verify: f}
+	return Services{Plan: f, APIKey: f, Security: f, Verify: f}
 }

@@ -138,7 +138,7 @@ func TestAPIKeyPage(t *testing.T) {
 func TestSessionsCard(t *testing.T) {
 	setup(t)
 	srv := newFakeServer()
-	p := NewSecurityPage(srv)
+	p := NewSecurityPage(newFakeModel().Me, srv, func() {})
 	w := show(t, p.Content())
 	p.Load()
 	test.AssertRendersToMarkup(t, "security.xml", w.Canvas())
@@ -152,5 +152,80 @@ func TestSessionsCard(t *testing.T) {
 	p.sessions.SignOutOthers()
 	if len(p.sessions.list.Objects) != 1 || !p.sessions.others.Disabled() {
 		t.Fatalf("sign out others left %d sessions", len(p.sessions.list.Objects))
+	}
+}
+
+func TestPasswordCard(t *testing.T) {
+	tests := []struct {
+		name, current, next, repeat string
+		enabled                     bool
+	}{
+		{"good", "Phoneset-demo-1", "Quiet-Harbour-42", "Quiet-Harbour-42", true},
+		{"no current", "", "Quiet-Harbour-42", "Quiet-Harbour-42", false},
+		{"mismatch", "Phoneset-demo-1", "Quiet-Harbour-42", "Quiet-Harbour-43", false},
+		{"too short", "Phoneset-demo-1", "Qh-4", "Qh-4", false},
+		{"no special", "Phoneset-demo-1", "QuietHarbour42", "QuietHarbour42", false},
+		{"common", "Phoneset-demo-1", "Password1!", "Password1!", false},
+		{"contains username", "Phoneset-demo-1", "Agent1-Harbour!", "Agent1-Harbour!", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setup(t)
+			srv := newFakeServer()
+			p := NewSecurityPage(newFakeModel().Me, srv, func() {})
+			show(t, p.Content())
+			c := p.password
+			c.current.SetText(tt.current)
+			c.fields.password.SetText(tt.next)
+			c.fields.repeat.SetText(tt.repeat)
+			if c.save.Disabled() == tt.enabled {
+				t.Fatalf("Change password enabled = %v, want %v (%+v)", !c.save.Disabled(), tt.enabled, c.fields.list.report)
+			}
+			if !tt.enabled {
+				return
+			}
+			test.Tap(c.save)
+			if srv.password != tt.next || c.current.Text != "" || c.fields.password.Text != "" {
+				t.Fatalf("password not changed or fields kept: %v", srv.calls)
+			}
+			if !strings.Contains(c.result.Text, "other sessions were signed out") {
+				t.Errorf("result = %q", c.result.Text)
+			}
+		})
+	}
+}
+
+func TestPasswordChecklistRenders(t *testing.T) {
+	setup(t)
+	p := NewSecurityPage(newFakeModel().Me, newFakeServer(), func() {})
+	w := show(t, p.Content())
+	p.password.fields.password.SetText("harbour42")
+	test.AssertRendersToMarkup(t, "security_checklist.xml", w.Canvas())
+}
+
+func TestDeleteAccountIsForAdminsAndSignsOut(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	srv := newFakeServer()
+	signedOut := 0
+	p := NewSecurityPage(m.Me, srv, func() { signedOut++ })
+	show(t, p.Content())
+	if p.deleteCard.Visible() {
+		t.Fatal("delete offered to an agent")
+	}
+	m.me.User.Permissions = []string{api.PermAccount}
+	p.Refresh()
+	if !p.deleteCard.Visible() {
+		t.Fatal("delete hidden from an admin")
+	}
+	p.deletePw.SetText("wrong")
+	p.Delete()
+	if signedOut != 0 || !p.deleteMsg.Visible() {
+		t.Fatal("wrong password deleted or said nothing")
+	}
+	p.deletePw.SetText("Phoneset-demo-1")
+	p.Delete()
+	if signedOut != 1 {
+		t.Fatal("not signed out after deleting the account")
 	}
 }

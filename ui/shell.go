@@ -38,7 +38,7 @@ type ShellModel interface {
 type Services struct {
 	Plan     PlanModel
 	APIKey   APIKeyModel
-	Sessions SessionsModel
+	Security SecurityServices
 	Verify   VerifyModel
 }
 
@@ -88,7 +88,7 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 	s.items = []navItem{
 		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m, svc.Verify) }},
 		{lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
-		{lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(svc.Sessions) }},
+		{lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(m.Me, svc.Security, s.SignOut) }},
 		{lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
 		{lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan) }},
 		{lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey) }},

@@ -25,6 +25,7 @@ const signInTimeout = 30 * time.Second
 // (the embedded demo says which accounts to use).
 type SignInPage struct {
 	model    SignInModel
+	reset    ResetModel
 	device   string
 	onSignIn func()
 
@@ -33,13 +34,15 @@ type SignInPage struct {
 	submit   *widget.Button
 	problem  *widget.Label
 	busy     *widget.Activity
-	content  fyne.CanvasObject
+	main      fyne.CanvasObject // the sign-in form
+	resetting *resetForm        // the "forgot password" form, while shown
+	content   *fyne.Container   // shows main or the reset form
 }
 
 // NewSignInPage builds the page; onSignIn runs on the UI goroutine after a
 // successful sign-in.
-func NewSignInPage(m SignInModel, device, hint string, onSignIn func()) *SignInPage {
-	p := &SignInPage{model: m, device: device, onSignIn: onSignIn}
+func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignIn func()) *SignInPage {
+	p := &SignInPage{model: m, reset: reset, device: device, onSignIn: onSignIn}
 	p.login = widget.NewEntry()
 	p.login.SetPlaceHolder(lang.L("Username or email"))
 	p.password = widget.NewPasswordEntry()
@@ -63,6 +66,7 @@ func NewSignInPage(m SignInModel, device, hint string, onSignIn func()) *SignInP
 			widget.NewFormItem(lang.L("Password"), p.password),
 		),
 		container.NewStack(p.submit, p.busy),
+		widget.NewButton(lang.L("Forgot password?"), p.Forgot),
 		p.problem,
 	)
 	if icon := fyne.CurrentApp().Icon(); icon != nil {
@@ -76,8 +80,30 @@ func NewSignInPage(m SignInModel, device, hint string, onSignIn func()) *SignInP
 		h.Wrapping = fyne.TextWrapWord
 		form.Add(widget.NewCard("", lang.L("Demo organisation"), h))
 	}
-	p.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, form.MinSize().Height), form))
+	p.main = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, form.MinSize().Height), form))
+	p.content = container.NewStack(p.main)
 	return p
+}
+
+// Forgot swaps the form for "forgot password"; it swaps back when done or
+// on "Back to sign in".
+func (p *SignInPage) Forgot() {
+	back := func() {
+		p.resetting = nil
+		p.content.Objects = []fyne.CanvasObject{p.main}
+		p.content.Refresh()
+	}
+	f := newResetForm(p.reset, p.login.Text, func() {
+		back()
+		p.showProblem(lang.L("Password changed. Sign in with your new password."))
+		p.problem.Importance = widget.SuccessImportance
+		p.problem.Refresh()
+	})
+	p.resetting = f
+	title := widget.NewLabelWithStyle(lang.L("Forgot password"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	box := container.NewVBox(title, f.content, widget.NewButton(lang.L("Back to sign in"), back))
+	p.content.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))}
+	p.content.Refresh()
 }
 
 // Content is the page's canvas object.
@@ -136,6 +162,7 @@ func (p *SignInPage) setBusy(busy bool) {
 }
 
 func (p *SignInPage) showProblem(msg string) {
+	p.problem.Importance = widget.DangerImportance
 	p.problem.SetText(msg)
 	p.problem.Show()
 }

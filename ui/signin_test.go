@@ -14,7 +14,7 @@ import (
 func TestSignInPageRenders(t *testing.T) {
 	setup(t)
 	demo := &DemoAccounts{Admin: "admin", Agents: []string{"agent1", "agent2"}, Password: "Phoneset-demo-1"}
-	p := NewSignInPage(newFakeModel(), "laptop", demo.hint(), func() {})
+	p := NewSignInPage(newFakeModel(), newFakeServer(), "laptop", demo.hint(), func() {})
 	w := show(t, p.Content())
 	test.AssertRendersToMarkup(t, "signin.xml", w.Canvas())
 }
@@ -42,7 +42,7 @@ func TestSignInPage(t *testing.T) {
 			m := newFakeModel()
 			m.signInErr = tt.err
 			done := false
-			p := NewSignInPage(m, "laptop", "", func() { done = true })
+			p := NewSignInPage(m, newFakeServer(), "laptop", "", func() { done = true })
 			show(t, p.Content())
 			test.Type(p.login, tt.login)
 			test.Type(p.password, tt.password)
@@ -73,7 +73,7 @@ func TestSignInPage(t *testing.T) {
 func TestSignInSubmitsOnEnter(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
-	p := NewSignInPage(m, "laptop", "", func() {})
+	p := NewSignInPage(m, newFakeServer(), "laptop", "", func() {})
 	w := show(t, p.Content())
 	p.Focus(w.Canvas())
 	test.Type(p.login, "agent1")
@@ -81,5 +81,41 @@ func TestSignInSubmitsOnEnter(t *testing.T) {
 	p.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if len(m.signIns) != 1 {
 		t.Fatalf("Return in the password field did not sign in")
+	}
+}
+
+func TestSignInForgotPassword(t *testing.T) {
+	setup(t)
+	srv := newFakeServer()
+	p := NewSignInPage(newFakeModel(), srv, "laptop", "", func() {})
+	w := show(t, p.Content())
+	test.Type(p.login, "agent1")
+	p.Forgot()
+	test.AssertRendersToMarkup(t, "signin_forgot.xml", w.Canvas())
+	f := p.resetting
+	if f == nil {
+		t.Fatal("no reset form shown")
+	}
+	if f.login.Text != "agent1" {
+		t.Fatalf("login not carried over: %q", f.login.Text)
+	}
+	f.channel.SetSelected("Text a code to my mobile")
+	test.Tap(f.send)
+	if len(srv.calls) != 1 || srv.calls[0] != "reset agent1 sms" || !f.step2.Visible() {
+		t.Fatalf("calls %v, step 2 shown %v", srv.calls, f.step2.Visible())
+	}
+	test.Type(f.token, "123456")
+	test.Type(f.fields.password, "password")
+	if !f.set.Disabled() {
+		t.Fatal("a common password can be set")
+	}
+	f.fields.password.SetText("Tr0ub4dor&3-horse")
+	f.fields.repeat.SetText("Tr0ub4dor&3-horse")
+	test.Tap(f.set)
+	if srv.password != "Tr0ub4dor&3-horse" {
+		t.Fatalf("password not reset: %v", srv.calls)
+	}
+	if p.content.Objects[0] != p.main || p.resetting != nil || p.problem.Text != "Password changed. Sign in with your new password." {
+		t.Errorf("not back on sign-in with a note: %q", p.problem.Text)
 	}
 }
