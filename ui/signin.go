@@ -29,11 +29,11 @@ type SignInPage struct {
 	device   string
 	onSignIn func()
 
-	login    *widget.Entry
-	password *widget.Entry
-	submit   *widget.Button
-	problem  *widget.Label
-	busy     *widget.Activity
+	login     *widget.Entry
+	password  *widget.Entry
+	submit    *widget.Button
+	problem   *widget.Label
+	busy      *widget.Activity
 	main      fyne.CanvasObject // the sign-in form
 	resetting *resetForm        // the "forgot password" form, while shown
 	content   *fyne.Container   // shows main or the reset form
