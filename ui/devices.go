@@ -259,13 +259,14 @@ func (p *DevicesPage) fill(pk *rolePicker) {
 	}
 	pk.sel.Refresh()
 
+	preferred := p.prefs.For(pk.role)
 	switch {
 	case sel.Missing:
 		pk.notice.SetText(lang.L("No device of this kind is connected."))
 		pk.notice.Show()
-	case sel.Fallback:
+	case sel.Fallback && len(preferred) > 0:
 		pk.notice.SetText(lang.L("{{.Preferred}} isn't connected, so {{.Current}} is used until it's back.",
-			map[string]any{"Preferred": p.prefs.For(pk.role)[0].Name, "Current": sel.Device.Name}))
+			map[string]any{"Preferred": preferred[0].Name, "Current": sel.Device.Name}))
 		pk.notice.Show()
 	default:
 		pk.notice.Hide()

@@ -115,6 +115,13 @@ func (c *Cropper) Scrolled(ev *fyne.ScrollEvent) {
 	c.update(c.frame.Wheel(c.crop, view, float64(ev.Scrolled.DY)/wheelNotch, px, py))
 }
 
+// Tapped focuses the cropper, so that after a click the arrow keys pan.
+func (c *Cropper) Tapped(*fyne.PointEvent) {
+	if cv := fyne.CurrentApp().Driver().CanvasForObject(c); cv != nil {
+		cv.Focus(c)
+	}
+}
+
 // FocusGained shows the focus ring: the arrow keys now pan.
 func (c *Cropper) FocusGained() {
 	c.focused = true
