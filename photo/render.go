@@ -2,8 +2,10 @@ package photo
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/jpeg"
+	"sync"
 )
 
 // Kind is what an image is stored as.
@@ -117,16 +119,25 @@ func render(src image.Image, o Orientation, reg region, sizes []image.Point) ([]
 		first = image.Pt(first.Y, first.X)
 	}
 	cur := uprightOpaque(resizeRGBA(premultiplied(src, r), first.X, first.Y), o)
-	out := make([]Rendition, 0, len(sizes))
+	// Encoding a size overlaps with resizing the next one.
+	out := make([]Rendition, len(sizes))
+	errs := make([]error, len(sizes))
+	var wg sync.WaitGroup
 	for i, s := range sizes {
 		if i > 0 {
 			cur = resizeRGBA(cur, s.X, s.Y)
 		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, cur, &jpeg.Options{Quality: JPEGQuality}); err != nil {
-			return nil, err
-		}
-		out = append(out, Rendition{Size: s, JPEG: buf.Bytes()})
+		wg.Add(1)
+		go func(i int, m *image.RGBA) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			errs[i] = jpeg.Encode(&buf, m, &jpeg.Options{Quality: JPEGQuality})
+			out[i] = Rendition{Size: m.Rect.Size(), JPEG: buf.Bytes()}
+		}(i, cur)
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
