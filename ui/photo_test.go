@@ -425,3 +425,14 @@ func TestPhotoChooseOpensFileDialog(t *testing.T) {
 		t.Error("overlay is not a file open dialog")
 	}
 }
+
+// BenchmarkAvatarPreview is the background work after each pan or zoom: the
+// stored sizes from a typical preview picture, and the two shown decoded.
+func BenchmarkAvatarPreview(b *testing.B) {
+	src := solid(1536, 1152, color.NRGBA{R: 90, G: 140, B: 200, A: 255})
+	for b.Loop() {
+		if _, err := renderAvatarPreviews(src, photo.Crop{Zoom: 1.5, X: 0.1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

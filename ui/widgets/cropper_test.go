@@ -188,3 +188,21 @@ func TestCropperMarkup(t *testing.T) {
 	}
 	test.AssertRendersToMarkup(t, "cropper_focused.xml", w.Canvas())
 }
+
+// BenchmarkCropperDrag is one pointer move while panning: the crop maths
+// and moving the picture, which must keep up with the pointer.
+func BenchmarkCropperDrag(b *testing.B) {
+	test.NewTempApp(b)
+	c := NewCropper(photo.Avatar)
+	c.SetImage(quadrants(1024, 768), image.Pt(4000, 3000))
+	c.SetCrop(photo.Crop{Zoom: 3})
+	w := test.NewWindow(c)
+	w.Resize(fyne.NewSize(300, 300))
+	defer w.Close()
+	ev := &fyne.DragEvent{}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ev.Dragged = fyne.NewDelta(float32(i%7-3), float32(i%5-2))
+		c.Dragged(ev)
+	}
+}
