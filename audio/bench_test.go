@@ -3,6 +3,7 @@ package audio
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // Enumeration is what the watcher does every PollInterval.
@@ -67,4 +68,28 @@ func BenchmarkCheckHeadset(b *testing.B) {
 			}
 		})
 	}
+}
+
+// How long the watcher takes to notice a headset plugged in or unplugged
+// (PulseAudio, default PollInterval): ms/notice should stay under 2000. Each
+// change follows the previous notice at once, so it lands just after a poll:
+// this is the worst case, a full interval plus enumeration.
+func BenchmarkHotPlugNotice(b *testing.B) {
+	s := openPulse(b)
+	ch := events(b, s)
+	waitEvent(b, ch)
+	var total time.Duration
+	var notices int
+	for b.Loop() {
+		start := time.Now()
+		unplug := plugHeadset(b, "phs_bench")
+		waitFor(b, ch, "plug", func(ev Event) bool { return hasName(ev.Added, "PhonesetHeadset") })
+		total += time.Since(start)
+		start = time.Now()
+		unplug()
+		waitFor(b, ch, "unplug", func(ev Event) bool { return hasName(ev.Removed, "PhonesetHeadset") })
+		total += time.Since(start)
+		notices += 2
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(notices), "ms/notice")
 }

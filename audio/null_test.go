@@ -76,6 +76,9 @@ func TestNullSessions(t *testing.T) {
 	if l := MeasureLevel(clip.Samples, clip.Channels); l.Peak != MinDBFS {
 		t.Errorf("the null microphone is silent, got %+v", l)
 	}
+	if err := s.Play(context.Background(), clip, false, spk); err != nil {
+		t.Errorf("playing the recording back: %v", err)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0

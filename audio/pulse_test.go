@@ -136,7 +136,7 @@ func TestPulsePlayAndRecord(t *testing.T) {
 }
 
 // pactl runs pactl against the test server.
-func pactl(t *testing.T, args ...string) string {
+func pactl(t testing.TB, args ...string) string {
 	t.Helper()
 	out, err := exec.Command("pactl", args...).CombinedOutput()
 	if err != nil {
@@ -147,7 +147,7 @@ func pactl(t *testing.T, args ...string) string {
 
 // plugHeadset loads a null sink (a "USB headset" with its monitor as the
 // microphone) and returns a function that unplugs it, at most once.
-func plugHeadset(t *testing.T, sinkName string) (unplug func()) {
+func plugHeadset(t testing.TB, sinkName string) (unplug func()) {
 	idx := pactl(t, "load-module", "module-null-sink", "sink_name="+sinkName,
 		"sink_properties=device.description=PhonesetHeadset", "rate=48000")
 	done := false
@@ -162,7 +162,7 @@ func plugHeadset(t *testing.T, sinkName string) (unplug func()) {
 }
 
 // waitFor returns the first event that satisfies ok, failing after 10 s.
-func waitFor(t *testing.T, ch <-chan Event, what string, ok func(Event) bool) Event {
+func waitFor(t testing.TB, ch <-chan Event, what string, ok func(Event) bool) Event {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {

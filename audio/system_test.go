@@ -11,7 +11,7 @@ import (
 )
 
 // events subscribes and returns the channel events arrive on.
-func events(t *testing.T, s *System) <-chan Event {
+func events(t testing.TB, s *System) <-chan Event {
 	ch := make(chan Event, 100)
 	t.Cleanup(s.Subscribe(func(ev Event) { ch <- ev }))
 	return ch
@@ -19,7 +19,7 @@ func events(t *testing.T, s *System) <-chan Event {
 
 // waitEvent returns the next event, failing if none comes in time (the fake
 // watcher polls every 10 ms; this bounds a hang, it is not a timing target).
-func waitEvent(t *testing.T, ch <-chan Event) Event {
+func waitEvent(t testing.TB, ch <-chan Event) Event {
 	t.Helper()
 	select {
 	case ev := <-ch:
