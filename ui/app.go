@@ -12,6 +12,7 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/audio"
 )
 
 // Model is everything the app's pages need, as one value for wiring.
@@ -28,6 +29,11 @@ type Model interface {
 type Options struct {
 	Device string        // this computer's name, listed in the user's sessions
 	Demo   *DemoAccounts // the embedded demo organisation, if that is the backend
+
+	Audio      DevicesModel // nil when audio could not be opened (AudioErr)
+	AudioErr   error
+	AudioPrefs PrefsStore
+	Ringtone   audio.Clip
 }
 
 // DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
@@ -115,7 +121,9 @@ func (a *windowApp) showShell() {
 			a.w.SetTitle(t)
 		}
 	}
-	s := NewShell(withPresence{a.m, pres}, Services{Plan: c, APIKey: c, Security: c, Verify: c}, setTitle, a.showSignIn)
+	svc := Services{Plan: c, APIKey: c, Security: c, Verify: c,
+		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone}
+	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
 			pres.changed()
@@ -124,10 +132,12 @@ func (a *windowApp) showShell() {
 			}
 		})
 	})
+	a.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.Drop(uris) })
 	a.stop = func() {
 		cancel()
 		s.Close()
 		pres.clearTray()
+		a.w.SetOnDropped(nil)
 	}
 	a.w.SetContent(s.Content())
 	if p := s.Current(); p != nil {

@@ -127,6 +127,14 @@ func (f *fakeModel) Refresh(context.Context) error {
 	return nil
 }
 
+func (f *fakeModel) UploadAvatar(context.Context, []byte) error  { return nil }
+func (f *fakeModel) UploadCover(context.Context, []byte) error   { return nil }
+func (f *fakeModel) RemoveAvatar(context.Context) error          { return nil }
+func (f *fakeModel) RemoveCover(context.Context) error           { return nil }
+func (f *fakeModel) ImportGravatar(context.Context) error        { return nil }
+func (f *fakeModel) Avatar(context.Context, int) ([]byte, error) { return nil, api.ErrNotFound }
+func (f *fakeModel) Cover(context.Context, int) ([]byte, error)  { return nil, api.ErrNotFound }
+
 func (f *fakeModel) Subscribe(fn func(account.Change)) func() {
 	id := f.nextSub
 	f.nextSub++

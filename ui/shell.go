@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/account"
+	"github.com/phoneset/phoneset/audio"
 )
 
 // SyncModel reports sync progress and changes to the account.
@@ -23,6 +24,7 @@ type SyncModel interface {
 // ShellModel is what the signed-in shell needs.
 type ShellModel interface {
 	ProfileModel
+	PhotoModel
 	StatusModel
 	NotificationsModel
 	SyncModel
@@ -40,6 +42,12 @@ type Services struct {
 	APIKey   APIKeyModel
 	Security SecurityServices
 	Verify   VerifyModel
+	// Devices is nil when the computer's audio could not be opened;
+	// DevicesErr then says why.
+	Devices      DevicesModel
+	DevicesErr   error
+	DevicesPrefs PrefsStore
+	Ringtone     audio.Clip
 }
 
 // page is one entry of the navigation.
@@ -57,6 +65,7 @@ type refresher interface{ Refresh() }
 type loader interface{ Load() }
 
 type navItem struct {
+	id    string // stable name, whatever the language
 	title string
 	icon  fyne.Resource
 	build func() page
@@ -86,12 +95,14 @@ type Shell struct {
 func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func()) *Shell {
 	s := &Shell{model: m, onSignOut: onSignOut, setTitle: setTitle, pages: map[int]page{}, current: -1}
 	s.items = []navItem{
-		{lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m, svc.Verify) }},
-		{lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
-		{lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(m.Me, svc.Security, s.SignOut) }},
-		{lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
-		{lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan) }},
-		{lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey) }},
+		{"profile", lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m, svc.Verify) }},
+		{"photo", lang.L("Photo"), theme.MediaPhotoIcon(), func() page { return NewPhotoPage(m) }},
+		{"status", lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
+		{"security", lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(m.Me, svc.Security, s.SignOut) }},
+		{"devices", lang.L("Devices"), theme.VolumeUpIcon(), func() page { return devicesPage(svc) }},
+		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
+		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan) }},
+		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey) }},
 	}
 	s.stack = container.NewStack()
 	s.nav = widget.NewList(
@@ -191,13 +202,51 @@ func (s *Shell) SignOut() {
 	})
 }
 
-// Close stops listening to the model.
+// Drop opens dropped files on the photo page.
+func (s *Shell) Drop(uris []fyne.URI) {
+	for i, it := range s.items {
+		if it.id == "photo" {
+			s.nav.Select(i)
+			s.pages[i].(*PhotoPage).Drop(uris)
+			return
+		}
+	}
+}
+
+// Close stops listening to the model and ends what pages run (the level
+// meter, device tests).
 func (s *Shell) Close() {
 	if s.cancel != nil {
 		s.cancel()
 		s.cancel = nil
 	}
+	for _, p := range s.pages {
+		if c, ok := p.(interface{ Close() }); ok {
+			c.Close()
+		}
+	}
 }
+
+// devicesPage is the Devices page, or why there is none.
+func devicesPage(svc Services) page {
+	if svc.Devices == nil {
+		return newMessagePage(lang.L("Audio devices aren't available: {{.Error}}", map[string]any{"Error": svc.DevicesErr}))
+	}
+	return NewDevicesPage(svc.Devices, svc.DevicesPrefs, svc.Ringtone)
+}
+
+// messagePage stands in for a page that can't be shown, saying why.
+type messagePage struct{ content fyne.CanvasObject }
+
+func newMessagePage(msg string) *messagePage {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return &messagePage{content: container.NewPadded(l)}
+}
+
+func (p *messagePage) Content() fyne.CanvasObject { return p.content }
+func (p *messagePage) Focus(fyne.Canvas)          {}
 
 // windowTitle names the signed-in user or the step (signing in), so the
 // window list (and the end-to-end test) can tell where the app is.

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/account"
 )
@@ -92,4 +95,34 @@ func TestShellWarnsWithoutKeyring(t *testing.T) {
 	s := NewShell(m, newFakeServer().services(), func(string) {}, func() {})
 	w := show(t, s.Content())
 	test.AssertRendersToMarkup(t, "shell_nokeyring.xml", w.Canvas())
+}
+
+func TestShellDevicesWithoutAudioSaysWhy(t *testing.T) {
+	setup(t)
+	svc := newFakeServer().services()
+	svc.DevicesErr = errors.New("no backend")
+	s := NewShell(newFakeModel(), svc, func(string) {}, func() {})
+	show(t, s.Content())
+	for i, it := range s.items {
+		if it.id == "devices" {
+			s.nav.Select(i)
+		}
+	}
+	msg, ok := s.Current().(*messagePage)
+	if !ok {
+		t.Fatalf("devices page without audio is %T", s.Current())
+	}
+	if got := msg.content.(*fyne.Container).Objects[0].(*widget.Label).Text; got != "Audio devices aren't available: no backend" {
+		t.Errorf("message = %q", got)
+	}
+}
+
+func TestShellDropOpensPhotoPage(t *testing.T) {
+	setup(t)
+	s := NewShell(newFakeModel(), newFakeServer().services(), func(string) {}, func() {})
+	show(t, s.Content())
+	s.Drop([]fyne.URI{storage.NewFileURI("/nonexistent/me.gif")})
+	if _, ok := s.Current().(*PhotoPage); !ok {
+		t.Fatalf("drop left the shell on %T", s.Current())
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/assets"
+	"github.com/phoneset/phoneset/audio"
 	"github.com/phoneset/phoneset/internal/embedded"
 	"github.com/phoneset/phoneset/internal/userdir"
 	"github.com/phoneset/phoneset/ui"
@@ -43,7 +44,17 @@ func run(serverURL string, log *slog.Logger) error {
 		return err
 	}
 
-	opts := ui.Options{Device: deviceName()}
+	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}}
+	if sys, err := audio.Open(audio.Options{Prefs: opts.AudioPrefs.Load()}); err != nil {
+		log.Warn("audio unavailable", "err", err)
+		opts.AudioErr = err
+	} else {
+		defer sys.Close()
+		opts.Audio = sys
+	}
+	if opts.Ringtone, err = audio.DecodeWAV(assets.Ringtone); err != nil {
+		return fmt.Errorf("ringtone: %w", err)
+	}
 	keyringKey := serverURL
 	if serverURL == "" {
 		b, err := embedded.Start(context.Background(), filepath.Join(dataDir, "server"), log)
