@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/internal/testenv"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 	"github.com/phoneset/phoneset/server/store"
@@ -23,10 +25,34 @@ type env struct {
 	demo server.Demo
 }
 
+// newEnv starts a seeded server on SQLite, or on a fresh PostgreSQL
+// database when the test runs under eachDB's "postgres" subtest.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv, base, demo := servertest.New(t)
+	return newEnvWith(t, server.Config{})
+}
+
+func newEnvWith(t testing.TB, cfg server.Config) *env {
+	t.Helper()
+	if cfg.DB == "" && onPostgres(t) {
+		cfg.DB = servertest.PostgresDB(t)
+	}
+	srv, base, demo := servertest.NewWith(t, cfg)
 	return &env{t: t, srv: srv, base: base, demo: demo}
+}
+
+// eachDB runs fn against SQLite and against PostgreSQL (skipped unless
+// PHONESET_TEST_PG_DSN is set).
+func eachDB(t *testing.T, fn func(t *testing.T)) {
+	t.Run("sqlite", fn)
+	t.Run("postgres", func(t *testing.T) {
+		testenv.Require(t, servertest.PostgresEnv, "PostgreSQL")
+		fn(t)
+	})
+}
+
+func onPostgres(t testing.TB) bool {
+	return slices.Contains(strings.Split(t.Name(), "/"), "postgres")
 }
 
 // resp is a finished request.

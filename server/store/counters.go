@@ -38,11 +38,12 @@ func (q Q) PruneHits(ctx context.Context, cutoff time.Time) error {
 }
 
 // AddUsage adds delta to a user's metered usage in the cycle starting at
-// cycle.
+// cycle. A user deleted meanwhile is skipped.
 func (q Q) AddUsage(ctx context.Context, userID string, cycle time.Time, metric string, delta int64) error {
-	_, err := q.exec(ctx, `INSERT INTO usage_counters (user_id, cycle_start, metric, used) VALUES (?, ?, ?, ?)
+	_, err := q.exec(ctx, `INSERT INTO usage_counters (user_id, cycle_start, metric, used)
+		SELECT CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
 		ON CONFLICT (user_id, cycle_start, metric) DO UPDATE SET used = usage_counters.used + excluded.used`,
-		userID, Micros(cycle), metric, delta)
+		userID, Micros(cycle), metric, delta, userID)
 	return err
 }
 
