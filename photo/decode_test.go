@@ -76,6 +76,10 @@ func TestDecodePixelFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	progressive, err := os.ReadFile("testdata/progressive.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		data   []byte
@@ -85,6 +89,7 @@ func TestDecodePixelFormats(t *testing.T) {
 		tol    int
 	}{
 		{"cmyk jpeg (YCCK, Adobe)", cmyk, JPEG, quadProbes(64), 20},
+		{"progressive jpeg", progressive, JPEG, quadProbes(64), 12},
 		{"gray jpeg", encodeJPEGT(t, gray, 95), JPEG, map[image.Point]color.NRGBA{
 			{8, 8}: {32, 32, 32, 255}, {40, 40}: {160, 160, 160, 255}}, 6},
 		{"rgb jpeg", encodeJPEGT(t, quads, 95), JPEG, quadProbes(64), 12},
