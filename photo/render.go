@@ -114,6 +114,9 @@ func Render(img image.Image, k Kind, c Crop) ([]Rendition, error) {
 // size, orients, then halves down the list, encoding each.
 func render(src image.Image, o Orientation, reg region, sizes []image.Point) ([]Rendition, error) {
 	r := reg.pixels(src.Bounds())
+	if r.Empty() {
+		return nil, &Error{Reason: ReasonCorrupt, Detail: "empty image"}
+	}
 	first := sizes[0]
 	if o.swapsAxes() {
 		first = image.Pt(first.Y, first.X)

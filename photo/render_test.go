@@ -300,3 +300,11 @@ func TestRenderOffsetImage(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderEmptyImage(t *testing.T) {
+	for _, m := range []image.Image{image.NewRGBA(image.Rectangle{}), image.NewGray(image.Rect(5, 5, 5, 9))} {
+		if _, err := Render(m, Avatar, Crop{}); ReasonOf(err) != ReasonCorrupt {
+			t.Errorf("Render(%v) = %v", m.Bounds(), err)
+		}
+	}
+}
