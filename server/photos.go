@@ -49,7 +49,7 @@ func (s *Server) userView(ctx context.Context, u *store.User) (api.User, error) 
 }
 
 // getPhoto serves the stored rendition closest to ?size= (the smallest at
-// least that wide, else the largest). With ?v= equal to the current photo
+// least that wide, else the largest; without ?size=, the largest). With ?v= equal to the current photo
 // version the answer may be cached for a year; otherwise it must be
 // revalidated with its ETag.
 func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -58,7 +58,7 @@ func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) 
 		return err
 	}
 	q := r.URL.Query()
-	want := 0
+	want := 1 << 30 // no size: the largest
 	if v := q.Get("size"); v != "" {
 		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
 			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
