@@ -257,6 +257,14 @@ func TestEmbeddedDemo(t *testing.T) {
 	h.typeText(demoPassword)
 	h.key("Return")
 	h.window("Phoneset — Ada Admin")
+
+	// Every page is a keystroke away (Ctrl+1…); each gets a screenshot for
+	// the README. Pages load from the server, so give each a moment.
+	for i, page := range []string{"profile", "photo", "status", "security", "devices", "notifications", "plan", "apikey"} {
+		h.key(fmt.Sprintf("ctrl+%d", i+1))
+		time.Sleep(time.Second)
+		h.screenshot(page + ".png")
+	}
 	db := filepath.Join(h.home, "data", "phoneset", "server", "phoneset.db")
 	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
 		t.Fatalf("embedded database not in the data directory: %v", err)

@@ -25,6 +25,7 @@ type APIKeyModel interface {
 // APIKeyPage keeps the key masked until the password is entered again.
 type APIKeyPage struct {
 	model      APIKeyModel
+	zone       zoneFunc
 	key        *widget.Label
 	created    *widget.Label
 	password   *widget.Entry
@@ -36,9 +37,9 @@ type APIKeyPage struct {
 	content    fyne.CanvasObject
 }
 
-// NewAPIKeyPage builds the page and loads the masked key.
-func NewAPIKeyPage(m APIKeyModel) *APIKeyPage {
-	p := &APIKeyPage{model: m}
+// NewAPIKeyPage builds the page; times show in zone.
+func NewAPIKeyPage(m APIKeyModel, zone zoneFunc) *APIKeyPage {
+	p := &APIKeyPage{model: m, zone: zone}
 	p.key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	p.key.Selectable = true
 	p.created = widget.NewLabel("")
@@ -100,7 +101,7 @@ func (p *APIKeyPage) show(k api.APIKey, err error) {
 		p.key.SetText(k.Masked)
 	}
 	if !k.CreatedAt.IsZero() {
-		p.created.SetText(lang.L("Created {{.When}}", map[string]any{"When": k.CreatedAt.Local().Format("2006-01-02 15:04")}))
+		p.created.SetText(lang.L("Created {{.When}}", map[string]any{"When": p.zone.stamp(k.CreatedAt)}))
 	}
 	p.updateButtons()
 }

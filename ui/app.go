@@ -133,7 +133,9 @@ func (a *windowApp) showShell() {
 		})
 	})
 	a.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.Drop(uris) })
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), s.NavMenu()))
 	a.stop = func() {
+		a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil)))
 		cancel()
 		s.Close()
 		pres.clearTray()
@@ -145,6 +147,15 @@ func (a *windowApp) showShell() {
 	}
 	ready = true
 	a.w.SetTitle(title)
+}
+
+// fileMenu has Sign out while signed in (signOut non-nil); Fyne adds Quit.
+func (a *windowApp) fileMenu(signOut func()) *fyne.Menu {
+	m := fyne.NewMenu(lang.L("File"))
+	if signOut != nil {
+		m.Items = append(m.Items, fyne.NewMenuItem(lang.L("Sign out"), signOut))
+	}
+	return m
 }
 
 // followLanguage switches the UI to the user's language setting.

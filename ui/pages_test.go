@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -82,7 +83,7 @@ func TestNotificationsPage(t *testing.T) {
 func TestPlanPage(t *testing.T) {
 	setup(t)
 	srv := newFakeServer()
-	p := NewPlanPage(srv)
+	p := NewPlanPage(srv, utcZone)
 	w := show(t, p.Content())
 	p.Load()
 	test.AssertRendersToMarkup(t, "plan.xml", w.Canvas())
@@ -100,7 +101,7 @@ func TestPlanPage(t *testing.T) {
 func TestAPIKeyPage(t *testing.T) {
 	setup(t)
 	srv := newFakeServer()
-	p := NewAPIKeyPage(srv)
+	p := NewAPIKeyPage(srv, utcZone)
 	w := show(t, p.Content())
 	p.Load()
 	test.AssertRendersToMarkup(t, "apikey.xml", w.Canvas())
@@ -229,3 +230,6 @@ func TestDeleteAccountIsForAdminsAndSignsOut(t *testing.T) {
 		t.Fatal("not signed out after deleting the account")
 	}
 }
+
+// utcZone shows times in UTC, so goldens don't depend on the machine.
+func utcZone() *time.Location { return time.UTC }

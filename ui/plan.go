@@ -34,6 +34,7 @@ func metricLabel(m string) string {
 // PlanPage shows the plan and usage as bars against its limits.
 type PlanPage struct {
 	model   PlanModel
+	zone    zoneFunc
 	name    *widget.Label
 	cycle   *widget.Label
 	usage   *fyne.Container
@@ -41,9 +42,9 @@ type PlanPage struct {
 	content fyne.CanvasObject
 }
 
-// NewPlanPage builds the page and starts loading.
-func NewPlanPage(m PlanModel) *PlanPage {
-	p := &PlanPage{model: m}
+// NewPlanPage builds the page; dates show in zone.
+func NewPlanPage(m PlanModel, zone zoneFunc) *PlanPage {
+	p := &PlanPage{model: m, zone: zone}
 	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.cycle = widget.NewLabel("")
 	p.usage = container.NewVBox()
@@ -81,7 +82,7 @@ func (p *PlanPage) show(pl api.Plan, err error) {
 	}
 	p.problem.Hide()
 	p.name.SetText(pl.Name)
-	p.cycle.SetText(lang.L("Cycle started {{.Date}}", map[string]any{"Date": pl.CycleStart.Format("2 January 2006")}))
+	p.cycle.SetText(lang.L("Cycle started {{.Date}}", map[string]any{"Date": p.zone.date(pl.CycleStart)}))
 	rows := make([]fyne.CanvasObject, 0, 2*len(pl.Usage))
 	for _, u := range pl.Usage {
 		rows = append(rows, usageRow(u)...)

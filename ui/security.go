@@ -42,7 +42,7 @@ type SecurityPage struct {
 func NewSecurityPage(me func() api.Me, svc SecurityServices, signOut func()) *SecurityPage {
 	p := &SecurityPage{me: me, svc: svc, signOut: signOut}
 	p.password = newPasswordCard(me, svc.ChangePassword, p.forgot)
-	p.sessions = newSessionsCard(svc)
+	p.sessions = newSessionsCard(svc, func() *time.Location { return userZone(me()) })
 	logout := widget.NewButtonWithIcon(lang.L("Log out of this computer"), theme.LogoutIcon(), signOut)
 
 	p.deletePw = widget.NewPasswordEntry()

@@ -25,6 +25,7 @@ type SessionsModel interface {
 // and for all others at once.
 type sessionsCard struct {
 	model    SessionsModel
+	zone     zoneFunc
 	list     *fyne.Container
 	others   *widget.Button
 	problem  *widget.Label
@@ -32,8 +33,8 @@ type sessionsCard struct {
 	content  fyne.CanvasObject
 }
 
-func newSessionsCard(m SessionsModel) *sessionsCard {
-	c := &sessionsCard{model: m}
+func newSessionsCard(m SessionsModel, zone zoneFunc) *sessionsCard {
+	c := &sessionsCard{model: m, zone: zone}
 	c.list = container.NewVBox()
 	c.others = widget.NewButtonWithIcon(lang.L("Sign out all other sessions"), theme.LogoutIcon(), c.confirmOthers)
 	c.problem = widget.NewLabel("")
@@ -91,7 +92,7 @@ func (c *sessionsCard) show(sessions []api.Session) {
 func (c *sessionsCard) row(s api.Session) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.Device, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	detail := widget.NewLabel(lang.L("{{.IP}} · signed in {{.Created}} · last seen {{.Seen}}", map[string]any{
-		"IP": s.IP, "Created": s.Created.Local().Format("2006-01-02 15:04"), "Seen": s.LastSeen.Local().Format("2006-01-02 15:04")}))
+		"IP": s.IP, "Created": c.zone.stamp(s.Created), "Seen": c.zone.stamp(s.LastSeen)}))
 	var action fyne.CanvasObject
 	if s.Current {
 		action = widget.NewLabel(lang.L("This device"))

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -94,6 +96,7 @@ type Shell struct {
 // ended.
 func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func()) *Shell {
 	s := &Shell{model: m, onSignOut: onSignOut, setTitle: setTitle, pages: map[int]page{}, current: -1}
+	zone := zoneFunc(func() *time.Location { return userZone(m.Me()) })
 	s.items = []navItem{
 		{"profile", lang.L("Profile"), theme.AccountIcon(), func() page { return NewProfilePage(m, svc.Verify) }},
 		{"photo", lang.L("Photo"), theme.MediaPhotoIcon(), func() page { return NewPhotoPage(m) }},
@@ -101,8 +104,8 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		{"security", lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(m.Me, svc.Security, s.SignOut) }},
 		{"devices", lang.L("Devices"), theme.VolumeUpIcon(), func() page { return devicesPage(svc) }},
 		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
-		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan) }},
-		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey) }},
+		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan, zone) }},
+		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey, zone) }},
 	}
 	s.stack = container.NewStack()
 	s.nav = widget.NewList(
@@ -200,6 +203,20 @@ func (s *Shell) SignOut() {
 		s.Close()
 		s.onSignOut()
 	})
+}
+
+// NavMenu is the "Go" menu: every page, with Ctrl+1… (Cmd on macOS) as its
+// shortcut. Window menu shortcuts work even while a text field has focus.
+func (s *Shell) NavMenu() *fyne.Menu {
+	items := make([]*fyne.MenuItem, len(s.items))
+	for i, it := range s.items {
+		items[i] = fyne.NewMenuItem(it.title, func() { s.nav.Select(i) })
+		items[i].Icon = it.icon
+		if i < 9 {
+			items[i].Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierShortcutDefault}
+		}
+	}
+	return fyne.NewMenu(lang.L("Go"), items...)
 }
 
 // Drop opens dropped files on the photo page.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"slices"
+	"strconv"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -124,5 +126,28 @@ func TestShellDropOpensPhotoPage(t *testing.T) {
 	s.Drop([]fyne.URI{storage.NewFileURI("/nonexistent/me.gif")})
 	if _, ok := s.Current().(*PhotoPage); !ok {
 		t.Fatalf("drop left the shell on %T", s.Current())
+	}
+}
+
+func TestShellNavMenu(t *testing.T) {
+	setup(t)
+	s := NewShell(newFakeModel(), newFakeServer().services(), func(string) {}, func() {})
+	show(t, s.Content())
+	menu := s.NavMenu()
+	if len(menu.Items) != len(s.items) {
+		t.Fatalf("%d menu items for %d pages", len(menu.Items), len(s.items))
+	}
+	for _, want := range []string{"status", "apikey", "profile"} {
+		idx := slices.IndexFunc(s.items, func(it navItem) bool { return it.id == want })
+		it := menu.Items[idx]
+		// Linux: Control (macOS would be Super).
+		wantKey := "CustomDesktop:Control+" + strconv.Itoa(idx+1)
+		if it.Shortcut == nil || it.Shortcut.ShortcutName() != wantKey {
+			t.Errorf("%s shortcut = %v, want %s", want, it.Shortcut, wantKey)
+		}
+		it.Action()
+		if s.current != idx {
+			t.Fatalf("menu item %q shows page %d, want %d", it.Label, s.current, idx)
+		}
 	}
 }

@@ -122,10 +122,15 @@ func (p *StatusPage) Refresh() {
 		p.queue.Importance = widget.WarningImportance
 	}
 	p.queue.Refresh()
-	if !st.ChangedAt.IsZero() {
+	when := zoneFunc(func() *time.Location { return userZone(me) }).stamp(st.ChangedAt)
+	switch {
+	case st.ChangedAt.IsZero():
+		p.changed.SetText("")
+	case st.ChangedByName == "":
+		p.changed.SetText(lang.L("Set to {{.Status}} at {{.When}}.", map[string]any{"Status": availabilityLabel(st.Availability), "When": when}))
+	default:
 		p.changed.SetText(lang.L("Set to {{.Status}} by {{.Who}} at {{.When}}.", map[string]any{
-			"Status": availabilityLabel(st.Availability), "Who": st.ChangedByName,
-			"When": st.ChangedAt.Local().Format("2006-01-02 15:04")}))
+			"Status": availabilityLabel(st.Availability), "Who": st.ChangedByName, "When": when}))
 	}
 	p.updateControls()
 }
