@@ -32,6 +32,8 @@ type fakeModel struct {
 	statuses  []api.StatusUpdate
 	notifs    []api.Notifications
 	refreshes int
+	conflicts []account.Conflict
+	resolved  map[string]bool
 	subs      map[int]func(account.Change)
 	nextSub   int
 }
@@ -125,6 +127,22 @@ func (f *fakeModel) SetNotifications(n api.Notifications) error {
 func (f *fakeModel) Refresh(context.Context) error {
 	f.refreshes++
 	return nil
+}
+
+func (f *fakeModel) Conflicts() []account.Conflict { return f.conflicts }
+
+func (f *fakeModel) Resolve(id string, keepLocal bool) error {
+	for i, c := range f.conflicts {
+		if c.ID == id {
+			f.conflicts = append(f.conflicts[:i], f.conflicts[i+1:]...)
+			if f.resolved == nil {
+				f.resolved = map[string]bool{}
+			}
+			f.resolved[id] = keepLocal
+			return nil
+		}
+	}
+	return account.ErrNoConflict
 }
 
 func (f *fakeModel) UploadAvatar(context.Context, []byte) error  { return nil }

@@ -29,6 +29,7 @@ type ShellModel interface {
 	PhotoModel
 	StatusModel
 	NotificationsModel
+	ConflictModel
 	SyncModel
 	SignOut(ctx context.Context) error
 	SignedIn() bool
@@ -120,6 +121,7 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		})
 	s.nav.OnSelected = s.Show
 	s.badge = NewSyncBadge(m.Sync())
+	s.badge.OnTapped = s.ShowConflicts
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	signOut := widget.NewButtonWithIcon(lang.L("Sign out"), theme.LogoutIcon(), s.SignOut)
 
@@ -169,6 +171,9 @@ func (s *Shell) Show(i int) {
 func (s *Shell) Current() page { return s.pages[s.current] }
 
 func (s *Shell) changed(c account.Change) {
+	if c&account.ConflictsChanged != 0 && len(s.model.Conflicts()) > 0 {
+		defer s.ShowConflicts()
+	}
 	if c&account.SessionChanged != 0 && !s.model.SignedIn() {
 		// The server ended the session (revoked, or the password changed
 		// elsewhere): back to sign-in.
@@ -177,6 +182,16 @@ func (s *Shell) changed(c account.Change) {
 		return
 	}
 	s.refresh()
+}
+
+// ShowConflicts opens the resolver when there is something to resolve.
+func (s *Shell) ShowConflicts() {
+	if len(s.model.Conflicts()) == 0 {
+		return
+	}
+	if w := windowFor(s.content); w != nil {
+		showResolver(s.model, w)
+	}
 }
 
 func (s *Shell) refresh() {
