@@ -133,9 +133,9 @@ func (a *windowApp) showShell() {
 		})
 	})
 	a.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.Drop(uris) })
-	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), s.NavMenu()))
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu()))
 	a.stop = func() {
-		a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil)))
+		a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), viewMenu(app)))
 		cancel()
 		s.Close()
 		pres.clearTray()

@@ -40,6 +40,7 @@ func run(serverURL string, log *slog.Logger) error {
 	}
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	ui.RestoreAppearance(a)
 	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 		return err
 	}
