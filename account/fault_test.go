@@ -244,6 +244,9 @@ type faultBackend struct {
 	login    string
 	password string
 	profile  func() api.Profile
+	// restart, when set, stops the server process and starts it again on
+	// the same address and data.
+	restart func()
 }
 
 // runFault makes n random profile edits through child app processes that
@@ -264,7 +267,9 @@ func runFault(t *testing.T, be faultBackend, n int, seed uint64) {
 		last[e.Field] = e.Value
 	}
 
-	// The server flaps on its own schedule.
+	// The server goes away (the proxy stops) and comes back, and restarts,
+	// on its own schedule.
+	var outages, restarts int
 	flapDone := make(chan struct{})
 	flapStop := make(chan struct{})
 	go func() {
@@ -276,9 +281,14 @@ func runFault(t *testing.T, be faultBackend, n int, seed uint64) {
 				return
 			case <-time.After(time.Duration(5+frng.IntN(80)) * time.Millisecond):
 			}
-			if frng.IntN(2) == 0 {
+			switch r := frng.IntN(5); {
+			case r == 0 && be.restart != nil:
+				be.restart()
+				restarts++
+			case r < 3:
 				px.stop()
-			} else {
+				outages++
+			default:
 				px.start(t)
 			}
 		}
@@ -290,7 +300,10 @@ func runFault(t *testing.T, be faultBackend, n int, seed uint64) {
 		if runs > 50*n {
 			t.Fatalf("no progress after %d runs at edit %d", runs, spec.From)
 		}
-		lines, err := runChild(t, dir, spec, time.Duration(5+rng.IntN(120))*time.Millisecond)
+		// Kill at a random point relative to the work, not the clock, so
+		// a loaded machine still makes progress: after k durable edits
+		// (k = 0: during start-up) plus up to 30 ms.
+		lines, err := runChild(t, dir, spec, &kill{afterLines: rng.IntN(12), delay: time.Duration(1+rng.IntN(30)) * time.Millisecond})
 		if err == nil {
 			kills++
 		}
@@ -306,11 +319,11 @@ func runFault(t *testing.T, be faultBackend, n int, seed uint64) {
 	px.start(t)
 
 	spec.Drain = true
-	lines, err := runChild(t, dir, spec, 0)
+	lines, err := runChild(t, dir, spec, nil)
 	if err != nil || len(lines) == 0 || lines[len(lines)-1] != "synced" {
 		t.Fatalf("drain: %v, output %q", err, lines)
 	}
-	t.Logf("%d edits over %d runs, %d killed mid-way", n, runs, kills)
+	t.Logf("%d edits over %d runs, %d killed mid-way; %d outages, %d server restarts", n, runs, kills, outages, restarts)
 
 	got := fieldsOf(be.profile())
 	for f, v := range last {
@@ -331,9 +344,16 @@ func runFault(t *testing.T, be faultBackend, n int, seed uint64) {
 	}
 }
 
-// runChild runs one app process. With killAfter > 0 it is SIGKILLed then
-// (err nil means it was killed); otherwise it must exit by itself.
-func runChild(t *testing.T, dir string, spec faultSpec, killAfter time.Duration) ([]string, error) {
+// kill says when runChild SIGKILLs the app: delay after it has printed
+// afterLines lines.
+type kill struct {
+	afterLines int
+	delay      time.Duration
+}
+
+// runChild runs one app process. With k set it is SIGKILLed (err nil means
+// it was killed); otherwise it must exit by itself.
+func runChild(t *testing.T, dir string, spec faultSpec, k *kill) ([]string, error) {
 	t.Helper()
 	b, err := json.Marshal(spec)
 	must(t, err)
@@ -346,20 +366,28 @@ func runChild(t *testing.T, dir string, spec faultSpec, killAfter time.Duration)
 	out, err := cmd.StdoutPipe()
 	must(t, err)
 	must(t, cmd.Start())
-	if killAfter > 0 {
-		timer := time.AfterFunc(killAfter, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
-		defer timer.Stop()
-	} else {
-		timer := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
-		defer timer.Stop()
+	killNow := func() { _ = cmd.Process.Signal(syscall.SIGKILL) }
+	// A backstop: an app that prints no more lines (all edits made, or
+	// signing in while the server is down) is killed anyway.
+	backstop := 3 * time.Second
+	if k == nil {
+		backstop = 2 * time.Minute
+	}
+	timer := time.AfterFunc(backstop, killNow)
+	defer timer.Stop()
+	if k != nil && k.afterLines == 0 {
+		timer.Reset(k.delay)
 	}
 	var lines []string
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		lines = append(lines, sc.Text())
+		if k != nil && len(lines) == k.afterLines {
+			timer.Reset(k.delay)
+		}
 	}
 	werr := cmd.Wait()
-	if killAfter > 0 {
+	if k != nil {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			return lines, nil
 		}
@@ -400,12 +428,14 @@ func randomEdits(rng *rand.Rand, n int) []faultEdit {
 	return edits
 }
 
+// TestFaultInjectionFakeServer is the short version against the fake; the
+// 1,000-edit run is against the real server (TestFaultInjectionRealServer).
 func TestFaultInjectionFakeServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns many processes")
 	}
 	srv := newFakeServer(t)
-	runFault(t, faultBackend{url: srv.URL(), login: "agent1", password: srv.password, profile: srv.profile}, 1000, 1)
+	runFault(t, faultBackend{url: srv.URL(), login: "agent1", password: srv.password, profile: srv.profile}, 300, 1)
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	t.Logf("server applied %d writes", srv.patches)
