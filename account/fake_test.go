@@ -169,17 +169,12 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(200, f.me)
 	case "PATCH /v1/me/profile", "PUT /v1/me/notifications":
 		f.write(w, r, reply)
-	case "PUT /v1/me/avatar", "PUT /v1/me/cover":
-		b, _ := io.ReadAll(r.Body)
-		if ct := r.Header.Get("Content-Type"); ct != "image/png" && ct != "image/jpeg" {
-			fail(w, &api.Error{Status: 415, Code: api.CodeUnsupportedMedia, Message: "JPEG or PNG only"})
+	case "PUT /v1/me/avatar", "PUT /v1/me/cover", "DELETE /v1/me/avatar", "DELETE /v1/me/cover":
+		if v, ok := api.ParseETag(r.Header.Get("If-Match")); !ok || v != f.me.User.PhotoVersion {
+			fail(w, api.ErrStale)
 			return
 		}
-		f.photos[r.URL.Path] = b
-		f.me.User.HasAvatar = f.photos["/v1/me/avatar"] != nil
-		f.me.User.HasCover = f.photos["/v1/me/cover"] != nil
-		f.me.User.PhotoVersion++
-		w.WriteHeader(http.StatusNoContent)
+		f.photo(w, r, reply)
 	case "GET /v1/me/avatar", "GET /v1/me/cover":
 		b, ok := f.photos[r.URL.Path]
 		if !ok {
@@ -187,12 +182,6 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		_, _ = w.Write(b)
-	case "DELETE /v1/me/avatar", "DELETE /v1/me/cover":
-		delete(f.photos, r.URL.Path)
-		f.me.User.HasAvatar = f.photos["/v1/me/avatar"] != nil
-		f.me.User.HasCover = f.photos["/v1/me/cover"] != nil
-		f.me.User.PhotoVersion++
-		reply(200, f.me.User)
 	case "GET /v1/me/status":
 		reply(200, f.me.Status)
 	case "PUT /v1/me/status":
@@ -307,4 +296,22 @@ func applyPatch(p *api.Profile, q api.ProfilePatch) {
 		p.ExtraInfo = *q.ExtraInfo
 	}
 	p.CallsViaMobileVoIP = p.HideMobile && p.HideFixed
+}
+
+// photo stores or removes an avatar or cover, as PUT and DELETE do.
+func (f *fakeServer) photo(w http.ResponseWriter, r *http.Request, reply func(int, any)) {
+	if r.Method == http.MethodPut {
+		b, _ := io.ReadAll(r.Body)
+		if ct := r.Header.Get("Content-Type"); ct != "image/png" && ct != "image/jpeg" {
+			fail(w, &api.Error{Status: 415, Code: api.CodeUnsupportedMedia, Message: "JPEG or PNG only"})
+			return
+		}
+		f.photos[r.URL.Path] = b
+	} else {
+		delete(f.photos, r.URL.Path)
+	}
+	f.me.User.HasAvatar = f.photos["/v1/me/avatar"] != nil
+	f.me.User.HasCover = f.photos["/v1/me/cover"] != nil
+	f.me.User.PhotoVersion++
+	reply(200, f.me.User)
 }

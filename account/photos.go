@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/phoneset/phoneset/api"
@@ -28,7 +29,7 @@ func (m *Model) RemoveCover(ctx context.Context) error { return m.remove(ctx, ap
 
 // ImportGravatar makes the Gravatar of the account's email the avatar.
 func (m *Model) ImportGravatar(ctx context.Context) error {
-	return m.photoChanged(ctx, func() error { _, err := m.c.UseGravatar(ctx); return err })
+	return m.photoChanged(ctx, func(v int64) error { _, err := m.c.UseGravatar(ctx, v); return err })
 }
 
 // Avatar fetches the avatar at about size pixels wide.
@@ -42,21 +43,30 @@ func (m *Model) Cover(ctx context.Context, size int) ([]byte, error) {
 }
 
 func (m *Model) upload(ctx context.Context, kind string, image []byte) error {
-	return m.photoChanged(ctx, func() error {
-		_, err := m.c.UploadPhoto(ctx, kind, image, http.DetectContentType(image))
+	return m.photoChanged(ctx, func(v int64) error {
+		_, err := m.c.UploadPhoto(ctx, kind, v, image, http.DetectContentType(image))
 		return err
 	})
 }
 
 func (m *Model) remove(ctx context.Context, kind string) error {
-	return m.photoChanged(ctx, func() error { _, err := m.c.RemovePhoto(ctx, kind); return err })
+	return m.photoChanged(ctx, func(v int64) error { _, err := m.c.RemovePhoto(ctx, kind, v); return err })
 }
 
-func (m *Model) photoChanged(ctx context.Context, change func() error) error {
+// photoChanged runs change at the photo version Me knows. When a photo
+// changed elsewhere (412) it refetches and tries once more: the user's
+// choice is the latest.
+func (m *Model) photoChanged(ctx context.Context, change func(version int64) error) error {
 	if !m.SignedIn() {
 		return ErrSignedOut
 	}
-	if err := change(); err != nil {
+	err := change(m.Me().User.PhotoVersion)
+	if errors.Is(err, api.ErrStale) {
+		if err = m.Refresh(ctx); err == nil {
+			err = change(m.Me().User.PhotoVersion)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	return m.Refresh(ctx)

@@ -44,7 +44,14 @@ func TestPhotos(t *testing.T) {
 		}
 		version = u.PhotoVersion
 	}
+	// A photo changed on another device: the upload still wins.
+	h.srv.mu.Lock()
+	h.srv.me.User.PhotoVersion += 5
+	h.srv.mu.Unlock()
 	must(t, m.UploadAvatar(ctx, pngData.Bytes()))
+	if !m.Me().User.HasAvatar || m.Me().User.PhotoVersion != version+6 {
+		t.Errorf("after a stale upload: %+v", m.Me().User)
+	}
 	got, err := m.Avatar(ctx, 128)
 	must(t, err)
 	if !bytes.Equal(got, pngData.Bytes()) {

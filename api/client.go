@@ -249,6 +249,10 @@ type call struct {
 	hasIf   bool
 	idemKey string
 	noAuth  bool
+	// noRetry marks a write that must not be repeated blindly even though
+	// its method is idempotent (a password change: the retry would fail on
+	// the old password).
+	noRetry bool
 	// noRefresh marks the refresh call itself, so a 401 there ends the session.
 	noRefresh bool
 	header    http.Header // response headers, if wanted
@@ -266,10 +270,12 @@ func idempotent(method string) bool {
 // *Error for HTTP failures, *TransportError when the server was not
 // reached, or the context's error.
 func (c *Client) do(ctx context.Context, cl call) error {
-	if k, ok := ctx.Value(idemKeyCtx{}).(string); ok && cl.idemKey == "" && !idempotent(cl.method) {
+	// A caller's key (e.g. an outbox entry's, stable across restarts) wins
+	// over the per-call one.
+	if k, ok := ctx.Value(idemKeyCtx{}).(string); ok && k != "" && !idempotent(cl.method) {
 		cl.idemKey = k
 	}
-	retryable := idempotent(cl.method) || cl.idemKey != ""
+	retryable := (idempotent(cl.method) || cl.idemKey != "") && !cl.noRetry
 	refreshed := false
 	for attempt := 0; ; attempt++ {
 		token := ""

@@ -33,11 +33,11 @@ func (c *Client) Profile(ctx context.Context) (Profile, error) {
 
 // UpdateProfile changes the fields p sets (PATCH /v1/me/profile) if the
 // profile is still at version; otherwise the error is api.ErrStale (412).
-// With an idempotency key on ctx (WithIdempotencyKey) the write is retried
-// on transient failures.
+// Each call carries a fresh idempotency key, or the one on ctx
+// (WithIdempotencyKey), so transient failures are retried safely.
 func (c *Client) UpdateProfile(ctx context.Context, version int64, p ProfilePatch) (Profile, error) {
 	var out Profile
-	err := c.do(ctx, call{method: http.MethodPatch, path: "/v1/me/profile", body: p, out: &out, ifMatch: version, hasIf: true})
+	err := c.do(ctx, call{method: http.MethodPatch, path: "/v1/me/profile", body: p, out: &out, ifMatch: version, hasIf: true, idemKey: NewIdempotencyKey()})
 	return out, err
 }
 

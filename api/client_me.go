@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Refresh renews the session now (POST /v1/sessions/refresh). Requests
@@ -32,39 +33,48 @@ func (c *Client) RevokeSession(ctx context.Context, id string) error {
 // RevokeOtherSessions signs out every device but this one
 // (DELETE /v1/me/sessions).
 func (c *Client) RevokeOtherSessions(ctx context.Context) error {
-	return c.do(ctx, call{method: http.MethodDelete, path: "/v1/me/sessions"})
+	var n SignedOut
+	return c.do(ctx, call{method: http.MethodDelete, path: "/v1/me/sessions", out: &n})
 }
 
 // RequestEmailChange mails a confirmation link to the new address
 // (POST /v1/me/email); the address changes when the link is opened.
 func (c *Client) RequestEmailChange(ctx context.Context, email string) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email", body: EmailChangeRequest{Email: email}})
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email", body: EmailChangeRequest{Email: email}, idemKey: NewIdempotencyKey()})
 }
 
-// ConfirmEmail completes an email change with the token from the link
-// (POST /v1/me/email/confirm).
-func (c *Client) ConfirmEmail(ctx context.Context, token string) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email/confirm", body: struct {
-		Token string `json:"token"`
-	}{token}})
+// ConfirmEmail completes the signed-in user's email change with the token
+// from the link (POST /v1/me/email/confirm).
+func (c *Client) ConfirmEmail(ctx context.Context, token string) (Profile, error) {
+	var p Profile
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/email/confirm", body: TokenRequest{Token: token}, out: &p, idemKey: NewIdempotencyKey()})
+	return p, err
+}
+
+// ConfirmEmailLink completes an email change with only the link's token,
+// as the emailed page does (POST /v1/email/confirm, no session needed).
+func (c *Client) ConfirmEmailLink(ctx context.Context, token string) (Profile, error) {
+	var p Profile
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/email/confirm", body: TokenRequest{Token: token}, out: &p, noAuth: true})
+	return p, err
 }
 
 // RequestMobileChange texts a code to the new number (POST /v1/me/mobile).
 func (c *Client) RequestMobileChange(ctx context.Context, mobile string) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile", body: MobileChangeRequest{Mobile: mobile}})
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile", body: MobileChangeRequest{Mobile: mobile}, idemKey: NewIdempotencyKey()})
 }
 
 // ConfirmMobile sets the new number once the texted code matches
 // (POST /v1/me/mobile/confirm).
 func (c *Client) ConfirmMobile(ctx context.Context, code string) (Profile, error) {
 	var p Profile
-	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile/confirm", body: MobileConfirmRequest{Code: code}, out: &p})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/mobile/confirm", body: MobileConfirmRequest{Code: code}, out: &p, idemKey: NewIdempotencyKey()})
 	return p, err
 }
 
 // ChangePassword sets a new password (PUT /v1/me/password).
 func (c *Client) ChangePassword(ctx context.Context, current, next string) error {
-	return c.do(ctx, call{method: http.MethodPut, path: "/v1/me/password", body: PasswordChangeRequest{Current: current, New: next}})
+	return c.do(ctx, call{method: http.MethodPut, path: "/v1/me/password", body: PasswordChangeRequest{Current: current, New: next}, noRetry: true})
 }
 
 // RequestPasswordReset starts "forgot password" (POST /v1/password-resets).
@@ -88,15 +98,16 @@ const (
 func photoPath(kind string) string { return "/v1/me/" + url.PathEscape(kind) }
 
 // UploadPhoto sends a JPEG or PNG as the avatar or cover
-// (PUT /v1/me/{avatar|cover}); the server re-encodes it.
-func (c *Client) UploadPhoto(ctx context.Context, kind string, data []byte, contentType string) (User, error) {
+// (PUT /v1/me/{avatar|cover}) if the photos are still at version
+// (User.PhotoVersion); the server re-encodes it.
+func (c *Client) UploadPhoto(ctx context.Context, kind string, version int64, data []byte, contentType string) (User, error) {
 	var u User
-	err := c.do(ctx, call{method: http.MethodPut, path: photoPath(kind), raw: data, ctype: contentType, out: &u})
+	err := c.do(ctx, call{method: http.MethodPut, path: photoPath(kind), raw: data, ctype: contentType, out: &u, ifMatch: version, hasIf: true})
 	return u, err
 }
 
-// Photo fetches the avatar or cover at a size in pixels (0: the server's
-// default) (GET /v1/me/{avatar|cover}?size=N).
+// Photo fetches the avatar or cover as JPEG at the smallest stored width of
+// at least size pixels (0: the largest) (GET /v1/me/{avatar|cover}).
 func (c *Client) Photo(ctx context.Context, kind string, size int) ([]byte, error) {
 	var q url.Values
 	if size > 0 {
@@ -107,19 +118,19 @@ func (c *Client) Photo(ctx context.Context, kind string, size int) ([]byte, erro
 	return b, err
 }
 
-// RemovePhoto deletes the avatar or cover (DELETE /v1/me/{avatar|cover});
-// the app falls back to initials.
-func (c *Client) RemovePhoto(ctx context.Context, kind string) (User, error) {
+// RemovePhoto deletes the avatar or cover if the photos are still at
+// version (DELETE /v1/me/{avatar|cover}); the app falls back to initials.
+func (c *Client) RemovePhoto(ctx context.Context, kind string, version int64) (User, error) {
 	var u User
-	err := c.do(ctx, call{method: http.MethodDelete, path: photoPath(kind), out: &u})
+	err := c.do(ctx, call{method: http.MethodDelete, path: photoPath(kind), out: &u, ifMatch: version, hasIf: true})
 	return u, err
 }
 
-// UseGravatar sets the avatar from Gravatar for the account's email
-// (POST /v1/me/avatar/gravatar).
-func (c *Client) UseGravatar(ctx context.Context) (User, error) {
+// UseGravatar sets the avatar from Gravatar for the account's email if the
+// photos are still at version (POST /v1/me/avatar/gravatar).
+func (c *Client) UseGravatar(ctx context.Context, version int64) (User, error) {
 	var u User
-	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/avatar/gravatar", out: &u})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/avatar/gravatar", out: &u, ifMatch: version, hasIf: true, idemKey: NewIdempotencyKey()})
 	return u, err
 }
 
@@ -183,4 +194,23 @@ func (c *Client) DeleteAccount(ctx context.Context, password string) error {
 		c.SetTokens(Tokens{})
 	}
 	return err
+}
+
+// DevMessage is an email or text the server would have sent, as its
+// development outbox lists them.
+type DevMessage struct {
+	ID      int64     `json:"id"`
+	Channel string    `json:"channel"` // "email" or "sms"
+	To      string    `json:"to"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	At      time.Time `json:"at"`
+}
+
+// DevOutbox lists the messages of a server run with its development outbox
+// on, oldest first (GET /v1/dev/outbox); other servers answer 404.
+func (c *Client) DevOutbox(ctx context.Context) ([]DevMessage, error) {
+	var m []DevMessage
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/dev/outbox", out: &m, noAuth: true})
+	return m, err
 }

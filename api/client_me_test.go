@@ -9,21 +9,26 @@ import (
 	"testing"
 )
 
-// TestEndpoints checks what each client method puts on the wire and that it
-// decodes the answer.
-func TestEndpoints(t *testing.T) {
-	ctx := context.Background()
-	type seen struct {
-		method, path, query, ctype, auth, ifMatch string
-		body                                      []byte
-	}
-	tests := []struct {
-		name    string
-		reply   string // JSON (or raw bytes) answered with 200
-		call    func(c *Client) (any, error)
-		want    seen
-		wantOut any
-	}{
+// seen is what the test server saw of one request.
+type seen struct {
+	method, path, query, ctype, auth, ifMatch string
+	body                                      []byte
+}
+
+// endpointCase is one client method: the request it must make and what it
+// must decode from the reply.
+type endpointCase struct {
+	name    string
+	reply   string // JSON (or raw bytes) answered with 200; "" answers 204
+	call    func(c *Client) (any, error)
+	want    seen
+	wantOut any
+}
+
+// endpointCases covers every client method, for TestEndpoints and for the
+// check against openapi.yaml.
+func endpointCases(ctx context.Context) []endpointCase {
+	return []endpointCase{
 		{"sessions", `[{"id":"s1","device":"laptop","current":true}]`,
 			func(c *Client) (any, error) { return c.Sessions(ctx) },
 			seen{method: "GET", path: "/v1/me/sessions", auth: "Bearer tok"},
@@ -31,15 +36,20 @@ func TestEndpoints(t *testing.T) {
 		{"revoke session", ``,
 			func(c *Client) (any, error) { return nil, c.RevokeSession(ctx, "s/1") },
 			seen{method: "DELETE", path: "/v1/me/sessions/s%2F1", auth: "Bearer tok"}, nil},
-		{"revoke others", ``,
+		{"revoke others", `{"signed_out":2}`,
 			func(c *Client) (any, error) { return nil, c.RevokeOtherSessions(ctx) },
 			seen{method: "DELETE", path: "/v1/me/sessions", auth: "Bearer tok"}, nil},
 		{"email change", ``,
 			func(c *Client) (any, error) { return nil, c.RequestEmailChange(ctx, "new@example.com") },
 			seen{method: "POST", path: "/v1/me/email", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"email":"new@example.com"}`)}, nil},
-		{"email confirm", ``,
-			func(c *Client) (any, error) { return nil, c.ConfirmEmail(ctx, "t0k") },
-			seen{method: "POST", path: "/v1/me/email/confirm", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"token":"t0k"}`)}, nil},
+		{"email confirm", `{"version":5,"email":"new@example.com"}`,
+			func(c *Client) (any, error) { return c.ConfirmEmail(ctx, "t0k") },
+			seen{method: "POST", path: "/v1/me/email/confirm", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"token":"t0k"}`)},
+			Profile{Version: 5, Email: "new@example.com"}},
+		{"email confirm by link", `{"version":5,"email":"new@example.com"}`,
+			func(c *Client) (any, error) { return c.ConfirmEmailLink(ctx, "t0k") },
+			seen{method: "POST", path: "/v1/email/confirm", ctype: "application/json", body: []byte(`{"token":"t0k"}`)},
+			Profile{Version: 5, Email: "new@example.com"}},
 		{"mobile change", ``,
 			func(c *Client) (any, error) { return nil, c.RequestMobileChange(ctx, "+46701234567") },
 			seen{method: "POST", path: "/v1/me/mobile", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"mobile":"+46701234567"}`)}, nil},
@@ -61,19 +71,21 @@ func TestEndpoints(t *testing.T) {
 			},
 			seen{method: "POST", path: "/v1/password-resets/confirm", ctype: "application/json", body: []byte(`{"login":"agent1","token":"42","password":"New-pass-1"}`)}, nil},
 		{"upload avatar", `{"id":"u1","has_avatar":true,"photo_version":2}`,
-			func(c *Client) (any, error) { return c.UploadPhoto(ctx, PhotoAvatar, []byte("\x89PNG"), "image/png") },
-			seen{method: "PUT", path: "/v1/me/avatar", auth: "Bearer tok", ctype: "image/png", body: []byte("\x89PNG")},
+			func(c *Client) (any, error) {
+				return c.UploadPhoto(ctx, PhotoAvatar, 1, []byte("\x89PNG"), "image/png")
+			},
+			seen{method: "PUT", path: "/v1/me/avatar", auth: "Bearer tok", ifMatch: `"1"`, ctype: "image/png", body: []byte("\x89PNG")},
 			User{ID: "u1", HasAvatar: true, PhotoVersion: 2}},
 		{"fetch cover", "\xff\xd8jpeg",
 			func(c *Client) (any, error) { return c.Photo(ctx, PhotoCover, 512) },
 			seen{method: "GET", path: "/v1/me/cover", query: "size=512", auth: "Bearer tok"},
 			[]byte("\xff\xd8jpeg")},
 		{"remove avatar", `{"id":"u1"}`,
-			func(c *Client) (any, error) { return c.RemovePhoto(ctx, PhotoAvatar) },
-			seen{method: "DELETE", path: "/v1/me/avatar", auth: "Bearer tok"}, User{ID: "u1"}},
+			func(c *Client) (any, error) { return c.RemovePhoto(ctx, PhotoAvatar, 2) },
+			seen{method: "DELETE", path: "/v1/me/avatar", auth: "Bearer tok", ifMatch: `"2"`}, User{ID: "u1"}},
 		{"gravatar", `{"id":"u1","has_avatar":true}`,
-			func(c *Client) (any, error) { return c.UseGravatar(ctx) },
-			seen{method: "POST", path: "/v1/me/avatar/gravatar", auth: "Bearer tok"}, User{ID: "u1", HasAvatar: true}},
+			func(c *Client) (any, error) { return c.UseGravatar(ctx, 3) },
+			seen{method: "POST", path: "/v1/me/avatar/gravatar", auth: "Bearer tok", ifMatch: `"3"`}, User{ID: "u1", HasAvatar: true}},
 		{"status", `{"version":3,"availability":"online","queue_eligible":true}`,
 			func(c *Client) (any, error) { return c.Status(ctx) },
 			seen{method: "GET", path: "/v1/me/status", auth: "Bearer tok"},
@@ -112,6 +124,27 @@ func TestEndpoints(t *testing.T) {
 		{"profile", `{"version":9,"display_name":"Ann"}`,
 			func(c *Client) (any, error) { return c.Profile(ctx) },
 			seen{method: "GET", path: "/v1/me/profile", auth: "Bearer tok"}, Profile{Version: 9, DisplayName: "Ann"}},
+		{"sign in", `{"session_id":"s","access_token":"a","refresh_token":"r"}`,
+			func(c *Client) (any, error) {
+				return c.SignIn(ctx, SignInRequest{Login: "agent1", Password: "pw", Device: "d"})
+			},
+			seen{method: "POST", path: "/v1/sessions", ctype: "application/json", body: []byte(`{"login":"agent1","password":"pw","device":"d"}`)},
+			Tokens{SessionID: "s", AccessToken: "a", RefreshToken: "r"}},
+		{"refresh", `{"session_id":"s","access_token":"a2","refresh_token":"r2"}`,
+			func(c *Client) (any, error) { return c.Refresh(ctx) },
+			seen{method: "POST", path: "/v1/sessions/refresh", ctype: "application/json", body: []byte(`{"refresh_token":"ref"}`)},
+			Tokens{SessionID: "s", AccessToken: "a2", RefreshToken: "r2"}},
+		{"me", `{"user":{"id":"u1"}}`,
+			func(c *Client) (any, error) { return c.Me(ctx) },
+			seen{method: "GET", path: "/v1/me", auth: "Bearer tok"}, Me{User: User{ID: "u1"}}},
+		{"update profile", `{"version":8,"first_name":"Bo"}`,
+			func(c *Client) (any, error) { return c.UpdateProfile(ctx, 7, ProfilePatch{FirstName: ptrTo("Bo")}) },
+			seen{method: "PATCH", path: "/v1/me/profile", auth: "Bearer tok", ifMatch: `"7"`, ctype: "application/json", body: []byte(`{"first_name":"Bo"}`)},
+			Profile{Version: 8, FirstName: "Bo"}},
+		{"dev outbox", `[{"id":1,"channel":"sms","to":"+46701234567","body":"code 123456"}]`,
+			func(c *Client) (any, error) { return c.DevOutbox(ctx) },
+			seen{method: "GET", path: "/v1/dev/outbox"},
+			[]DevMessage{{ID: 1, Channel: "sms", To: "+46701234567", Body: "code 123456"}}},
 		{"sign out", ``,
 			func(c *Client) (any, error) { return nil, c.SignOut(ctx) },
 			seen{method: "DELETE", path: "/v1/sessions/current", auth: "Bearer tok"}, nil},
@@ -119,6 +152,13 @@ func TestEndpoints(t *testing.T) {
 			func(c *Client) (any, error) { return nil, c.DeleteAccount(ctx, "pw") },
 			seen{method: "DELETE", path: "/v1/me", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"password":"pw"}`)}, nil},
 	}
+}
+
+// TestEndpoints checks what each client method puts on the wire and that it
+// decodes the answer.
+func TestEndpoints(t *testing.T) {
+	ctx := context.Background()
+	tests := endpointCases(ctx)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got seen
@@ -168,3 +208,5 @@ func sameJSONOrBytes(a, b []byte) bool {
 	ya, _ := json.Marshal(y)
 	return bytes.Equal(xa, ya)
 }
+
+func ptrTo[T any](v T) *T { return &v }

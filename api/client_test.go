@@ -151,7 +151,7 @@ func TestParseRetryAfter(t *testing.T) {
 func TestRetries(t *testing.T) {
 	tests := []struct {
 		name      string
-		method    string // GET (Me) or PATCH (UpdateProfile)
+		method    string // GET (Me), POST (RevealAPIKey, no key) or PATCH (UpdateProfile)
 		idemKey   string
 		failures  []int // statuses before success; 0 = drop the connection
 		wantCalls int
@@ -162,8 +162,9 @@ func TestRetries(t *testing.T) {
 		{"GET retried on dropped connection", "GET", "", []int{0}, 2, true},
 		{"GET gives up after attempts", "GET", "", []int{500, 500, 500, 500, 500}, 4, false},
 		{"GET not retried on 404", "GET", "", []int{404}, 1, false},
-		{"PATCH without key not retried on 503", "PATCH", "", []int{503}, 1, false},
-		{"PATCH without key not retried on dropped connection", "PATCH", "", []int{0}, 1, false},
+		{"POST without key not retried on 503", "POST", "", []int{503}, 1, false},
+		{"POST without key not retried on dropped connection", "POST", "", []int{0}, 1, false},
+		{"PATCH with its own key retried on 503", "PATCH", "", []int{503}, 2, true},
 		{"PATCH with key retried on 503", "PATCH", "k1", []int{503, 502}, 3, true},
 		{"PATCH with key retried on dropped connection", "PATCH", "k1", []int{0}, 2, true},
 		{"PATCH with key not retried on 422", "PATCH", "k1", []int{422}, 1, false},
@@ -196,9 +197,12 @@ func TestRetries(t *testing.T) {
 				ctx = WithIdempotencyKey(ctx, tt.idemKey)
 			}
 			var err error
-			if tt.method == "GET" {
+			switch tt.method {
+			case "GET":
 				_, err = c.Me(ctx)
-			} else {
+			case "POST":
+				_, err = c.RevealAPIKey(ctx, "pw")
+			default:
 				_, err = c.UpdateProfile(ctx, 1, ProfilePatch{})
 			}
 			if (err == nil) != tt.wantOK {
@@ -207,8 +211,13 @@ func TestRetries(t *testing.T) {
 			if int(calls.Load()) != tt.wantCalls {
 				t.Errorf("server saw %d calls, want %d", calls.Load(), tt.wantCalls)
 			}
+			// PATCH carries the caller's key, or its own: the same on every attempt.
+			first, _ := keys.Load(0)
 			keys.Range(func(_, v any) bool {
-				if tt.method == "PATCH" && v.(string) != tt.idemKey {
+				switch {
+				case tt.method != "PATCH" && v.(string) != "":
+					t.Errorf("%s sent Idempotency-Key %q", tt.method, v)
+				case tt.method == "PATCH" && (v.(string) == "" || v != first || (tt.idemKey != "" && v.(string) != tt.idemKey)):
 					t.Errorf("Idempotency-Key %q, want %q on every attempt", v, tt.idemKey)
 				}
 				return true
