@@ -124,6 +124,9 @@ func (s *Server) SeedDemo(ctx context.Context) (Demo, error) {
 				}
 			}
 		}
+		if err := s.seedOrgDemo(ctx, q, org.ID, now); err != nil {
+			return err
+		}
 		return q.Audit(ctx, org.ID, api.AuditEvent{At: now.UTC(), ActorID: "system", Actor: "system",
 			Action: "org.seed_demo", Resource: "org/" + org.ID, New: org.DisplayName})
 	})

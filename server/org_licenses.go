@@ -1,0 +1,188 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// maxOrderItems caps the lines of one order.
+const maxOrderItems = 20
+
+func (s *Server) licensesView(ctx context.Context, q store.Q, orgID string) (api.Licenses, error) {
+	v := api.Licenses{Licenses: []api.LicenseCount{}, AddOns: []api.AddOn{}}
+	var err error
+	if v.Catalogue, err = q.Products(ctx, orgID); err != nil {
+		return v, err
+	}
+	held, err := q.Holdings(ctx, orgID)
+	if err != nil {
+		return v, err
+	}
+	assigned, err := q.AssignedLicenses(ctx, orgID)
+	if err != nil {
+		return v, err
+	}
+	for _, p := range v.Catalogue {
+		if p.Kind == api.ProductLicense {
+			v.Licenses = append(v.Licenses, api.LicenseCount{SKU: p.SKU, Name: p.Name, Total: held[p.SKU],
+				Assigned: assigned[p.SKU], Unassigned: max(0, held[p.SKU]-assigned[p.SKU])})
+		} else {
+			v.AddOns = append(v.AddOns, api.AddOn{SKU: p.SKU, Name: p.Name, Quantity: held[p.SKU]})
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) getLicenses(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	v, err := s.licensesView(r.Context(), s.st.Q(), a.OrgID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	orders, err := s.st.Q().Orders(r.Context(), a.OrgID, 100)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, orders)
+	return nil
+}
+
+// createOrder records a purchase of licenses and add-ons at the contract
+// prices; what was bought is the org's at once. Payment follows the
+// contract's invoicing, outside Phoneset.
+func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	req, err := decode[api.OrderRequest](w, r)
+	if err != nil {
+		return err
+	}
+	if len(req.Items) == 0 || len(req.Items) > maxOrderItems {
+		return api.Invalid(map[string]string{"items": "must list 1 to " + strconv.Itoa(maxOrderItems) + " products"})
+	}
+	ctx := r.Context()
+	order := api.Order{ID: newID("ord"), At: s.now().UTC(), ByID: a.UserID, By: a.user.DisplayName}
+	err = s.orgTx(ctx, a, func(q store.Q) error {
+		catalogue, err := q.Products(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		held, err := q.Holdings(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for i, it := range req.Items {
+			field := "items[" + strconv.Itoa(i) + "]"
+			var p *api.Product
+			for j := range catalogue {
+				if catalogue[j].SKU == it.SKU {
+					p = &catalogue[j]
+				}
+			}
+			switch {
+			case p == nil:
+				return api.Invalid(map[string]string{field: "is not on your organisation's price list"})
+			case seen[it.SKU]:
+				return api.Invalid(map[string]string{field: "repeats a product; give each product once with its amount"})
+			case it.Quantity < 1 || it.Quantity > api.MaxOrderQuantity:
+				return api.Invalid(map[string]string{field: "amount must be 1 to " + strconv.Itoa(api.MaxOrderQuantity)})
+			case order.Currency != "" && p.Currency != order.Currency:
+				return api.Invalid(map[string]string{field: "is priced in another currency; order it separately"})
+			}
+			seen[it.SKU] = true
+			order.Currency = p.Currency
+			line := api.OrderLine{SKU: p.SKU, Name: p.Name, Quantity: it.Quantity, UnitPrice: p.UnitPrice, Total: it.Quantity * p.UnitPrice}
+			order.Lines = append(order.Lines, line)
+			order.Total += line.Total
+		}
+		if err := q.CreateOrder(ctx, a.OrgID, &order); err != nil {
+			return err
+		}
+		var d diff
+		for _, l := range order.Lines {
+			if err := q.AddHolding(ctx, a.OrgID, l.SKU, l.Quantity); err != nil {
+				return err
+			}
+			d.str(l.SKU, itoa(held[l.SKU]), itoa(held[l.SKU]+l.Quantity))
+		}
+		d.str("total", "", itoa(order.Total)+" "+order.Currency)
+		return s.orgAudit(ctx, q, a, "order.create", a.orgRes("orders/"+order.ID), d)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, order)
+	return nil
+}
+
+// licenseSKU reads {sku} of a license route: one of the org's licenses.
+func licenseSKU(ctx context.Context, q store.Q, orgID, sku string) (api.Product, error) {
+	ps, err := q.Products(ctx, orgID)
+	if err != nil {
+		return api.Product{}, err
+	}
+	for _, p := range ps {
+		if p.SKU == sku && p.Kind == api.ProductLicense {
+			return p, nil
+		}
+	}
+	return api.Product{}, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "your organisation has no such license"}
+}
+
+// assignLicense gives a member one of the org's unassigned licenses.
+func (s *Server) assignLicense(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	return s.changeLicense(w, r, a, true)
+}
+
+// unassignLicense takes a license back from a member.
+func (s *Server) unassignLicense(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	return s.changeLicense(w, r, a, false)
+}
+
+func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminCall, assign bool) error {
+	ctx := r.Context()
+	id, sku := r.PathValue("id"), r.PathValue("sku")
+	err := s.orgTx(ctx, a, func(q store.Q) error {
+		if _, err := s.orgUser(ctx, q, a.OrgID, id); err != nil {
+			return err
+		}
+		p, err := licenseSKU(ctx, q, a.OrgID, sku)
+		if err != nil {
+			return err
+		}
+		if !assign {
+			removed, err := q.UnassignLicense(ctx, id, sku)
+			if err != nil || !removed {
+				return err
+			}
+			return s.orgAudit(ctx, q, a, "license.unassign", userRes(id, "licenses"), diff{{sku, "assigned", "unassigned"}})
+		}
+		held, err := q.Holdings(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		assigned, err := q.AssignedLicenses(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		added, err := q.AssignLicense(ctx, id, sku, s.now())
+		if err != nil || !added {
+			return err
+		}
+		if assigned[sku] >= held[sku] {
+			return conflict("all "+p.Name+" licenses are assigned; buy more or unassign one first", "sku", "none unassigned")
+		}
+		return s.orgAudit(ctx, q, a, "license.assign", userRes(id, "licenses"), diff{{sku, "unassigned", "assigned"}})
+	})
+	if err != nil {
+		return err
+	}
+	return s.writeOrgUser(ctx, w, a.OrgID, id)
+}

@@ -1,0 +1,200 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+// orgUsers lists the org's members matching f, marking the owner.
+func (s *Server) orgUsers(ctx context.Context, q store.Q, orgID string, f store.MemberFilter) ([]api.OrgUser, error) {
+	o, err := q.OrgProfileByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := q.OrgMembers(ctx, orgID, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		users[i].Owner = users[i].ID == o.OwnerID
+	}
+	return users, nil
+}
+
+// orgUser loads one member of the admin's org; 404 for anyone else.
+func (s *Server) orgUser(ctx context.Context, q store.Q, orgID, userID string) (api.OrgUser, error) {
+	users, err := s.orgUsers(ctx, q, orgID, store.MemberFilter{UserID: userID})
+	if err != nil {
+		return api.OrgUser{}, err
+	}
+	if len(users) == 0 {
+		return api.OrgUser{}, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
+	}
+	return users[0], nil
+}
+
+func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	v := r.URL.Query()
+	f := store.MemberFilter{Option: v.Get("option"), CostCenter: v.Get("cost_center"), License: v.Get("license"), Query: v.Get("q")}
+	if len(f.Query) > 100 {
+		return badRequest("the search is too long", map[string]string{"q": "at most 100 characters"})
+	}
+	users, err := s.orgUsers(r.Context(), s.st.Q(), a.OrgID, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, users)
+	return nil
+}
+
+// knownUsers checks that every ID names a member of the org and returns
+// them sorted without repeats, with the members' display names.
+func knownUsers(ctx context.Context, q store.Q, orgID, field string, ids []string) ([]string, map[string]string, error) {
+	names, err := q.MemberNames(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []string{}
+	for _, id := range ids {
+		if _, ok := names[id]; !ok {
+			return nil, nil, api.Invalid(map[string]string{field: "has " + quoteID(id) + ", who is not in your organisation"})
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), names, nil
+}
+
+func quoteID(id string) string {
+	if len(id) > 40 {
+		id = id[:40] + "…"
+	}
+	return `"` + id + `"`
+}
+
+// nameList renders users for the audit log: their names, sorted.
+func nameList(ids []string, names map[string]string) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, names[id])
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
+
+// setUserEmail lets an admin set a member's email address at once. It
+// replaces any change the member had pending; both addresses are told.
+func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	req, version, err := conditional[api.EmailSet](w, r)
+	if err != nil {
+		return err
+	}
+	if why := api.ValidateEmail(req.Email); why != "" {
+		return api.Invalid(map[string]string{"email": why})
+	}
+	ctx := r.Context()
+	var old string
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		u, err := q.UserByID(ctx, r.PathValue("id"))
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.OrgID != a.OrgID) {
+			return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
+		}
+		if err != nil {
+			return err
+		}
+		same := u.Email == req.Email
+		if err := checkWrite(u.ProfileVersion, version, same); err != nil || same {
+			return err
+		}
+		if err := q.DeleteVerification(ctx, u.ID, store.PurposeEmailChange); err != nil {
+			return err
+		}
+		var d diff
+		d.str("email", u.Email, req.Email)
+		d.str("pending_email", u.PendingEmail, "")
+		old, u.Email, u.PendingEmail = u.Email, req.Email, ""
+		if err := q.SaveProfile(ctx, u, version); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return conflict("that address belongs to another account", "email", "is taken")
+			}
+			return err
+		}
+		return s.orgAudit(ctx, q, a, "email.set_by_admin", userRes(u.ID, "profile"), d)
+	})
+	if err != nil && !errors.Is(err, errApplied) {
+		return err
+	}
+	if old != "" {
+		if err := s.notifyEmailSet(ctx, old, req.Email); err != nil {
+			return err
+		}
+	}
+	return s.writeOrgUser(ctx, w, a.OrgID, r.PathValue("id"))
+}
+
+func (s *Server) writeOrgUser(ctx context.Context, w http.ResponseWriter, orgID, userID string) error {
+	u, err := s.orgUser(ctx, s.st.Q(), orgID, userID)
+	if err != nil {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.ProfileVersion, u)
+	return nil
+}
+
+// grantAdmin gives a member permission "account".
+func (s *Server) grantAdmin(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	err := s.orgTx(ctx, a, func(q store.Q) error {
+		u, err := s.orgUser(ctx, q, a.OrgID, id)
+		if err != nil || u.Admin {
+			return err
+		}
+		if err := q.Grant(ctx, id, api.PermAccount); err != nil {
+			return err
+		}
+		return s.orgAudit(ctx, q, a, "permission.grant", userRes(id, "permissions"), diff{{api.PermAccount, "not granted", "granted"}})
+	})
+	if err != nil {
+		return err
+	}
+	return s.writeOrgUser(ctx, w, a.OrgID, id)
+}
+
+// revokeAdmin takes permission "account" away, unless that would leave
+// the org without an admin or the member is the account owner.
+func (s *Server) revokeAdmin(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	err := s.orgTx(ctx, a, func(q store.Q) error {
+		u, err := s.orgUser(ctx, q, a.OrgID, id)
+		if err != nil || !u.Admin {
+			return err
+		}
+		if u.Owner {
+			return conflict("the account owner always keeps the account permission; contact customer care to change the owner",
+				"permission", "held by the account owner")
+		}
+		n, err := q.CountWithPermission(ctx, a.OrgID, api.PermAccount)
+		if err != nil {
+			return err
+		}
+		if n <= 1 {
+			return conflict("at least one admin must remain; make someone else an admin first", "permission", "last admin")
+		}
+		if _, err := q.Revoke(ctx, id, api.PermAccount); err != nil {
+			return err
+		}
+		return s.orgAudit(ctx, q, a, "permission.revoke", userRes(id, "permissions"), diff{{api.PermAccount, "granted", "not granted"}})
+	})
+	if err != nil {
+		return err
+	}
+	return s.writeOrgUser(ctx, w, a.OrgID, id)
+}
