@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -51,9 +50,7 @@ func NewAPIKeyPage(m APIKeyModel, zone zoneFunc) *APIKeyPage {
 	p.copyKey = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), p.Copy)
 	p.regenerate = widget.NewButtonWithIcon(lang.L("Regenerate…"), theme.ViewRefreshIcon(), p.confirmRegenerate)
 	p.regenerate.Importance = widget.DangerImportance
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Hide()
+	p.problem = problemLabel()
 	note := widget.NewLabel(lang.L("The API key lets your own tools act as you. Regenerating it stops the old key at once."))
 	note.Wrapping = fyne.TextWrapWord
 	p.content = container.NewVScroll(container.NewVBox(
@@ -128,17 +125,8 @@ func (p *APIKeyPage) Reveal() { p.withPassword(p.model.RevealAPIKey) }
 func (p *APIKeyPage) Regenerate() { p.withPassword(p.model.RegenerateAPIKey) }
 
 func (p *APIKeyPage) confirmRegenerate() {
-	w := windowFor(p.content)
-	if w == nil {
-		return
-	}
-	dialog.ShowConfirm(lang.L("Regenerate the API key?"),
-		lang.L("Tools using the current key stop working until they get the new one."),
-		func(ok bool) {
-			if ok {
-				p.Regenerate()
-			}
-		}, w)
+	confirm(p.content, lang.L("Regenerate the API key?"),
+		lang.L("Tools using the current key stop working until they get the new one."), p.Regenerate)
 }
 
 // Copy puts the revealed key on the clipboard.

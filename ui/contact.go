@@ -84,10 +84,7 @@ func newContactCard(m ProfileModel, v VerifyModel) *contactCard {
 	c.hideFixed = widget.NewCheck(lang.L("Hide my fixed number from colleagues"), func(bool) { c.saveHidden() })
 	c.voipNote = infoLabel()
 	c.voipNote.SetText(lang.L("Both numbers are hidden, so your calls are made via Mobile VoIP."))
-	c.problem = widget.NewLabel("")
-	c.problem.Importance = widget.DangerImportance
-	c.problem.Wrapping = fyne.TextWrapWord
-	c.problem.Hide()
+	c.problem = problemLabel()
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Email"), c.email),

@@ -35,9 +35,7 @@ func newInfoCard(m ProfileModel) *infoCard {
 	c.value.OnChanged = func(string) { c.updateButton() }
 	c.value.OnSubmitted = func(string) { c.Add() }
 	c.add = widget.NewButtonWithIcon(lang.L("Add info"), theme.ContentAddIcon(), c.Add)
-	c.problem = widget.NewLabel("")
-	c.problem.Importance = widget.DangerImportance
-	c.problem.Hide()
+	c.problem = problemLabel()
 	note := infoLabel()
 	note.SetText(lang.L("Set by your organisation; ask an admin to change it."))
 	c.content = widget.NewCard(lang.L("Additional information"), "", container.NewVBox(

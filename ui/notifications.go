@@ -31,9 +31,7 @@ func NewNotificationsPage(m NotificationsModel) *NotificationsPage {
 	p := &NotificationsPage{model: m}
 	p.missed = widget.NewCheck(lang.L("Email me about missed calls"), func(bool) { p.save() })
 	p.voicemail = widget.NewCheck(lang.L("Email me about new voicemails"), func(bool) { p.save() })
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Hide()
+	p.problem = problemLabel()
 	p.content = container.NewVScroll(container.NewVBox(
 		widget.NewCard(lang.L("Email notifications"), lang.L("Sent to your account's email address."),
 			container.NewVBox(p.missed, p.voicemail, p.problem)),

@@ -48,9 +48,7 @@ func NewPlanPage(m PlanModel, zone zoneFunc) *PlanPage {
 	p.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.cycle = widget.NewLabel("")
 	p.usage = container.NewVBox()
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Hide()
+	p.problem = problemLabel()
 	p.content = container.NewVScroll(container.NewVBox(
 		widget.NewCard(lang.L("Plan"), "", container.NewVBox(p.name, p.cycle)),
 		widget.NewCard(lang.L("Usage this cycle"), "", p.usage),

@@ -107,10 +107,7 @@ func NewProfilePage(m ProfileModel, svc VerifyModel) *ProfilePage {
 	p.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), p.Save)
 	p.save.Importance = widget.HighImportance
 	p.revert = widget.NewButton(lang.L("Revert"), p.Revert)
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Wrapping = fyne.TextWrapWord
-	p.problem.Hide()
+	p.problem = problemLabel()
 
 	names := widget.NewForm()
 	for _, f := range p.fields {

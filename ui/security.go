@@ -51,10 +51,7 @@ func NewSecurityPage(me func() api.Me, svc SecurityServices, signOut func()) *Se
 	p.deleteBtn = widget.NewButtonWithIcon(lang.L("Delete account…"), theme.DeleteIcon(), p.confirmDelete)
 	p.deleteBtn.Importance = widget.DangerImportance
 	p.deleteBtn.Disable()
-	p.deleteMsg = widget.NewLabel("")
-	p.deleteMsg.Importance = widget.DangerImportance
-	p.deleteMsg.Wrapping = fyne.TextWrapWord
-	p.deleteMsg.Hide()
+	p.deleteMsg = problemLabel()
 	warn := widget.NewLabel(lang.L("Deletes your account and everything in it. This can't be undone. The last admin of an organisation can't be deleted."))
 	warn.Wrapping = fyne.TextWrapWord
 	p.deleteCard = widget.NewCard(lang.L("Delete account"), "", container.NewVBox(
@@ -106,15 +103,7 @@ func (p *SecurityPage) forgot() {
 }
 
 func (p *SecurityPage) confirmDelete() {
-	w := windowFor(p.content)
-	if w == nil {
-		return
-	}
-	dialog.ShowConfirm(lang.L("Delete your account?"), lang.L("Your account and its settings are deleted for good."), func(ok bool) {
-		if ok {
-			p.Delete()
-		}
-	}, w)
+	confirm(p.content, lang.L("Delete your account?"), lang.L("Your account and its settings are deleted for good."), p.Delete)
 }
 
 // Delete removes the account after the password is checked, then signs out.

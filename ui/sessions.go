@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -37,9 +36,7 @@ func newSessionsCard(m SessionsModel, zone zoneFunc) *sessionsCard {
 	c := &sessionsCard{model: m, zone: zone}
 	c.list = container.NewVBox()
 	c.others = widget.NewButtonWithIcon(lang.L("Sign out all other sessions"), theme.LogoutIcon(), c.confirmOthers)
-	c.problem = widget.NewLabel("")
-	c.problem.Importance = widget.DangerImportance
-	c.problem.Hide()
+	c.problem = problemLabel()
 	note := widget.NewLabel(lang.L("Lost a phone or signed in on a public computer? Sign out there from here."))
 	note.Wrapping = fyne.TextWrapWord
 	c.content = widget.NewCard(lang.L("Sessions"), "", container.NewVBox(note, c.list, container.NewHBox(c.others), c.problem))
@@ -106,17 +103,8 @@ func (c *sessionsCard) row(s api.Session) fyne.CanvasObject {
 }
 
 func (c *sessionsCard) confirmOthers() {
-	w := windowFor(c.content)
-	if w == nil {
-		return
-	}
-	dialog.ShowConfirm(lang.L("Sign out all other sessions?"),
-		lang.L("Every other device signed in to your account will need to sign in again."),
-		func(ok bool) {
-			if ok {
-				c.SignOutOthers()
-			}
-		}, w)
+	confirm(c.content, lang.L("Sign out all other sessions?"),
+		lang.L("Every other device signed in to your account will need to sign in again."), c.SignOutOthers)
 }
 
 // SignOutOthers ends every session but this one.

@@ -51,10 +51,7 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 	p.password.OnSubmitted = func(string) { p.SignIn() }
 	p.submit = widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), p.SignIn)
 	p.submit.Importance = widget.HighImportance
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Wrapping = fyne.TextWrapWord
-	p.problem.Hide()
+	p.problem = problemLabel()
 	p.busy = widget.NewActivity()
 	p.busy.Hide()
 

@@ -72,10 +72,7 @@ func NewStatusPage(m StatusModel) *StatusPage {
 	p.queue = widget.NewLabel("")
 	p.queue.TextStyle.Bold = true
 	p.changed = widget.NewLabel("")
-	p.problem = widget.NewLabel("")
-	p.problem.Importance = widget.DangerImportance
-	p.problem.Wrapping = fyne.TextWrapWord
-	p.problem.Hide()
+	p.problem = problemLabel()
 	note := widget.NewLabel(lang.L("Only Online agents receive queue calls. Unavailable and Offline stop them; direct calls still reach you."))
 	note.Wrapping = fyne.TextWrapWord
 

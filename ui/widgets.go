@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,4 +35,26 @@ func windowFor(obj fyne.CanvasObject) fyne.Window {
 		}
 	}
 	return nil
+}
+
+// problemLabel is the hidden line where a page or card says what went wrong.
+func problemLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// confirm asks before an action that can't be undone and runs then on yes.
+func confirm(obj fyne.CanvasObject, title, message string, then func()) {
+	w := windowFor(obj)
+	if w == nil {
+		return
+	}
+	dialog.ShowConfirm(title, message, func(ok bool) {
+		if ok {
+			then()
+		}
+	}, w)
 }
