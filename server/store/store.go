@@ -60,6 +60,7 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	rebound sync.Map // query string → PostgreSQL spelling
+	stmts   sync.Map // query string → *sql.Stmt, for queries outside transactions
 }
 
 // ParseDSN says which database a --db value names: "" (the default file in
@@ -178,8 +179,14 @@ func (s *Store) migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the prepared statements and the database.
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Dialect reports the database kind.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -228,16 +235,59 @@ type Q struct {
 // Q returns a query runner outside any transaction.
 func (s *Store) Q() Q { return Q{s: s, q: s.db} }
 
+// prepared returns the statement for a query run outside a transaction,
+// preparing it once: parsing SQL is most of the cost of a small read.
+func (q Q) prepared(ctx context.Context, query string) querier {
+	if _, inTx := q.q.(*sql.Tx); inTx {
+		return nil
+	}
+	if st, ok := q.s.stmts.Load(query); ok {
+		return stmtQuerier{st.(*sql.Stmt)}
+	}
+	st, err := q.s.db.PrepareContext(ctx, q.s.rebind(query))
+	if err != nil {
+		return nil // the unprepared call reports the error
+	}
+	if prev, loaded := q.s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return stmtQuerier{st}
+}
+
+// stmtQuerier runs a prepared statement through the querier interface; the
+// query text is already bound in the statement.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (p stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return p.st.ExecContext(ctx, args...)
+}
+
+func (p stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return p.st.QueryContext(ctx, args...)
+}
+
+func (p stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return p.st.QueryRowContext(ctx, args...)
+}
+
+func (q Q) runner(ctx context.Context, query string) querier {
+	if p := q.prepared(ctx, query); p != nil {
+		return p
+	}
+	return q.q
+}
+
 func (q Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.q.ExecContext(ctx, q.s.rebind(query), args...)
+	return q.runner(ctx, query).ExecContext(ctx, q.s.rebind(query), args...)
 }
 
 func (q Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.q.QueryContext(ctx, q.s.rebind(query), args...)
+	return q.runner(ctx, query).QueryContext(ctx, q.s.rebind(query), args...)
 }
 
 func (q Q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.q.QueryRowContext(ctx, q.s.rebind(query), args...)
+	return q.runner(ctx, query).QueryRowContext(ctx, q.s.rebind(query), args...)
 }
 
 // execOne runs an UPDATE or DELETE and reports ErrStale when it touched no
