@@ -14,25 +14,36 @@ tags=migrated_fynedo
 summary=()
 failed=0
 
-record() { summary+=("$(printf '%-16s %-4s %5ds' "$1" "$2" "$3")"); }
+# cpu_seconds prints the user+sys CPU time of all finished children so far.
+# Beside wall time it shows what a step costs when other work shares the cores.
+cpu_seconds() {
+  times | awk 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/)
+    printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2]
+  }'
+}
+
+# record NAME RESULT WALL CPU
+record() { summary+=("$(printf '%-16s %-4s %6ds %6ds' "$1" "$2" "$3" "$4")"); }
 
 # step NAME CMD...: runs CMD, timing it and recording the outcome. CMD runs
 # in an if, where errexit is off: it must report failure by its exit status.
 step() {
-  local name=$1 start=$SECONDS status=ok
+  local name=$1 start=$SECONDS cpu status=ok
+  cpu=$(cpu_seconds)
   shift
   echo "==> $name"
   if ! "$@"; then
     status=FAIL
     failed=$((failed + 1))
   fi
-  record "$name" "$status" $((SECONDS - start))
+  record "$name" "$status" $((SECONDS - start)) $(($(cpu_seconds) - cpu))
   echo "==> $name: $status ($((SECONDS - start))s)"
 }
 
 print_summary() {
   echo
-  echo "step             res    time"
+  echo "step             res     wall     cpu"
   printf '%s\n' "${summary[@]}"
 }
 
@@ -63,7 +74,7 @@ svc_init
 # Not a step: a service that does not start ends the run (svc_die).
 echo "==> services"
 svc_start_all
-record services ok $((SECONDS - start))
+record services ok $((SECONDS - start)) "$(cpu_seconds)"
 export PHONESET_REQUIRE_SERVICES=1
 export PHONESET_BIN_DIR="$PWD/bin"
 
@@ -76,6 +87,6 @@ step go-test go_test
 step fuzz scripts/fuzz.sh 5s
 step build-windows build_windows
 
-record total "$([ $failed -eq 0 ] && echo ok || echo FAIL)" $((SECONDS - start))
+record total "$([ $failed -eq 0 ] && echo ok || echo FAIL)" $((SECONDS - start)) "$(cpu_seconds)"
 print_summary
 [ $failed -eq 0 ]
