@@ -560,16 +560,27 @@ func TestDiskFullKeepsTheOutboxIntact(t *testing.T) {
 	if leftovers, _ := filepath.Glob(filepath.Join(h.dir, "*.tmp")); len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
-	// Space is back: the edit can be made and everything syncs.
+	// The server comes back while the disk is still full: the edit is
+	// sent, but its acknowledgement cannot be saved, which the sync state
+	// reports.
+	h.srv.setDown(false)
+	m.kick()
+	waitFor(t, "sync error", func() bool { s := m.Sync(); return s.Kind == Error && errors.Is(s.Err, syscall.ENOSPC) })
+	if after, _ := os.ReadFile(m.store.path); string(after) != string(before) {
+		t.Error("the outbox file changed while the disk was full")
+	}
+	// Space is back: the next edit saves everything and syncs.
 	m.mu.Lock()
 	m.store.create = newStore(h.dir, "", "").create
 	m.mu.Unlock()
 	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Saved")}))
-	h.srv.setDown(false)
-	m.kick()
 	waitSynced(t, m)
 	if p := h.srv.profile(); p.FirstName != "Kept" || p.LastName != "Saved" {
 		t.Errorf("server %+v", p)
+	}
+	st, err := m.store.load()
+	if err != nil || len(st.Entries) != 0 {
+		t.Errorf("outbox after recovery: %v, %+v", err, st)
 	}
 }
 
