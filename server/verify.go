@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -148,7 +147,8 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 	}
 	if !s.now().Before(v.ExpiresAt) {
 		// The expired link is spent; the pending address goes with it.
-		return nil, errors.Join(s.clearPending(ctx, v.UserID, store.PurposeEmailChange), errBadProof)
+		p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
+		return nil, errors.Join(s.clearPending(r, p, store.PurposeEmailChange), errBadProof)
 	}
 	var u *store.User
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
@@ -174,22 +174,29 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 	return u, err
 }
 
-// clearPending forgets a pending email or mobile change and its proof.
-func (s *Server) clearPending(ctx context.Context, userID, purpose string) error {
+// clearPending forgets p's pending email or mobile change and its proof.
+func (s *Server) clearPending(r *http.Request, p *principal, purpose string) error {
+	ctx := r.Context()
 	return s.st.Tx(ctx, func(q store.Q) error {
-		if err := q.DeleteVerification(ctx, userID, purpose); err != nil {
+		if err := q.DeleteVerification(ctx, p.UserID, purpose); err != nil {
 			return err
 		}
-		u, err := q.UserByID(ctx, userID)
+		u, err := q.UserByID(ctx, p.UserID)
 		if err != nil {
 			return err
 		}
+		var d diff
 		if purpose == store.PurposeEmailChange {
+			d.str("pending_email", u.PendingEmail, "")
 			u.PendingEmail = ""
 		} else {
+			d.str("pending_mobile", u.PendingMobile, "")
 			u.PendingMobile = ""
 		}
-		return q.SaveProfile(ctx, u, u.ProfileVersion)
+		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
+			return err
+		}
+		return s.audit(r, q, p, u, purpose+"_expired", userRes(u.ID, "profile"), d)
 	})
 }
 
@@ -255,7 +262,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		return api.Invalid(map[string]string{"code": "there is no pending number change; ask for a new code"})
 	}
 	if errors.Is(err, errBadProof) {
-		return s.badCode(ctx, p.UserID)
+		return s.badCode(r, p)
 	}
 	if err != nil {
 		return err
@@ -285,8 +292,8 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 
 // badCode answers a wrong mobile code with the tries left, ending the
 // change when none are.
-func (s *Server) badCode(ctx context.Context, userID string) error {
-	v, err := s.st.Q().GetVerification(ctx, userID, store.PurposeMobileChange)
+func (s *Server) badCode(r *http.Request, p *principal) error {
+	v, err := s.st.Q().GetVerification(r.Context(), p.UserID, store.PurposeMobileChange)
 	if err != nil {
 		return err
 	}
@@ -294,7 +301,7 @@ func (s *Server) badCode(ctx context.Context, userID string) error {
 	if left > 0 && s.now().Before(v.ExpiresAt) {
 		return api.Invalid(map[string]string{"code": fmt.Sprintf("is wrong; %d tries left", left)})
 	}
-	if err := s.clearPending(ctx, userID, store.PurposeMobileChange); err != nil {
+	if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
 		return err
 	}
 	return api.Invalid(map[string]string{"code": "has expired or was tried too often; ask for a new code"})

@@ -181,7 +181,7 @@ func TestMobileChange(t *testing.T) {
 		if p.Mobile != "+46709999999" || p.PendingMobile != "" || r.header.Get("ETag") != api.ETag(p.Version) {
 			t.Fatalf("after confirm: %+v", p)
 		}
-		if evs := auditActions(t, e, "user/"+e.demo.Agents[0].ID+"/profile"); evs["mobile.change"] != 1 {
+		if evs := auditActions(t, e, "user/"+e.demo.Agents[0].ID+"/profile"); evs["mobile.change"] != 1 || evs["mobile_change_expired"] != 2 {
 			t.Errorf("audit: %v", evs)
 		}
 	})
