@@ -42,7 +42,9 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 	_, tv := call("POST", "/v1/sessions", "", `{"login":"admin","password":"Phoneset-demo-1","device":"t"}`, "")
 	tok := tv.(map[string]any)["access_token"].(string)
 	ref := func(name string) schema { return schema{Ref: "#/components/schemas/" + name} }
-	list := func(name string) schema { return schema{Type: "array", Items: &schema{Ref: "#/components/schemas/" + name}} }
+	list := func(name string) schema {
+		return schema{Type: "array", Items: &schema{Ref: "#/components/schemas/" + name}}
+	}
 	cases := []struct {
 		method, path, body, ifMatch string
 		status                      int
