@@ -40,18 +40,7 @@ func fuzzServer(f *testing.F) (*Server, string) {
 // serveFuzz sends one request and fails on a 5xx or on an error answer
 // that is not an api.ErrorBody.
 func serveFuzz(t *testing.T, srv *Server, method, path, token, ctype string, body []byte, h map[string]string) {
-	path, query, _ := strings.Cut(path, "?")
-	r := httptest.NewRequest(method, path, bytes.NewReader(body))
-	r.URL.RawQuery = query
-	r.Header.Set("Content-Type", ctype)
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range h {
-		r.Header.Set(k, v)
-	}
-	w := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(w, r)
+	w := serveRaw(srv, method, path, token, ctype, body, h)
 	if w.Code >= 500 {
 		t.Fatalf("%s %s with %q: %d %s", method, path, body, w.Code, w.Body)
 	}
@@ -61,6 +50,26 @@ func serveFuzz(t *testing.T, srv *Server, method, path, token, ctype string, bod
 			t.Fatalf("%s %s: %d with a body that is no error: %s", method, path, w.Code, w.Body)
 		}
 	}
+}
+
+// serveRaw runs one request through the handler in-process. path may
+// carry a raw query, which is not validated.
+func serveRaw(srv *Server, method, path, token, ctype string, body []byte, h map[string]string) *httptest.ResponseRecorder {
+	path, query, _ := strings.Cut(path, "?")
+	r := httptest.NewRequest(method, path, bytes.NewReader(body))
+	r.URL.RawQuery = query
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range h {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, r)
+	return w
 }
 
 // fuzzJSON fuzzes one JSON request decoder through its whole route.

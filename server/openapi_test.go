@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"sort"
@@ -131,18 +130,11 @@ func TestResponsesConformToOpenAPI(t *testing.T) {
 	}
 	call := func(method, path, token, body string, h map[string]string) (int, any) {
 		t.Helper()
-		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		ctype := ""
 		if body != "" {
-			r.Header.Set("Content-Type", "application/json")
+			ctype = "application/json"
 		}
-		if token != "" {
-			r.Header.Set("Authorization", "Bearer "+token)
-		}
-		for k, v := range h {
-			r.Header.Set(k, v)
-		}
-		w := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(w, r)
+		w := serveRaw(srv, method, path, token, ctype, []byte(body), h)
 		var v any
 		if w.Body.Len() > 0 {
 			if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
