@@ -30,6 +30,9 @@ type Options struct {
 	Device string        // this computer's name, listed in the user's sessions
 	Demo   *DemoAccounts // the embedded demo organisation, if that is the backend
 
+	// DemoInbox lists what the embedded demo backend sent (nil otherwise).
+	DemoInbox func() []DemoMessage
+
 	Audio      DevicesModel // nil when audio could not be opened (AudioErr)
 	AudioErr   error
 	AudioPrefs PrefsStore
@@ -122,7 +125,8 @@ func (a *windowApp) showShell() {
 		}
 	}
 	svc := Services{Plan: c, APIKey: c, Security: c, Verify: c,
-		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone}
+		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
+		DemoInbox: a.opts.DemoInbox}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {

@@ -51,6 +51,8 @@ type Services struct {
 	DevicesErr   error
 	DevicesPrefs PrefsStore
 	Ringtone     audio.Clip
+	// DemoInbox, when set, adds the demo backend's inbox to the navigation.
+	DemoInbox func() []DemoMessage
 }
 
 // page is one entry of the navigation.
@@ -107,6 +109,9 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
 		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan, zone) }},
 		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey, zone) }},
+	}
+	if svc.DemoInbox != nil {
+		s.items = append(s.items, navItem{"inbox", lang.L("Demo inbox"), theme.MailAttachmentIcon(), func() page { return NewInboxPage(svc.DemoInbox, zone) }})
 	}
 	s.stack = container.NewStack()
 	s.nav = widget.NewList(

@@ -65,6 +65,7 @@ func run(serverURL string, log *slog.Logger) error {
 		defer b.Close()
 		serverURL, keyringKey = b.URL, embedded.KeyringKey
 		opts.Demo = demoAccounts(b)
+		opts.DemoInbox = b.Inbox
 	}
 	client, err := api.NewClient(serverURL, api.WithLogger(log))
 	if err != nil {

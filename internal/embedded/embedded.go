@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/phoneset/phoneset/server"
+	"github.com/phoneset/phoneset/ui"
 )
 
 // KeyringKey names the embedded backend in the keyring. The loopback port
@@ -46,6 +47,17 @@ func Start(ctx context.Context, dataDir string, log *slog.Logger) (*Backend, err
 	b := &Backend{URL: "http://" + ln.Addr().String(), Demo: demo, srv: srv, done: make(chan error, 1)}
 	go func() { b.done <- srv.Serve(ln) }()
 	return b, nil
+}
+
+// Inbox is what the backend "sent": with no mail server or phone, the app
+// shows these so verification links and codes can be used.
+func (b *Backend) Inbox() []ui.DemoMessage {
+	msgs := b.srv.Outbox().Messages()
+	out := make([]ui.DemoMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = ui.DemoMessage{Channel: m.Channel, To: m.To, Subject: m.Subject, Body: m.Body, At: m.At}
+	}
+	return out
 }
 
 // Close stops serving and closes the database.
