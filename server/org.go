@@ -291,9 +291,10 @@ func (d *diff) setBool(field string, dst, v *bool) {
 	}
 }
 
-// serveOrgPhoto answers the org's avatar or cover rendition closest to
-// ?size=, revalidated by the settings version.
-func (s *Server) serveOrgPhoto(w http.ResponseWriter, r *http.Request, orgID string) error {
+// getOrgPhoto answers the company avatar or default cover rendition
+// closest to ?size=, revalidated by the settings version.
+func (s *Server) getOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	orgID := a.OrgID
 	kind, err := photoKind(r)
 	if err != nil {
 		return err
@@ -342,16 +343,6 @@ func (s *Server) serveOrgPhoto(w http.ResponseWriter, r *http.Request, orgID str
 	w.WriteHeader(http.StatusOK)
 	w.Write(ph.Data)
 	return nil
-}
-
-func (s *Server) getOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCall) error {
-	return s.serveOrgPhoto(w, r, a.OrgID)
-}
-
-// getMemberOrgPhoto lets every member fetch the company avatar and the
-// default cover shown where they have none of their own.
-func (s *Server) getMemberOrgPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
-	return s.serveOrgPhoto(w, r, p.OrgID)
 }
 
 // putOrgPhoto sets the company avatar or default cover from a JPEG or PNG

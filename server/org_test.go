@@ -320,12 +320,12 @@ func TestOrgSwitchesReachMembers(t *testing.T) {
 func TestOrgPhotos(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
 		e := newEnv(t)
-		adm, agent := e.admin(), e.agent1()
+		adm := e.admin()
 		o, v := orgGet[api.OrgSettings](t, e, adm, "/v1/org")
 		if o.HasAvatar || o.HasCover {
 			t.Fatalf("demo has photos: %+v", o)
 		}
-		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/avatar", token: agent.AccessToken}), 404, api.CodeNotFound)
+		wantError(t, e.do(req{method: "GET", path: "/v1/org/photos/avatar", token: adm.AccessToken}), 404, api.CodeNotFound)
 		put := func(kind string, data []byte, ctype string, version int64) resp {
 			return e.do(req{method: "PUT", path: "/v1/org/photos/" + kind, token: adm.AccessToken, body: data, ctype: ctype, header: ifMatch(version)})
 		}
@@ -337,11 +337,12 @@ func TestOrgPhotos(t *testing.T) {
 			wantStatus(t, r, 200)
 			r.decode(t, &o)
 			v = o.Version
-			r = e.do(req{method: "GET", path: "/v1/me/org/" + kind + "?size=64", token: agent.AccessToken})
-			if r.status != 200 || r.header.Get("Content-Type") != "image/jpeg" || len(r.body) == 0 {
-				t.Fatalf("member %s: %d %s", kind, r.status, r.header)
+			r = e.do(req{method: "GET", path: "/v1/org/photos/" + kind + "?size=64", token: adm.AccessToken})
+			if r.status != 200 || r.header.Get("Content-Type") != "image/jpeg" || len(r.body) == 0 || r.header.Get("ETag") != api.ETag(v) {
+				t.Fatalf("%s: %d %s", kind, r.status, r.header)
 			}
-			wantStatus(t, e.do(req{method: "GET", path: "/v1/org/photos/" + kind, token: adm.AccessToken}), 200)
+			r = e.do(req{method: "GET", path: "/v1/org/photos/" + kind, token: adm.AccessToken, header: map[string]string{"If-None-Match": api.ETag(v)}})
+			wantStatus(t, r, 304)
 		}
 		if !o.HasAvatar || !o.HasCover {
 			t.Fatalf("after upload: %+v", o)
@@ -352,7 +353,7 @@ func TestOrgPhotos(t *testing.T) {
 		if o.HasAvatar || !o.HasCover {
 			t.Fatalf("after removing the avatar: %+v", o)
 		}
-		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/avatar", token: agent.AccessToken}), 404, api.CodeNotFound)
+		wantError(t, e.do(req{method: "GET", path: "/v1/org/photos/avatar", token: adm.AccessToken}), 404, api.CodeNotFound)
 		evs := auditEvents(t, e, "org/"+e.demo.OrgID+"/photos/avatar")
 		if !hasEvent(evs, "org.avatar.remove", "avatar", "photo", "none") || len(evs) != 2 {
 			t.Errorf("avatar events: %+v", evs)
