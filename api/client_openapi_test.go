@@ -21,6 +21,12 @@ type specOp struct {
 	page         bool // answers HTML for a browser, not the app
 }
 
+type specParam struct {
+	Ref string `yaml:"$ref"`
+}
+
+func (p specParam) isIfMatch() bool { return strings.HasSuffix(p.Ref, "/IfMatch") }
+
 func loadSpec(t *testing.T) []specOp {
 	t.Helper()
 	b, err := os.ReadFile("openapi.yaml")
@@ -41,11 +47,9 @@ func loadSpec(t *testing.T) []specOp {
 				continue
 			}
 			var op struct {
-				Idempotent bool `yaml:"x-idempotent"`
-				Parameters []struct {
-					Ref string `yaml:"$ref"`
-				} `yaml:"parameters"`
-				Responses map[string]struct {
+				Idempotent bool        `yaml:"x-idempotent"`
+				Parameters []specParam `yaml:"parameters"`
+				Responses  map[string]struct {
 					Content map[string]any `yaml:"content"`
 				} `yaml:"responses"`
 			}
@@ -55,9 +59,7 @@ func loadSpec(t *testing.T) []specOp {
 			_, html := op.Responses["200"].Content["text/html"]
 			ops = append(ops, specOp{
 				method: strings.ToUpper(method), path: path, re: regexp.MustCompile("^" + pattern + "$"),
-				ifMatch: slices.ContainsFunc(op.Parameters, func(p struct {
-					Ref string `yaml:"$ref"`
-				}) bool { return strings.HasSuffix(p.Ref, "/IfMatch") }),
+				ifMatch:    slices.ContainsFunc(op.Parameters, specParam.isIfMatch),
 				idempotent: op.Idempotent, page: html,
 			})
 		}
