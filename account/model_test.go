@@ -691,3 +691,22 @@ func TestRefreshPicksUpChangesMadeElsewhere(t *testing.T) {
 		t.Errorf("Refresh signed out: %v", err)
 	}
 }
+
+func TestCorruptOutboxIsSetAsideAtSignIn(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(h.dir, outboxName(h.srv.URL(), "u-agent1"))
+	must(t, os.WriteFile(path, []byte("PSOB\x01 not a valid file"), 0o600))
+	m := h.signedIn()
+	if m.Me().Profile.DisplayName != "Agent One" {
+		t.Errorf("Me after sign-in over a corrupt outbox: %+v", m.Me().Profile)
+	}
+	kept, _ := filepath.Glob(path + ".corrupt-*")
+	if len(kept) != 1 {
+		t.Errorf("corrupt file not kept aside: %v", kept)
+	}
+	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Fresh")}))
+	waitSynced(t, m)
+	if _, err := newStore(h.dir, h.srv.URL(), "u-agent1").load(); err != nil {
+		t.Errorf("new outbox unreadable: %v", err)
+	}
+}
