@@ -138,6 +138,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.sms == nil {
 		s.sms = s.outbox
 	}
+	if (cfg.Mail == nil || cfg.SMS == nil) && !cfg.DevOutbox {
+		log.Warn("no email or SMS sender configured: those messages stay in the in-memory outbox and are never delivered",
+			"email", cfg.Mail != nil, "sms", cfg.SMS != nil)
+	}
 	if s.cfg.GravatarBaseURL == "" {
 		s.cfg.GravatarBaseURL = "https://www.gravatar.com/avatar/"
 	}
