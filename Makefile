@@ -13,7 +13,7 @@ GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
-.PHONY: run test build build-windows bench package lint fuzz clean
+.PHONY: run test build build-windows bench package lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
 run:
@@ -59,6 +59,11 @@ lint:
 ## fuzz: every Fuzz* target for 60 s
 fuzz:
 	scripts/fuzz.sh 60s
+
+## screenshots: refresh docs/screenshots with the end-to-end test under Xvfb
+screenshots:
+	scripts/deps.sh test
+	scripts/screenshots.sh
 
 ## clean: remove build outputs (never the Go cache)
 clean:

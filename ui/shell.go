@@ -232,8 +232,10 @@ func (s *Shell) NavMenu() *fyne.Menu {
 	for i, it := range s.items {
 		items[i] = fyne.NewMenuItem(it.title, func() { s.nav.Select(i) })
 		items[i].Icon = it.icon
-		if i < 9 {
-			items[i].Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierShortcutDefault}
+		if i < 10 {
+			// Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth, like browser tabs.
+			key := fyne.KeyName(strconv.Itoa((i + 1) % 10))
+			items[i].Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
 		}
 	}
 	return fyne.NewMenu(lang.L("Go"), items...)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refreshes docs/screenshots (the README's pictures): the end-to-end test
+# drives the real app under Xvfb, with PulseAudio's virtual speaker and an
+# unlocked keyring, and saves a screenshot of every page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+# shellcheck source=scripts/services.sh
+. scripts/services.sh
+svc_init
+svc_start_xvfb
+svc_start_pulse
+svc_start_keyring
+export PHONESET_REQUIRE_SERVICES=1
+export PHONESET_BIN_DIR="$PWD/bin"
+export PHONESET_SCREENSHOT_DIR="$PWD/docs/screenshots"
+mkdir -p "$PHONESET_SCREENSHOT_DIR"
+
+make --no-print-directory build
+go test -tags migrated_fynedo -count=1 -v ./e2e
