@@ -133,6 +133,9 @@ func checkRun(t *testing.T, r *Runner, rep *Report, label string, expect faults)
 	defer cancel()
 	checked, lost, err := r.Verify(ctx)
 	t.Logf("\n%s\n%s\n%s", Header, rep.Summary(label, len(lost)), rep.Detail())
+	if path := os.Getenv("PHONESET_LOAD_REPORT"); path != "" {
+		appendReport(t, path, rep, label, len(lost))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,4 +160,18 @@ func checkRun(t *testing.T, r *Runner, rep *Report, label string, expect faults)
 	if rep.Acked == 0 {
 		t.Error("no write was acknowledged")
 	}
+}
+
+// appendReport adds the run to the table scripts/bench-load.sh prints.
+func appendReport(t *testing.T, path string, rep *Report, label string, lost int) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		fmt.Fprintln(f, Header)
+	}
+	fmt.Fprintln(f, rep.Summary(label, lost))
+	fmt.Fprint(f, rep.Detail())
 }
