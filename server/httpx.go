@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/photo"
@@ -130,18 +132,23 @@ func requireJSON(r *http.Request) error {
 }
 
 // decodeJSON is decode without the HTTP parts; the fuzz targets call it.
+// The body must be UTF-8 (RFC 8259): encoding/json would quietly turn
+// invalid bytes into U+FFFD and store text the client never sent.
 func decodeJSON[T any](body io.Reader) (T, error) {
 	var v T
-	dec := json.NewDecoder(body)
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return v, jsonError(err)
+	}
+	if !utf8.Valid(b) {
+		return v, badRequest("the body is not valid UTF-8", nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
 		return v, jsonError(err)
 	}
 	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return v, err
-		}
 		return v, badRequest("the body must hold exactly one JSON value", nil)
 	}
 	return v, nil
