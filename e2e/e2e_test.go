@@ -260,8 +260,9 @@ func TestEmbeddedDemo(t *testing.T) {
 
 	// Every page is a keystroke away (Ctrl+1…); each gets a screenshot for
 	// the README. Pages load from the server, so give each a moment.
-	for i, page := range []string{"profile", "photo", "status", "security", "devices", "notifications", "plan", "apikey"} {
-		h.key(fmt.Sprintf("ctrl+%d", i+1))
+	// The admin sees Organisation; the embedded demo adds its inbox.
+	for i, page := range []string{"profile", "photo", "status", "security", "devices", "notifications", "plan", "apikey", "org", "inbox"} {
+		h.key(fmt.Sprintf("ctrl+%d", (i+1)%10))
 		time.Sleep(time.Second)
 		h.screenshot(page + ".png")
 	}

@@ -124,7 +124,7 @@ func (a *windowApp) showShell() {
 			a.w.SetTitle(t)
 		}
 	}
-	svc := Services{Plan: c, APIKey: c, Security: c, Verify: c,
+	svc := Services{Plan: c, APIKey: c, Security: c, Verify: c, Org: c,
 		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
 		DemoInbox: a.opts.DemoInbox}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)

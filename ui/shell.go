@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/account"
+	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/audio"
 )
 
@@ -51,6 +52,8 @@ type Services struct {
 	DevicesErr   error
 	DevicesPrefs PrefsStore
 	Ringtone     audio.Clip
+	// Org runs the organisation; its page shows to holders of "account".
+	Org OrgModel
 	// DemoInbox, when set, adds the demo backend's inbox to the navigation.
 	DemoInbox func() []DemoMessage
 }
@@ -109,6 +112,9 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
 		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan, zone) }},
 		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey, zone) }},
+	}
+	if svc.Org != nil && m.Me().User.Can(api.PermAccount) {
+		s.items = append(s.items, navItem{"org", lang.L("Organisation"), theme.HomeIcon(), func() page { return NewOrgPage(svc.Org) }})
 	}
 	if svc.DemoInbox != nil {
 		s.items = append(s.items, navItem{"inbox", lang.L("Demo inbox"), theme.MailAttachmentIcon(), func() page { return NewInboxPage(svc.DemoInbox, zone) }})

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/account"
+	"github.com/phoneset/phoneset/api"
 )
 
 func TestSyncBadgeDescribesEveryState(t *testing.T) {
@@ -148,6 +149,24 @@ func TestShellNavMenu(t *testing.T) {
 		it.Action()
 		if s.current != idx {
 			t.Fatalf("menu item %q shows page %d, want %d", it.Label, s.current, idx)
+		}
+	}
+}
+
+func TestShellShowsOrganisationToAdminsOnly(t *testing.T) {
+	for _, admin := range []bool{false, true} {
+		setup(t)
+		m := newFakeModel()
+		if admin {
+			m.me.User.Permissions = []string{api.PermAccount}
+		}
+		svc := newFakeServer().services()
+		svc.Org = newFakeOrg()
+		s := NewShell(m, svc, func(string) {}, func() {})
+		show(t, s.Content())
+		has := slices.ContainsFunc(s.items, func(it navItem) bool { return it.id == "org" })
+		if has != admin {
+			t.Errorf("admin %v: Organisation in navigation = %v", admin, has)
 		}
 	}
 }
