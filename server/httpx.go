@@ -143,6 +143,9 @@ func decodeJSON[T any](body io.Reader) (T, error) {
 	if !utf8.Valid(b) {
 		return v, badRequest("the body is not valid UTF-8", nil)
 	}
+	if escapesNUL(b) {
+		return v, errNUL
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -152,6 +155,29 @@ func decodeJSON[T any](body io.Reader) (T, error) {
 		return v, badRequest("the body must hold exactly one JSON value", nil)
 	}
 	return v, nil
+}
+
+// errNUL refuses U+0000 anywhere in a request: no field may hold it, and
+// PostgreSQL cannot store or even compare text containing it.
+var errNUL = badRequest("the request must not contain NUL characters", nil)
+
+// escapesNUL reports whether a JSON text has \u0000 in a string (the only
+// way valid JSON holds a NUL). Escapes are consumed in pairs, so an escaped
+// backslash before "u0000" is not one.
+func escapesNUL(b []byte) bool {
+	in := false
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '"':
+			in = !in
+		case in && b[i] == '\\' && i+1 < len(b):
+			if b[i+1] == 'u' && i+5 < len(b) && string(b[i+2:i+6]) == "0000" {
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }
 
 func jsonError(err error) error {
@@ -271,6 +297,10 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 type jsonMux struct{ *http.ServeMux }
 
 func (m jsonMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.ContainsRune(r.URL.Path, 0) || strings.Contains(r.URL.RawQuery, "%00") {
+		writeJSON(w, http.StatusBadRequest, api.ErrorBody{Error: errNUL})
+		return
+	}
 	if _, pattern := m.Handler(r); pattern != "" {
 		m.ServeMux.ServeHTTP(w, r)
 		return
