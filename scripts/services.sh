@@ -31,6 +31,10 @@ svc_init() {
   trap svc_stop_all EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  # The XDG dirs below are per run, and Go's build cache defaults to
+  # $XDG_CACHE_HOME/go-build: pin it first so every run reuses the cache.
+  GOCACHE=$(go env GOCACHE)
+  export GOCACHE
   # Tests must never touch the real desktop, keyring or sound server.
   unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS PULSE_SERVER LC_ALL LC_MESSAGES LANGUAGE
   export LANG=en_US.UTF-8
