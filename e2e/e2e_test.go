@@ -29,9 +29,10 @@ type harness struct {
 	t       *testing.T
 	bin     string
 	display string
-	win     string // id of the window last waited for
-	home    string // XDG dirs of the app's user, kept across restarts
-	data    string // server data dir, kept across restarts
+	win     string        // id of the window last waited for
+	app     chan struct{} // closed when the running app exits
+	home    string        // XDG dirs of the app's user, kept across restarts
+	data    string        // server data dir, kept across restarts
 	shots   string
 }
 
@@ -62,6 +63,13 @@ func newHarness(t *testing.T) *harness {
 
 // start runs a binary and stops it (SIGTERM, then SIGKILL) at cleanup or stop.
 func (h *harness) start(name string, env []string, args ...string) (stop func()) {
+	stop, _ = h.startWatched(name, env, args...)
+	return stop
+}
+
+// startWatched is start that also returns a channel closed when the process
+// exits, whoever ended it.
+func (h *harness) startWatched(name string, env []string, args ...string) (stop func(), exited chan struct{}) {
 	h.t.Helper()
 	cmd := exec.Command(filepath.Join(h.bin, name), args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -94,7 +102,7 @@ func (h *harness) start(name string, env []string, args ...string) (stop func())
 		}
 	}
 	h.t.Cleanup(stop)
-	return stop
+	return stop, done
 }
 
 func freePort(t *testing.T) string {
@@ -130,7 +138,9 @@ func (h *harness) startApp(args ...string) (stop func()) {
 		"XDG_CACHE_HOME=" + filepath.Join(h.home, "cache"),
 		"XDG_DATA_HOME=" + filepath.Join(h.home, "data"),
 	}
-	return h.start("phoneset", env, args...)
+	stop, exited := h.startWatched("phoneset", env, args...)
+	h.app = exited
+	return stop
 }
 
 func (h *harness) x(args ...string) string {
@@ -149,6 +159,11 @@ func (h *harness) window(title string) {
 	h.t.Helper()
 	var info string
 	h.eventually("window "+title, 60*time.Second, func() bool {
+		select {
+		case <-h.app:
+			h.t.Fatalf("the app exited while waiting for window %q", title)
+		default:
+		}
 		cmd := exec.Command("xwininfo", "-name", title)
 		cmd.Env = append(os.Environ(), "DISPLAY="+h.display)
 		out, err := cmd.Output()
