@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -352,29 +351,14 @@ func (s *Server) putOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCal
 	if err != nil {
 		return err
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "image/jpeg" && mt != "image/png" {
-		return &api.Error{Status: http.StatusUnsupportedMediaType, Code: api.CodeUnsupportedMedia,
-			Message: "send a JPEG or PNG image as image/jpeg or image/png"}
-	}
-	crop, err := cropFrom(r.URL.Query())
+	data, mt, crop, err := readUpload(w, r)
 	if err != nil {
 		return err
 	}
-	data, err := photo.ReadLimited(http.MaxBytesReader(w, r.Body, photo.MaxBytes+1))
+	ps, desc, err := renditions(data, kind, crop, mt+" upload")
 	if err != nil {
 		return err
 	}
-	res, err := photo.Process(data, kind, crop)
-	if err != nil {
-		return err
-	}
-	ps := make([]store.Photo, 0, len(res.Renditions))
-	for _, rd := range res.Renditions {
-		ps = append(ps, store.Photo{Kind: kind.String(), Size: rd.Size.X, Width: rd.Size.X, Height: rd.Size.Y,
-			ContentType: "image/jpeg", Data: rd.JPEG})
-	}
-	desc := mt + " upload " + strconv.Itoa(res.Info.Width) + "x" + strconv.Itoa(res.Info.Height)
 	return s.saveOrgPhotos(w, r, a, kind, version, ps, desc)
 }
 

@@ -167,33 +167,48 @@ func (s *Server) putPhoto(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err := s.photoAllowed(r.Context(), p.OrgID, kind); err != nil {
 		return err
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "image/jpeg" && mt != "image/png" {
-		return &api.Error{Status: http.StatusUnsupportedMediaType, Code: api.CodeUnsupportedMedia,
-			Message: "send a JPEG or PNG image as image/jpeg or image/png"}
-	}
-	crop, err := cropFrom(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	data, err := photo.ReadLimited(http.MaxBytesReader(w, r.Body, photo.MaxBytes+1))
+	data, mt, crop, err := readUpload(w, r)
 	if err != nil {
 		return err
 	}
 	return s.storePhoto(w, r, p, kind, version, data, crop, mt+" upload")
 }
 
-func (s *Server) storePhoto(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, data []byte, crop photo.Crop, source string) error {
+// readUpload checks that a photo upload is a JPEG or PNG, reads it within
+// the size limit and takes the crop from the query.
+func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, mediaType string, crop photo.Crop, err error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "image/jpeg" && mt != "image/png" {
+		return nil, "", crop, &api.Error{Status: http.StatusUnsupportedMediaType, Code: api.CodeUnsupportedMedia,
+			Message: "send a JPEG or PNG image as image/jpeg or image/png"}
+	}
+	if crop, err = cropFrom(r.URL.Query()); err != nil {
+		return nil, "", crop, err
+	}
+	data, err = photo.ReadLimited(http.MaxBytesReader(w, r.Body, photo.MaxBytes+1))
+	return data, mt, crop, err
+}
+
+// renditions runs an upload through the image pipeline: the stored sizes,
+// and what the audit log says of the source.
+func renditions(data []byte, kind photo.Kind, crop photo.Crop, source string) ([]store.Photo, string, error) {
 	res, err := photo.Process(data, kind, crop)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	ps := make([]store.Photo, 0, len(res.Renditions))
 	for _, rd := range res.Renditions {
 		ps = append(ps, store.Photo{Kind: kind.String(), Size: rd.Size.X, Width: rd.Size.X, Height: rd.Size.Y,
 			ContentType: "image/jpeg", Data: rd.JPEG})
 	}
-	desc := fmt.Sprintf("%s %dx%d", source, res.Info.Width, res.Info.Height)
+	return ps, fmt.Sprintf("%s %dx%d", source, res.Info.Width, res.Info.Height), nil
+}
+
+func (s *Server) storePhoto(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, data []byte, crop photo.Crop, source string) error {
+	ps, desc, err := renditions(data, kind, crop, source)
+	if err != nil {
+		return err
+	}
 	return s.savePhotos(w, r, p, kind, version, ps, kind.String()+".update", desc)
 }
 
