@@ -70,7 +70,7 @@ func TestInitialsPaletteContrast(t *testing.T) {
 }
 
 func TestInitialsColour(t *testing.T) {
-	if InitialsColour("user-1") != InitialsColour("user-1") {
+	if a, b := InitialsColour("user-1"), InitialsColour("user-1"); a != b {
 		t.Fatal("same seed, different colours")
 	}
 	used := map[color.NRGBA]bool{}
