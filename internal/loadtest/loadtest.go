@@ -253,8 +253,7 @@ type tracked struct {
 	name     string
 	version  int64  // confirmed: acknowledged or read back
 	value    string // at version
-	ackVer   int64  // last acknowledged write, for the report
-	acks     int
+	ackVer   int64  // of the last acknowledged write (first: as first read)
 	inDoubt  bool   // a write whose answer was lost, on top of version
 	doubtful string // its value
 }
@@ -385,15 +384,14 @@ func (c *client) start(ctx context.Context) bool {
 	}
 	if c.photo.name == "" {
 		// First sight: this is the state writes build on.
-		c.profile = tracked{name: "profile", version: me.Profile.Version, value: me.Profile.DisplayName, ackVer: me.Profile.Version}
-		c.status = tracked{name: "status", version: me.Status.Version, value: statusValue(me.Status), ackVer: me.Status.Version}
-		c.notif = tracked{name: "notifications", version: me.Notifications.Version, value: notifValue(me.Notifications), ackVer: me.Notifications.Version}
-		c.photo = tracked{name: "avatar", version: me.User.PhotoVersion, ackVer: me.User.PhotoVersion}
 		colour, ok := c.avatarColour(ctx, me.User)
 		if !ok {
 			return false
 		}
-		c.photo.value = colour
+		c.profile = tracked{name: "profile", version: me.Profile.Version, value: me.Profile.DisplayName, ackVer: me.Profile.Version}
+		c.status = tracked{name: "status", version: me.Status.Version, value: statusValue(me.Status), ackVer: me.Status.Version}
+		c.notif = tracked{name: "notifications", version: me.Notifications.Version, value: notifValue(me.Notifications), ackVer: me.Notifications.Version}
+		c.photo = tracked{name: "avatar", version: me.User.PhotoVersion, value: colour, ackVer: me.User.PhotoVersion}
 	}
 	c.ready = true
 	return true
@@ -661,7 +659,6 @@ func (c *client) write(ctx context.Context, op Op, t *tracked) error {
 			c.r.violate("%s %s: write acknowledged as version %q, want %d", c.who(), t.name, res.header.Get("ETag"), t.version+1)
 		}
 		t.version, t.value, t.ackVer = got, value, got
-		t.acks++
 		c.r.acked.Add(1)
 	case res.status == 0 || res.status >= 500:
 		t.inDoubt, t.doubtful = true, value

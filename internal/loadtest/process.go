@@ -79,9 +79,6 @@ func StartServer(bin, db, dataDir, addr, logFile string) (*Process, error) {
 // URL is the server's base URL.
 func (p *Process) URL() string { return "http://" + p.Addr }
 
-// PID is the process ID.
-func (p *Process) PID() int { return p.cmd.Process.Pid }
-
 // Kill ends the process with SIGKILL, as a crash or the OOM killer
 // would, and waits for it.
 func (p *Process) Kill() {
