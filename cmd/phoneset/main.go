@@ -65,7 +65,7 @@ func run(serverURL string, log *slog.Logger) error {
 		defer b.Close()
 		serverURL, keyringKey = b.URL, embedded.KeyringKey
 		opts.Demo = demoAccounts(b)
-		opts.DemoInbox = b.Inbox
+		opts.DemoInbox = func() []ui.DemoMessage { return demoInbox(b) }
 	}
 	client, err := api.NewClient(serverURL, api.WithLogger(log))
 	if err != nil {
@@ -93,6 +93,15 @@ func demoAccounts(b *embedded.Backend) *ui.DemoAccounts {
 		d.Agents = append(d.Agents, u.Login)
 	}
 	return d
+}
+
+func demoInbox(b *embedded.Backend) []ui.DemoMessage {
+	msgs := b.Inbox()
+	out := make([]ui.DemoMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = ui.DemoMessage{Channel: m.Channel, To: m.To, Subject: m.Subject, Body: m.Body, At: m.At}
+	}
+	return out
 }
 
 func deviceName() string {

@@ -12,7 +12,7 @@ import (
 	"net/http"
 
 	"github.com/phoneset/phoneset/server"
-	"github.com/phoneset/phoneset/ui"
+	"github.com/phoneset/phoneset/server/mail"
 )
 
 // KeyringKey names the embedded backend in the keyring. The loopback port
@@ -51,14 +51,7 @@ func Start(ctx context.Context, dataDir string, log *slog.Logger) (*Backend, err
 
 // Inbox is what the backend "sent": with no mail server or phone, the app
 // shows these so verification links and codes can be used.
-func (b *Backend) Inbox() []ui.DemoMessage {
-	msgs := b.srv.Outbox().Messages()
-	out := make([]ui.DemoMessage, len(msgs))
-	for i, m := range msgs {
-		out[i] = ui.DemoMessage{Channel: m.Channel, To: m.To, Subject: m.Subject, Body: m.Body, At: m.At}
-	}
-	return out
-}
+func (b *Backend) Inbox() []mail.Message { return b.srv.Outbox().Messages() }
 
 // Close stops serving and closes the database.
 func (b *Backend) Close() error {
