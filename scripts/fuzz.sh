@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target in the repository for a fixed time each.
 #   scripts/fuzz.sh [fuzztime]      default 5s; make fuzz uses 60s
-# A crash leaves its input under the package's testdata/fuzz/, where the
-# next plain `go test` replays it as a regression case.
+# Each package's instrumented test binary is built once (go test -c -fuzz)
+# and run per target, the way `go test -fuzz` runs it; this saves a link per
+# target. A crash leaves its input under the package's testdata/fuzz/, where
+# the next plain `go test` replays it as a regression case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${1:-5s}
+cachedir="$(go env GOCACHE)/fuzz"
 
 # "dir<TAB>FuzzName" for each `func FuzzX(f *testing.F)` in a test file.
 mapfile -t targets < <(
@@ -19,12 +22,27 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 0
 fi
 
+bindir=$(mktemp -d)
+trap 'rm -rf "$bindir"' EXIT
+
 failed=()
+built_dir="" bin="" importpath=""
 for t in "${targets[@]}"; do
   dir=${t%%$'\t'*}
   name=${t#*$'\t'}
   start=$SECONDS
-  if go test -tags migrated_fynedo -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$dir"; then
+  if [ "$dir" != "$built_dir" ]; then
+    built_dir=$dir
+    bin="$bindir/$(tr / _ <<<"$dir").test"
+    if ! importpath=$(go list -tags migrated_fynedo "./$dir") ||
+      ! go test -c -tags migrated_fynedo -fuzz . -o "$bin" "./$dir"; then
+      rm -f "$bin"
+    fi
+    echo "fuzz: built $dir ($((SECONDS - start))s)"
+    start=$SECONDS
+  fi
+  if [ -x "$bin" ] && (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^${name}\$" \
+    -test.fuzztime "$fuzztime" -test.timeout 30m -test.fuzzcachedir "$cachedir/$importpath"); then
     echo "fuzz: ok   $dir $name ($((SECONDS - start))s)"
   else
     echo "fuzz: FAIL $dir $name ($((SECONDS - start))s)"

@@ -14,13 +14,15 @@ tags=migrated_fynedo
 summary=()
 failed=0
 
-# cpu_seconds prints the user+sys CPU time of all finished children so far.
-# Beside wall time it shows what a step costs when other work shares the cores.
+# cpu_seconds sets cpu to the user+sys CPU seconds of all finished children.
+# Beside wall time it shows what a step costs when other work shares the
+# cores. `times` must run in this shell, not in a $(...) subshell.
 cpu_seconds() {
-  times | awk 'NR == 2 {
+  times >"$SVC_TMP/times"
+  cpu=$(awk 'NR == 2 {
     split($1, u, /[ms]/); split($2, s, /[ms]/)
     printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2]
-  }'
+  }' "$SVC_TMP/times")
 }
 
 # record NAME RESULT WALL CPU
@@ -29,15 +31,17 @@ record() { summary+=("$(printf '%-16s %-4s %6ds %6ds' "$1" "$2" "$3" "$4")"); }
 # step NAME CMD...: runs CMD, timing it and recording the outcome. CMD runs
 # in an if, where errexit is off: it must report failure by its exit status.
 step() {
-  local name=$1 start=$SECONDS cpu status=ok
-  cpu=$(cpu_seconds)
+  local name=$1 start=$SECONDS cpu cpu0 status=ok
+  cpu_seconds
+  cpu0=$cpu
   shift
   echo "==> $name"
   if ! "$@"; then
     status=FAIL
     failed=$((failed + 1))
   fi
-  record "$name" "$status" $((SECONDS - start)) $(($(cpu_seconds) - cpu))
+  cpu_seconds
+  record "$name" "$status" $((SECONDS - start)) $((cpu - cpu0))
   echo "==> $name: $status ($((SECONDS - start))s)"
 }
 
@@ -74,7 +78,8 @@ svc_init
 # Not a step: a service that does not start ends the run (svc_die).
 echo "==> services"
 svc_start_all
-record services ok $((SECONDS - start)) "$(cpu_seconds)"
+cpu_seconds
+record services ok $((SECONDS - start)) "$cpu"
 export PHONESET_REQUIRE_SERVICES=1
 export PHONESET_BIN_DIR="$PWD/bin"
 
@@ -87,6 +92,7 @@ step go-test go_test
 step fuzz scripts/fuzz.sh 5s
 step build-windows build_windows
 
-record total "$([ $failed -eq 0 ] && echo ok || echo FAIL)" $((SECONDS - start)) "$(cpu_seconds)"
+cpu_seconds
+record total "$([ $failed -eq 0 ] && echo ok || echo FAIL)" $((SECONDS - start)) "$cpu"
 print_summary
 [ $failed -eq 0 ]
