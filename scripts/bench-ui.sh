@@ -80,7 +80,8 @@ if [ -z "$display" ]; then
 fi
 
 # measure KIND BINARY TITLE HOME: one start with HOME and the XDG dirs in
-# HOME; appends "mapped_ms painted_ms rss_kb hwm_kb" to $work/KIND.data.
+# HOME; appends "mapped_ms painted_ms rss_kb hwm_kb cpu_ms" to
+# $work/KIND.data.
 measure() {
 	local kind=$1 bin=$2 title=$3 home=$4 out
 	mkdir -p "$home/config" "$home/cache" "$home/data" "$home/state"
@@ -133,28 +134,31 @@ declare -A label=(
 	[bare-first]="bare Fyne window, first run"
 	[bare-second]="bare Fyne window, second run"
 )
-declare -A map_med frame_med frame_p90 rss_med hwm_med
+declare -A map_med frame_med frame_p90 rss_med hwm_med cpu_med
 for k in "${rows[@]}"; do
 	read -r "map_med[$k]" _ < <(col_stats "$work/$k.data" 1)
 	read -r "frame_med[$k]" "frame_p90[$k]" < <(col_stats "$work/$k.data" 2)
 	read -r "rss_med[$k]" _ < <(col_stats "$work/$k.data" 3)
 	read -r "hwm_med[$k]" _ < <(col_stats "$work/$k.data" 4)
+	read -r "cpu_med[$k]" _ < <(col_stats "$work/$k.data" 5)
 done
 
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 echo
 echo "start-up, $RUNS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "(ms from exec; frame = window viewable with its title and drawn; RSS ${SETTLE} after the frame)"
-printf '%-40s %9s %9s %9s %9s %9s\n' "" "frame" "frame" "mapped" "RSS MB" "peak MB"
-printf '%-40s %9s %9s %9s %9s %9s\n' "" "median" "p90" "median" "median" "median"
+echo "(ms from exec; frame = window viewable with its title and drawn; CPU = user + system"
+echo " time used by then, which background load barely changes; RSS ${SETTLE} after the frame)"
+printf '%-40s %8s %8s %8s %8s %8s %8s\n' "" "frame" "frame" "mapped" "CPU ms" "RSS MB" "peak MB"
+printf '%-40s %8s %8s %8s %8s %8s %8s\n' "" "median" "p90" "median" "median" "median" "median"
 for k in "${rows[@]}"; do
-	printf '%-40s %9.0f %9.0f %9.0f %9s %9s\n' "${label[$k]}" "${frame_med[$k]}" "${frame_p90[$k]}" \
-		"${map_med[$k]}" "$(mb "${rss_med[$k]}")" "$(mb "${hwm_med[$k]}")"
+	printf '%-40s %8.0f %8.0f %8.0f %8.0f %8s %8s\n' "${label[$k]}" "${frame_med[$k]}" "${frame_p90[$k]}" \
+		"${map_med[$k]}" "${cpu_med[$k]}" "$(mb "${rss_med[$k]}")" "$(mb "${hwm_med[$k]}")"
 done
 echo
 verdict() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { r = a / b; printf "%.2fx (target <= %sx: %s)", r, t, (r <= t) ? "PASS" : "over target" }'; }
 for run in first second; do
-	printf 'app/bare, %-7s frame %s   RSS %s\n' "$run run" \
+	printf 'app/bare, %-10s frame %s   RSS %s   (CPU %.2fx)\n' "$run run:" \
 		"$(verdict "${frame_med[app-$run]}" "${frame_med[bare-$run]}" "$TIME_TARGET")" \
-		"$(verdict "${rss_med[app-$run]}" "${rss_med[bare-$run]}" "$RSS_TARGET")"
+		"$(verdict "${rss_med[app-$run]}" "${rss_med[bare-$run]}" "$RSS_TARGET")" \
+		"$(awk -v a="${cpu_med[app-$run]}" -v b="${cpu_med[bare-$run]}" 'BEGIN { print (b > 0) ? a / b : 0 }')"
 done

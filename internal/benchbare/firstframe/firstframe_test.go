@@ -13,8 +13,9 @@ import (
 )
 
 // The test binary doubles as the program being measured: with
-// FIRSTFRAME_TEST_WINDOW set it opens a window with that title and, unless
-// FIRSTFRAME_TEST_MODE says otherwise, draws into it 100 ms later.
+// FIRSTFRAME_TEST_WINDOW set it keeps a CPU busy for 80 ms, opens a window
+// with that title and, unless FIRSTFRAME_TEST_MODE says otherwise, draws
+// into it 100 ms later.
 func TestMain(m *testing.M) {
 	if title := os.Getenv("FIRSTFRAME_TEST_WINDOW"); title != "" {
 		os.Exit(fakeApp(title, os.Getenv("FIRSTFRAME_TEST_MODE")))
@@ -25,6 +26,9 @@ func TestMain(m *testing.M) {
 func fakeApp(title, mode string) int {
 	if mode == "exit" {
 		return 3
+	}
+	// Busy for 80 ms first, so there is CPU time to measure.
+	for t := time.Now(); time.Since(t) < 80*time.Millisecond; {
 	}
 	x, err := dialX(os.Getenv("DISPLAY"))
 	if err != nil {
@@ -124,6 +128,10 @@ func TestMeasure(t *testing.T) {
 			// The fake app draws 100 ms after mapping.
 			if r.mapped <= 0 || r.painted-r.mapped < 80*time.Millisecond {
 				t.Errorf("mapped %v, painted %v: want the frame about 100 ms after the map", r.mapped, r.painted)
+			}
+			// It spun 80 ms before its window: at least a clock tick of that.
+			if r.cpu < 10*time.Millisecond || r.cpu > r.painted {
+				t.Errorf("cpu %v at the frame %v", r.cpu, r.painted)
 			}
 			if r.rssKB <= 0 || r.hwmKB < r.rssKB {
 				t.Errorf("rss %d kB, peak %d kB", r.rssKB, r.hwmKB)
@@ -261,6 +269,26 @@ func TestParseStatus(t *testing.T) {
 		rss, hwm, err := parseStatus([]byte(tc.status))
 		if (err != nil) != tc.wantErr || rss != tc.rss || hwm != tc.hwm {
 			t.Errorf("%s: %d, %d, %v", tc.name, rss, hwm, err)
+		}
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	const linux = "4242 (phone set) S 1 4242 4242 0 -1 4194560 5000 0 0 0 37 5 0 0 20 0 12 0 9000 2000000000 50000\n"
+	for _, tc := range []struct {
+		name, stat string
+		want       time.Duration
+		wantErr    bool
+	}{
+		{name: "linux", stat: linux, want: 420 * time.Millisecond},
+		{name: "parenthesis in name", stat: "7 (a) b) R 1 7 7 0 -1 0 0 0 0 0 3 4 0 0\n", want: 70 * time.Millisecond},
+		{name: "no name", stat: "7 R 1", wantErr: true},
+		{name: "short", stat: "7 (x) R 1 7 7 0", wantErr: true},
+		{name: "not a number", stat: "7 (x) R 1 7 7 0 -1 0 0 0 0 0 x 4 0 0", wantErr: true},
+	} {
+		got, err := parseStat([]byte(tc.stat))
+		if (err != nil) != tc.wantErr || got != tc.want {
+			t.Errorf("%s: %v, %v", tc.name, got, err)
 		}
 	}
 }

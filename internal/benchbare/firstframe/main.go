@@ -4,10 +4,11 @@
 //
 //	firstframe -title 'Phoneset — Sign in' [-settle 1s] [-poll 5ms] [-timeout 60s] -- program [args]
 //
-// It prints one line "mapped_ms painted_ms rss_kb hwm_kb": milliseconds from
-// just before exec until a window with exactly that title is viewable, and
-// until that window also holds more than one colour (its first frame);
-// then VmRSS and VmHWM of the process, read -settle after the frame. The
+// It prints one line "mapped_ms painted_ms rss_kb hwm_kb cpu_ms": milliseconds
+// from just before exec until a window with exactly that title is viewable,
+// and until that window also holds more than one colour (its first frame);
+// VmRSS and VmHWM of the process, read -settle after the frame; and the CPU
+// time (user + system) the process had used at its first frame. The
 // program inherits the environment (DISPLAY names the X server, a local one
 // without authentication such as Xvfb) and writes to firstframe's stderr. It
 // gets SIGTERM (SIGKILL 5 s later) once measured or when firstframe is
@@ -48,13 +49,14 @@ func main() {
 		cancel()
 		os.Exit(1)
 	}
-	fmt.Printf("%.1f %.1f %d %d\n", ms(r.mapped), ms(r.painted), r.rssKB, r.hwmKB)
+	fmt.Printf("%.1f %.1f %d %d %.0f\n", ms(r.mapped), ms(r.painted), r.rssKB, r.hwmKB, ms(r.cpu))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 type result struct {
 	mapped, painted time.Duration
+	cpu             time.Duration // user + system time of the program at its first frame
 	rssKB, hwmKB    int64
 }
 
@@ -112,6 +114,11 @@ func measure(ctx context.Context, argv []string, title string, poll, settle, tim
 			switch {
 			case err == nil && painted(pix):
 				r.painted = time.Since(start)
+				// CPU time says how much work the start was, which
+				// background load on the machine barely changes.
+				if r.cpu, err = cpuTime(cmd.Process.Pid); err != nil {
+					return r, err
+				}
 				continue
 			case err != nil && !errors.Is(err, errX): // errX: closed or unmapped meanwhile
 				return r, err
@@ -133,6 +140,38 @@ func measure(ctx context.Context, argv []string, title string, poll, settle, tim
 	}
 	r.rssKB, r.hwmKB, err = parseStatus(status)
 	return r, err
+}
+
+// cpuTime reads a process's user + system time from /proc/PID/stat.
+func cpuTime(pid int) (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStat(stat)
+}
+
+// parseStat takes utime and stime, fields 14 and 15 of /proc/PID/stat, in
+// clock ticks of 10 ms (USER_HZ is 100 on Linux). The command name in field
+// 2 may hold spaces and parentheses, so fields count from its last ')'.
+func parseStat(stat []byte) (time.Duration, error) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("stat: no command name")
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("stat: too few fields")
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // fields 14 and 15; f[0] is field 3
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("stat: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 func errorIf(cond bool, format string, args ...any) error {
