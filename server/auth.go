@@ -190,7 +190,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.st.Q().UserByLogin(ctx, req.Login)
 	if errors.Is(err, store.ErrNotFound) {
-		verifyPassword(req.Password, s.dummy, s.hash)
+		verifyPassword(req.Password, s.dummy(), s.hash)
 		s.hitLimits(ctx, limits)
 		return errWrongCredentials
 	}
