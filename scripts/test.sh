@@ -89,7 +89,7 @@ step vet-darwin scripts/vet.sh darwin
 step vet-windows scripts/vet.sh windows
 step build build_linux
 step go-test go_test
-step fuzz scripts/fuzz.sh 5s
+step fuzz scripts/fuzz.sh 3s
 step build-windows build_windows
 
 cpu_seconds
