@@ -68,7 +68,7 @@ if [ -z "$display" ]; then
 	command -v Xvfb >/dev/null || die "Xvfb not found (apt-get install xvfb)"
 	# -displayfd picks a free display and writes it once clients can connect.
 	: >"$work/xvfb.display"
-	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/xvfb.display" >"$work/xvfb.log" 2>&1 &
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$work/xvfb.display" >"$work/xvfb.log" 2>&1 &
 	pids+=($!)
 	for ((n = 0; n < 600; n++)); do
 		grep -q '[0-9]' "$work/xvfb.display" && break

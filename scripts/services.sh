@@ -110,7 +110,7 @@ svc_start_xvfb() {
   : >"$fdfile"
   # -displayfd picks a free display number and writes it once the server
   # accepts connections, so there is no race with other X servers.
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fdfile" >"$SVC_TMP/xvfb.log" 2>&1 &
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$fdfile" >"$SVC_TMP/xvfb.log" 2>&1 &
   local pid=$!
   svc_track "$pid" TERM
   svc_wait_until 30 "$pid" grep -q '[0-9]' "$fdfile" ||

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -328,4 +330,56 @@ func TestVanishedWindow(t *testing.T) {
 	if _, err := x.children(x.root); err != nil {
 		t.Fatalf("connection unusable after an X error: %v", err)
 	}
+}
+
+// The server sends MappingNotify to every client when another one (xdotool
+// in the e2e test) remaps a key; a reply read must step over it.
+func TestRequestSkipsEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		packets [][]byte
+		wantErr error
+	}{
+		{name: "reply", packets: [][]byte{reply(7)}},
+		{name: "event then reply", packets: [][]byte{event(34), event(34), reply(7)}},
+		{name: "event then error", packets: [][]byte{event(34), {0, 3, 31: 0}}, wantErr: errX},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer client.Close()
+			go func() {
+				defer server.Close()
+				io.ReadFull(server, make([]byte, 8)) // the request
+				for _, p := range tc.packets {
+					server.Write(p)
+				}
+			}()
+			x := &xconn{c: client}
+			rep, err := x.request(newRequest(opGetGeometry, 0, 8), true)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || len(rep) != 36 || le.Uint32(rep[32:]) != 7 {
+				t.Fatalf("reply %v, %v; want the 36-byte reply carrying 7", rep, err)
+			}
+		})
+	}
+}
+
+// reply is a reply packet with one extra 4-byte word holding v.
+func reply(v uint32) []byte {
+	p := make([]byte, 36)
+	p[0] = 1
+	le.PutUint32(p[4:], 1)
+	le.PutUint32(p[32:], v)
+	return p
+}
+
+func event(code byte) []byte {
+	p := make([]byte, 32)
+	p[0] = code
+	return p
 }

@@ -144,16 +144,18 @@ func (x *xconn) request(req []byte, reply bool) ([]byte, error) {
 		return nil, nil
 	}
 	head := make([]byte, 32)
-	if _, err := io.ReadFull(x.c, head); err != nil {
-		return nil, err
+	for {
+		if _, err := io.ReadFull(x.c, head); err != nil {
+			return nil, err
+		}
+		if head[0] <= 1 {
+			break
+		}
+		// An event. None are selected, but the server sends some to every
+		// client anyway: MappingNotify whenever xdotool, say, remaps a key.
 	}
-	switch head[0] {
-	case 0:
+	if head[0] == 0 {
 		return nil, fmt.Errorf("%w: code %d to request %d", errX, head[1], req[0])
-	case 1:
-	default:
-		// No events are selected, so only replies and errors arrive.
-		return nil, fmt.Errorf("unexpected X packet %d", head[0])
 	}
 	out := make([]byte, 32+int(le.Uint32(head[4:]))*4)
 	copy(out, head)
