@@ -42,6 +42,17 @@ func (m *Model) Cover(ctx context.Context, size int) ([]byte, error) {
 	return m.c.Photo(ctx, api.PhotoCover, size)
 }
 
+// CompanyAvatar fetches the organisation's avatar at about size pixels
+// wide; it stands in for members' own where the organisation sets avatars.
+func (m *Model) CompanyAvatar(ctx context.Context, size int) ([]byte, error) {
+	return m.c.CompanyPhoto(ctx, api.PhotoAvatar, size)
+}
+
+// CompanyCover fetches the organisation's default cover photo.
+func (m *Model) CompanyCover(ctx context.Context, size int) ([]byte, error) {
+	return m.c.CompanyPhoto(ctx, api.PhotoCover, size)
+}
+
 func (m *Model) upload(ctx context.Context, kind string, image []byte) error {
 	return m.photoChanged(ctx, func(v int64) error {
 		_, err := m.c.UploadPhoto(ctx, kind, v, image, http.DetectContentType(image))

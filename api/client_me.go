@@ -109,12 +109,25 @@ func (c *Client) UploadPhoto(ctx context.Context, kind string, version int64, da
 // Photo fetches the avatar or cover as JPEG at the smallest stored width of
 // at least size pixels (0: the largest) (GET /v1/me/{avatar|cover}).
 func (c *Client) Photo(ctx context.Context, kind string, size int) ([]byte, error) {
+	return c.image(ctx, photoPath(kind), size)
+}
+
+// CompanyPhoto fetches the company avatar or default cover, which every
+// member may see (GET /v1/me/org/{avatar|cover}); OrgSummary says which
+// are set.
+func (c *Client) CompanyPhoto(ctx context.Context, kind string, size int) ([]byte, error) {
+	return c.image(ctx, "/v1/me/org/"+url.PathEscape(kind), size)
+}
+
+// image GETs a stored image at the smallest rendition at least size pixels
+// wide (the largest when size is 0).
+func (c *Client) image(ctx context.Context, path string, size int) ([]byte, error) {
 	var q url.Values
 	if size > 0 {
 		q = url.Values{"size": {strconv.Itoa(size)}}
 	}
 	var b []byte
-	err := c.do(ctx, call{method: http.MethodGet, path: photoPath(kind), query: q, out: &b})
+	err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, out: &b})
 	return b, err
 }
 

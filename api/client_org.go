@@ -47,13 +47,7 @@ func (c *Client) UpdateOrgSettings(ctx context.Context, version int64, p OrgSett
 // OrgPhoto downloads the company avatar or default cover (kind PhotoAvatar
 // or PhotoCover) at least size pixels wide, or the largest for 0.
 func (c *Client) OrgPhoto(ctx context.Context, kind string, size int) ([]byte, error) {
-	var q url.Values
-	if size > 0 {
-		q = url.Values{"size": {strconv.Itoa(size)}}
-	}
-	var b []byte
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("photos", kind), query: q, out: &b})
-	return b, err
+	return c.image(ctx, orgPath("photos", kind), size)
 }
 
 // SetOrgPhoto uploads a JPEG or PNG as the company avatar or default

@@ -171,6 +171,11 @@ type OrgSummary struct {
 	MembersChooseCover  bool         `json:"members_choose_cover"`
 	MembersChangeEmail  bool         `json:"members_change_email"`
 	ReasonCodes         []ReasonCode `json:"reason_codes"`
+	// HasAvatar and HasCover say whether the company avatar and default
+	// cover are set (GET /v1/me/org/{kind}); PhotoVersion changes with them.
+	HasAvatar    bool  `json:"has_avatar"`
+	HasCover     bool  `json:"has_cover"`
+	PhotoVersion int64 `json:"photo_version"`
 }
 
 // EmailChangeRequest starts an email change: POST /v1/me/email. The new

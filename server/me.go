@@ -67,13 +67,17 @@ func (s *Server) loadMe(ctx context.Context, userID string) (api.Me, meEntry, er
 	if err != nil {
 		return api.Me{}, meEntry{}, err
 	}
+	kinds, err := q.OrgPhotoKinds(ctx, o.ID)
+	if err != nil {
+		return api.Me{}, meEntry{}, err
+	}
 	me := api.Me{
 		User: api.User{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Permissions: perms,
 			HasAvatar: u.HasAvatar, HasCover: u.HasCover, PhotoVersion: u.PhotoVersion},
 		Profile:       u.Profile(),
 		Status:        u.Status(),
 		Notifications: u.Notifications(),
-		Org:           o.Summary(codes),
+		Org:           o.Summary(codes, kinds),
 	}
 	return me, meEntry{rev: u.Rev, orgVersion: o.Version}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -290,58 +289,9 @@ func (d *diff) setBool(field string, dst, v *bool) {
 	}
 }
 
-// getOrgPhoto answers the company avatar or default cover rendition
-// closest to ?size=, revalidated by the settings version.
+// getOrgPhoto answers an admin with the company avatar or default cover.
 func (s *Server) getOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCall) error {
-	orgID := a.OrgID
-	kind, err := photoKind(r)
-	if err != nil {
-		return err
-	}
-	want := 1 << 30 // no size: the largest
-	if v := r.URL.Query().Get("size"); v != "" {
-		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
-			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
-		}
-	}
-	ctx := r.Context()
-	o, err := s.st.Q().OrgProfileByID(ctx, orgID)
-	if err != nil {
-		return err
-	}
-	sizes, err := s.st.Q().OrgPhotoSizes(ctx, orgID, kind.String())
-	if err != nil {
-		return err
-	}
-	if len(sizes) == 0 {
-		return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "the organisation has no " + kind.String()}
-	}
-	size := sizes[len(sizes)-1]
-	for _, n := range sizes {
-		if n >= want {
-			size = n
-			break
-		}
-	}
-	etag := api.ETag(o.SettingsVersion)
-	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Vary", "Authorization, X-API-Key")
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagListMatches(inm, etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	ph, err := s.st.Q().GetOrgPhoto(ctx, orgID, kind.String(), size)
-	if err != nil {
-		return err
-	}
-	h.Set("Content-Type", ph.ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(ph.Data)))
-	h.Set("Content-Disposition", "inline")
-	w.WriteHeader(http.StatusOK)
-	w.Write(ph.Data)
-	return nil
+	return s.serveOrgPhoto(w, r, a.OrgID)
 }
 
 // putOrgPhoto sets the company avatar or default cover from a JPEG or PNG

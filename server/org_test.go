@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"database/sql"
 	"fmt"
+	"image/jpeg"
 	"slices"
 	"strings"
 	"testing"
@@ -358,6 +360,45 @@ func TestOrgPhotos(t *testing.T) {
 		if !hasEvent(evs, "org.avatar.remove", "avatar", "photo", "none") || len(evs) != 2 {
 			t.Errorf("avatar events: %+v", evs)
 		}
+	})
+}
+
+// Members see the company avatar and default cover through their own
+// route, with Me saying which are set and when they changed.
+func TestMembersSeeCompanyPhotos(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		adm, ag := e.admin(), e.agent1()
+		me := func() api.OrgSummary {
+			t.Helper()
+			m, _ := orgGet[api.Me](t, e, ag, "/v1/me")
+			return m.Org
+		}
+		before := me()
+		if before.HasAvatar || before.HasCover {
+			t.Fatalf("demo org has photos: %+v", before)
+		}
+		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/cover", token: ag.AccessToken}), 404, api.CodeNotFound)
+		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/banner", token: ag.AccessToken}), 404, api.CodeNotFound)
+		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/cover"}), 401, api.CodeUnauthorized)
+
+		_, v := orgGet[api.OrgSettings](t, e, adm, "/v1/org")
+		wantStatus(t, e.do(req{method: "PUT", path: "/v1/org/photos/cover", token: adm.AccessToken,
+			body: testPNG(t, 1600, 900), ctype: "image/png", header: ifMatch(v)}), 200)
+		after := me()
+		if !after.HasCover || after.HasAvatar || after.PhotoVersion == before.PhotoVersion {
+			t.Fatalf("after the admin set a cover, the member's org summary is %+v (was %+v)", after, before)
+		}
+		r := e.do(req{method: "GET", path: "/v1/me/org/cover?size=700", token: ag.AccessToken})
+		wantStatus(t, r, 200)
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(r.body))
+		if err != nil || cfg.Width != 750 || cfg.Height != 250 {
+			t.Fatalf("cover at size 700: %v, %dx%d; want the 750×250 rendition", err, cfg.Width, cfg.Height)
+		}
+		etag := r.header.Get("ETag")
+		wantStatus(t, e.do(req{method: "GET", path: "/v1/me/org/cover", token: ag.AccessToken,
+			header: map[string]string{"If-None-Match": etag}}), 304)
+		wantError(t, e.do(req{method: "GET", path: "/v1/me/org/cover?size=big", token: ag.AccessToken}), 400, api.CodeInvalid)
 	})
 }
 

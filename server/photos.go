@@ -48,21 +48,13 @@ func (s *Server) userView(ctx context.Context, u *store.User) (api.User, error) 
 		HasAvatar: u.HasAvatar, HasCover: u.HasCover, PhotoVersion: u.PhotoVersion}, nil
 }
 
-// getPhoto serves the stored rendition closest to ?size= (the smallest at
-// least that wide, else the largest; without ?size=, the largest). With ?v= equal to the current photo
-// version the answer may be cached for a year; otherwise it must be
-// revalidated with its ETag.
+// getPhoto serves the user's own avatar or cover (see servePhoto). With
+// ?v= equal to the current photo version the answer may be cached for a
+// year; otherwise it must be revalidated with its ETag.
 func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
 	kind, err := photoKind(r)
 	if err != nil {
 		return err
-	}
-	q := r.URL.Query()
-	want := 1 << 30 // no size: the largest
-	if v := q.Get("size"); v != "" {
-		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
-			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
-		}
 	}
 	ctx := r.Context()
 	u, err := s.st.Q().UserByID(ctx, p.UserID)
@@ -76,6 +68,55 @@ func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
+	immutable := r.URL.Query().Get("v") == strconv.FormatInt(u.PhotoVersion, 10)
+	return servePhoto(w, r, sizes, api.ETag(u.PhotoVersion), immutable, func(size int) (*store.Photo, error) {
+		return s.st.Q().GetPhoto(ctx, u.ID, kind.String(), size)
+	})
+}
+
+// getMyOrgPhoto serves the company avatar or default cover to any member
+// of the organisation: it stands in for their own where the organisation
+// sets it (OrgSummary.HasAvatar, HasCover).
+func (s *Server) getMyOrgPhoto(w http.ResponseWriter, r *http.Request, p *principal) error {
+	return s.serveOrgPhoto(w, r, p.OrgID)
+}
+
+// serveOrgPhoto serves an organisation's photo (see servePhoto),
+// revalidated by the organisation's settings version.
+func (s *Server) serveOrgPhoto(w http.ResponseWriter, r *http.Request, orgID string) error {
+	kind, err := photoKind(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	o, err := s.st.Q().OrgProfileByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	sizes, err := s.st.Q().OrgPhotoSizes(ctx, orgID, kind.String())
+	if err != nil {
+		return err
+	}
+	if len(sizes) == 0 {
+		return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "the organisation has no " + kind.String()}
+	}
+	return servePhoto(w, r, sizes, api.ETag(o.SettingsVersion), false, func(size int) (*store.Photo, error) {
+		return s.st.Q().GetOrgPhoto(ctx, orgID, kind.String(), size)
+	})
+}
+
+// servePhoto answers with the stored rendition closest to ?size= (the
+// smallest of sizes at least that wide, else the largest; without ?size=,
+// the largest), or 304 when If-None-Match holds etag. immutable says the
+// URL names this very version, so the answer may be cached for a year.
+func servePhoto(w http.ResponseWriter, r *http.Request, sizes []int, etag string, immutable bool, load func(size int) (*store.Photo, error)) error {
+	want := 1 << 30
+	if v := r.URL.Query().Get("size"); v != "" {
+		var err error
+		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
+			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
+		}
+	}
 	if len(sizes) == 0 {
 		return api.ErrNotFound
 	}
@@ -86,11 +127,10 @@ func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) 
 			break
 		}
 	}
-	etag := api.ETag(u.PhotoVersion)
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Vary", "Authorization, X-API-Key")
-	if q.Get("v") == strconv.FormatInt(u.PhotoVersion, 10) {
+	if immutable {
 		h.Set("Cache-Control", "private, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "private, no-cache")
@@ -99,7 +139,7 @@ func (s *Server) getPhoto(w http.ResponseWriter, r *http.Request, p *principal) 
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	ph, err := s.st.Q().GetPhoto(ctx, u.ID, kind.String(), size)
+	ph, err := load(size)
 	if err != nil {
 		return err
 	}

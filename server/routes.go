@@ -59,6 +59,7 @@ func (s *Server) routeTable() []route {
 		{"PUT /v1/me/{kind}", s.authed(s.putPhoto)},
 		{"DELETE /v1/me/{kind}", s.authed(s.deletePhoto)},
 		{"POST /v1/me/avatar/gravatar", s.authed(s.idempotent(s.gravatarAvatar))},
+		{"GET /v1/me/org/{kind}", s.authed(s.getMyOrgPhoto)},
 
 		// API key.
 		{"GET /v1/me/api-key", s.sessionOnly(s.getAPIKey)},

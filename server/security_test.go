@@ -305,6 +305,8 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"PATCH /v1/org", orgWide, versioned("/v1/org", "/v1/org", "", api.OrgSettingsPatch{DisplayName: ptr("Matrix Org")}), all(200)},
 		{"PUT /v1/org/photos/{kind}", orgWide, photoPut("/v1/org/photos/avatar", true), all(200)},
 		{"GET /v1/org/photos/{kind}", orgWide, fixed("/v1/org/photos/avatar", nil), all(200)},
+		// Every member sees their own organisation's avatar, set just above.
+		{"GET /v1/me/org/{kind}", me, fixed("/v1/me/org/avatar", nil), all(200)},
 		{"DELETE /v1/org/photos/{kind}", orgWide, photoDelete("/v1/org/photos/avatar", true), all(200)},
 		{"GET /v1/org/package", orgWide, fixed("/v1/org/package", nil), all(200)},
 		{"PUT /v1/org/package", orgWide, versioned("/v1/org/package", "/v1/org/package", "", api.PackageChange{Package: api.PackageUnlimited}), all(200)},

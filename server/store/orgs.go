@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/phoneset/phoneset/api"
@@ -16,17 +17,21 @@ type Org struct {
 	PlanName                            string
 	CycleDay                            int // day of the month a billing cycle starts, 1–28
 	Version                             int64
+	SettingsVersion                     int64 // the company profile's part of Version, photos included
 	CreatedAt                           time.Time
 }
 
-// Summary is what every member sees of the org.
-func (o *Org) Summary(codes []api.ReasonCode) api.OrgSummary {
+// Summary is what every member sees of the org; photoKinds are the kinds
+// of photo it has (OrgPhotoKinds).
+func (o *Org) Summary(codes []api.ReasonCode, photoKinds []string) api.OrgSummary {
 	if codes == nil {
 		codes = []api.ReasonCode{}
 	}
 	return api.OrgSummary{ID: o.ID, DisplayName: o.DisplayName, TimeZone: o.TimeZone, Language: o.Language,
 		MembersChooseAvatar: o.MembersChooseAvatar, MembersChooseCover: o.MembersChooseCover,
-		MembersChangeEmail: o.MembersChangeEmail, ReasonCodes: codes}
+		MembersChangeEmail: o.MembersChangeEmail, ReasonCodes: codes,
+		HasAvatar: slices.Contains(photoKinds, api.PhotoAvatar), HasCover: slices.Contains(photoKinds, api.PhotoCover),
+		PhotoVersion: o.SettingsVersion}
 }
 
 // CreateOrg inserts an organisation.
@@ -44,9 +49,9 @@ func (q Q) OrgByID(ctx context.Context, id string) (*Org, error) {
 	var o Org
 	var created int64
 	err := q.row(ctx, `SELECT id, display_name, time_zone, language, members_choose_avatar, members_choose_cover,
-		members_change_email, plan_name, cycle_day, version, created_at FROM orgs WHERE id = ?`, id).
+		members_change_email, plan_name, cycle_day, version, settings_version, created_at FROM orgs WHERE id = ?`, id).
 		Scan(&o.ID, &o.DisplayName, &o.TimeZone, &o.Language, &o.MembersChooseAvatar, &o.MembersChooseCover,
-			&o.MembersChangeEmail, &o.PlanName, &o.CycleDay, &o.Version, &created)
+			&o.MembersChangeEmail, &o.PlanName, &o.CycleDay, &o.Version, &o.SettingsVersion, &created)
 	if err != nil {
 		return nil, noRows(err)
 	}
