@@ -152,6 +152,10 @@ func (f *fakeModel) RemoveCover(context.Context) error           { return nil }
 func (f *fakeModel) ImportGravatar(context.Context) error        { return nil }
 func (f *fakeModel) Avatar(context.Context, int) ([]byte, error) { return nil, api.ErrNotFound }
 func (f *fakeModel) Cover(context.Context, int) ([]byte, error)  { return nil, api.ErrNotFound }
+func (f *fakeModel) CompanyAvatar(context.Context, int) ([]byte, error) {
+	return nil, api.ErrNotFound
+}
+func (f *fakeModel) CompanyCover(context.Context, int) ([]byte, error) { return nil, api.ErrNotFound }
 
 func (f *fakeModel) Subscribe(fn func(account.Change)) func() {
 	id := f.nextSub

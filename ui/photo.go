@@ -40,6 +40,10 @@ type PhotoModel interface {
 	// wide.
 	Avatar(ctx context.Context, size int) ([]byte, error)
 	Cover(ctx context.Context, size int) ([]byte, error)
+	// CompanyAvatar and CompanyCover fetch the organisation's, which stand
+	// in for the user's own (see shownPhoto).
+	CompanyAvatar(ctx context.Context, size int) ([]byte, error)
+	CompanyCover(ctx context.Context, size int) ([]byte, error)
 }
 
 // photoTimeout bounds one upload, removal or download.
@@ -83,6 +87,7 @@ type PhotoPage struct {
 	avatar       shownImage
 	cover        shownImage
 	coverNone    *widget.Label
+	coverDefault *widget.Label
 	chooseAvatar *widget.Button
 	gravatar     *widget.Button
 	removeAvatar *widget.Button
@@ -124,12 +129,17 @@ func NewPhotoPage(m PhotoModel) *PhotoPage {
 	p.cover.img.FillMode = canvas.ImageFillContain
 	p.cover.img.SetMinSize(fyne.NewSize(coverWidth, coverWidth/3))
 	p.coverNone = widget.NewLabelWithStyle(lang.L("No cover photo"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	p.coverDefault = widget.NewLabelWithStyle(lang.L("Your organisation's default cover"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	p.chooseAvatar = widget.NewButtonWithIcon(lang.L("Choose photo…"), theme.FolderOpenIcon(), func() { p.Choose(photo.Avatar) })
 	p.gravatar = widget.NewButton(lang.L("Use Gravatar"), p.ImportGravatar)
-	p.removeAvatar = widget.NewButtonWithIcon(lang.L("Remove photo"), theme.DeleteIcon(), p.RemoveAvatar)
+	p.removeAvatar = widget.NewButtonWithIcon(lang.L("Remove photo"), theme.DeleteIcon(), func() {
+		confirm(p.content, lang.L("Remove your photo?"), lang.L("Your initials show instead until you choose another."), p.RemoveAvatar)
+	})
 	p.avatarNote = note(lang.L("Your organisation sets avatars."))
 	p.chooseCover = widget.NewButtonWithIcon(lang.L("Choose cover…"), theme.FolderOpenIcon(), func() { p.Choose(photo.Cover) })
-	p.removeCover = widget.NewButtonWithIcon(lang.L("Remove cover"), theme.DeleteIcon(), p.RemoveCover)
+	p.removeCover = widget.NewButtonWithIcon(lang.L("Remove cover"), theme.DeleteIcon(), func() {
+		confirm(p.content, lang.L("Remove your cover photo?"), lang.L("You can choose another at any time."), p.RemoveCover)
+	})
 	p.coverNote = note(lang.L("Your organisation sets cover photos."))
 
 	p.avatarCrop = widgets.NewCropper(photo.Avatar)
@@ -184,7 +194,7 @@ func NewPhotoPage(m PhotoModel) *PhotoPage {
 	coverCard := widget.NewCard(lang.L("Cover photo"), lang.L("The banner across the top of your profile."),
 		container.NewVBox(
 			container.NewHBox(container.NewStack(backdrop, p.cover.img, container.NewCenter(p.coverNone))),
-			container.NewHBox(p.chooseCover, p.removeCover), p.coverNote))
+			p.coverDefault, container.NewHBox(p.chooseCover, p.removeCover), p.coverNote))
 	p.body = container.NewVBox(p.problem, p.notice, p.activity, p.progress, p.editor, avatarCard, coverCard, drop)
 	p.scroll = container.NewVScroll(p.body)
 	p.content = p.scroll
@@ -275,11 +285,10 @@ func (s *shownImage) set(key string, img image.Image) {
 	s.img.Refresh()
 }
 
-// fetch shows version of a stored image, downloaded and decoded in the
-// background. A failure leaves what is shown: the picture is decoration,
-// the page works without it.
-func (s *shownImage) fetch(version int64, get func(context.Context, int) ([]byte, error), size int) {
-	key := "photo:" + strconv.FormatInt(version, 10)
+// fetch shows a stored image, downloaded and decoded in the background,
+// unless key (its source and version) is already shown. A failure leaves
+// what is shown: the picture is decoration, the page works without it.
+func (s *shownImage) fetch(key string, get func(context.Context, int) ([]byte, error), size int) {
 	if key == s.key {
 		return
 	}
@@ -299,11 +308,45 @@ func (s *shownImage) fetch(version int64, get func(context.Context, int) ([]byte
 	})
 }
 
-// showAvatar shows the stored avatar or, without one, the initials on a
-// coloured circle, as every client does.
+// photoSource is where the avatar or cover shown for the user comes from.
+type photoSource int
+
+const (
+	sourceNone    photoSource = iota // initials, or no cover
+	sourceOwn                        // the user's own
+	sourceCompany                    // the company avatar or default cover
+)
+
+// shownPhoto picks what stands for the user's avatar or cover: their own
+// where members may choose and they have one; else the company's, where it
+// has one (for avatars only when members may not choose: otherwise the
+// initials say who this is); else their own if they kept one from before
+// the organisation took the choice.
+func shownPhoto(me api.Me, k photo.Kind) photoSource {
+	own, allowed, company := me.User.HasAvatar, me.Org.MembersChooseAvatar, me.Org.HasAvatar
+	if k == photo.Cover {
+		own, allowed, company = me.User.HasCover, me.Org.MembersChooseCover, me.Org.HasCover
+	}
+	switch {
+	case own && allowed:
+		return sourceOwn
+	case company && (k == photo.Cover || !allowed):
+		return sourceCompany
+	case own:
+		return sourceOwn
+	}
+	return sourceNone
+}
+
+// showAvatar shows the avatar that stands for the user or, without one,
+// the initials on a coloured circle, as every client does.
 func (p *PhotoPage) showAvatar(me api.Me) {
-	if me.User.HasAvatar {
-		p.avatar.fetch(me.User.PhotoVersion, p.model.Avatar, 2*avatarSide)
+	switch shownPhoto(me, photo.Avatar) {
+	case sourceOwn:
+		p.avatar.fetch("photo:"+strconv.FormatInt(me.User.PhotoVersion, 10), p.model.Avatar, 2*avatarSide)
+		return
+	case sourceCompany:
+		p.avatar.fetch("company:"+strconv.FormatInt(me.Org.PhotoVersion, 10), p.model.CompanyAvatar, 2*avatarSide)
 		return
 	}
 	name := me.Profile.DisplayName
@@ -317,13 +360,19 @@ func (p *PhotoPage) showAvatar(me api.Me) {
 }
 
 func (p *PhotoPage) showCover(me api.Me) {
-	if !me.User.HasCover {
+	src := shownPhoto(me, photo.Cover)
+	p.coverNone.Hidden = src != sourceNone
+	p.coverDefault.Hidden = src != sourceCompany
+	p.coverNone.Refresh()
+	p.coverDefault.Refresh()
+	switch src {
+	case sourceOwn:
+		p.cover.fetch("photo:"+strconv.FormatInt(me.User.PhotoVersion, 10), p.model.Cover, 2*coverWidth)
+	case sourceCompany:
+		p.cover.fetch("company:"+strconv.FormatInt(me.Org.PhotoVersion, 10), p.model.CompanyCover, 2*coverWidth)
+	default:
 		p.cover.set("", nil)
-		p.coverNone.Show()
-		return
 	}
-	p.coverNone.Hide()
-	p.cover.fetch(me.User.PhotoVersion, p.model.Cover, 2*coverWidth)
 }
 
 // Choose asks for a picture file to use as the avatar or the cover.

@@ -17,8 +17,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/photo"
@@ -33,6 +35,7 @@ type fakePhotos struct {
 	err       error  // returned by every change
 	stored    []byte // the JPEG Avatar and Cover return
 	fetched   []int  // sizes asked of Avatar
+	company   []byte // the JPEG CompanyAvatar and CompanyCover return
 }
 
 func newFakePhotos() *fakePhotos {
@@ -40,9 +43,15 @@ func newFakePhotos() *fakePhotos {
 	if err := jpeg.Encode(&buf, solid(64, 64, color.NRGBA{R: 200, A: 255}), nil); err != nil {
 		panic(err)
 	}
+	stored := bytes.Clone(buf.Bytes())
+	buf.Reset()
+	if err := jpeg.Encode(&buf, solid(96, 32, color.NRGBA{B: 200, A: 255}), nil); err != nil {
+		panic(err)
+	}
 	return &fakePhotos{
 		uploads: map[photo.Kind][][]byte{},
-		stored:  buf.Bytes(),
+		stored:  stored,
+		company: buf.Bytes(),
 		me: api.Me{
 			User:    api.User{ID: "u-42", Email: "agent1@demo.phoneset.test"},
 			Profile: api.Profile{DisplayName: "Bo Agent", Email: "agent1@demo.phoneset.test"},
@@ -106,6 +115,9 @@ func (f *fakePhotos) Avatar(_ context.Context, size int) ([]byte, error) {
 }
 
 func (f *fakePhotos) Cover(context.Context, int) ([]byte, error) { return f.stored, nil }
+
+func (f *fakePhotos) CompanyAvatar(context.Context, int) ([]byte, error) { return f.company, nil }
+func (f *fakePhotos) CompanyCover(context.Context, int) ([]byte, error)  { return f.company, nil }
 
 func solid(w, h int, c color.NRGBA) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -318,7 +330,7 @@ func TestPhotoRemoveShowsInitials(t *testing.T) {
 	m := newFakePhotos()
 	m.me.User.HasAvatar = true
 	m.me.User.PhotoVersion = 7
-	p, _ := showPhotoPage(t, m)
+	p, w := showPhotoPage(t, m)
 	if len(m.fetched) != 1 || p.avatar.img.Image == nil || p.avatar.img.Image.Bounds().Dx() != 64 {
 		t.Fatalf("stored avatar not shown: fetched %v", m.fetched)
 	}
@@ -327,6 +339,10 @@ func TestPhotoRemoveShowsInitials(t *testing.T) {
 		t.Error("refresh without a change fetched the avatar again")
 	}
 	test.Tap(p.removeAvatar)
+	if len(m.removed) != 0 {
+		t.Fatal("removed without asking")
+	}
+	answer(t, w, "Yes")
 	if len(m.removed) != 1 || m.removed[0] != photo.Avatar {
 		t.Fatalf("removed %v", m.removed)
 	}
@@ -353,9 +369,9 @@ func TestPhotoServerCalls(t *testing.T) {
 		{"gravatar refused", &api.Error{Status: 404, Code: "not_found", Message: "No Gravatar for this address."},
 			func(p *PhotoPage) { test.Tap(p.gravatar) },
 			func(m *fakePhotos) bool { return m.gravatars == 0 }, "No Gravatar for this address."},
-		{"remove cover", nil, func(p *PhotoPage) { test.Tap(p.removeCover) },
+		{"remove cover", nil, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 1 && m.removed[0] == photo.Cover }, "Cover photo removed."},
-		{"offline", &api.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { test.Tap(p.removeCover) },
+		{"offline", &api.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 0 }, "Can't reach the server. Check your connection and try again."},
 	}
 	for _, tt := range tests {
@@ -412,6 +428,118 @@ func TestPhotoOrganisationSetsPhotos(t *testing.T) {
 	if p.editor.Visible() || p.editing != 0 {
 		t.Error("editor stayed open after the organisation took avatars over")
 	}
+}
+
+func TestShownPhoto(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		own, allowed, company bool
+		wantAvatar, wantCover photoSource
+	}{
+		{"nothing set", false, true, false, sourceNone, sourceNone},
+		{"own", true, true, false, sourceOwn, sourceOwn},
+		{"own beats the company's", true, true, true, sourceOwn, sourceOwn},
+		// A default cover fills in; a company avatar would hide who this is.
+		{"company's where none of one's own", false, true, true, sourceNone, sourceCompany},
+		{"organisation sets them", true, false, true, sourceCompany, sourceCompany},
+		{"organisation sets them, none set yet", true, false, false, sourceOwn, sourceOwn},
+		{"organisation sets them, nothing at all", false, false, false, sourceNone, sourceNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			me := api.Me{
+				User: api.User{HasAvatar: tc.own, HasCover: tc.own},
+				Org: api.OrgSummary{MembersChooseAvatar: tc.allowed, MembersChooseCover: tc.allowed,
+					HasAvatar: tc.company, HasCover: tc.company},
+			}
+			if got := shownPhoto(me, photo.Avatar); got != tc.wantAvatar {
+				t.Errorf("avatar from %v, want %v", got, tc.wantAvatar)
+			}
+			if got := shownPhoto(me, photo.Cover); got != tc.wantCover {
+				t.Errorf("cover from %v, want %v", got, tc.wantCover)
+			}
+		})
+	}
+}
+
+// The company avatar and default cover show where they stand in for the
+// user's own, with the cover saying whose it is; the user's own cover
+// replaces the default.
+func TestPhotoShowsCompanyPhotos(t *testing.T) {
+	m := newFakePhotos()
+	m.me.Org = api.OrgSummary{MembersChooseCover: true, HasAvatar: true, HasCover: true, PhotoVersion: 3}
+	p, _ := showPhotoPage(t, m)
+	blue := func(img *canvas.Image) bool {
+		if img.Image == nil {
+			return false
+		}
+		r, g, b, _ := img.Image.At(1, 1).RGBA()
+		return b > 0x9000 && r < 0x3000 && g < 0x3000
+	}
+	if !blue(p.avatar.img) || !blue(p.cover.img) {
+		t.Fatal("the company avatar and default cover are not shown")
+	}
+	if !p.coverDefault.Visible() || p.coverNone.Visible() || !p.removeCover.Disabled() {
+		t.Errorf("default cover: caption %v, \"no cover\" %v, remove enabled %v",
+			p.coverDefault.Visible(), p.coverNone.Visible(), !p.removeCover.Disabled())
+	}
+	m.me.User.HasCover, m.me.User.PhotoVersion = true, 1
+	p.Refresh()
+	if blue(p.cover.img) || p.cover.img.Image == nil || p.coverDefault.Visible() || p.removeCover.Disabled() {
+		t.Errorf("own cover: shown %v, caption %v, remove enabled %v", p.cover.img.Image != nil, p.coverDefault.Visible(), !p.removeCover.Disabled())
+	}
+}
+
+// Removing the cover asks first; "No" keeps it.
+func TestPhotoRemoveCoverAsks(t *testing.T) {
+	m := newFakePhotos()
+	m.me.User.HasCover = true
+	p, w := showPhotoPage(t, m)
+	test.Tap(p.removeCover)
+	answer(t, w, "No")
+	if len(m.removed) != 0 || !m.me.User.HasCover {
+		t.Fatalf("removed %v after No", m.removed)
+	}
+	test.Tap(p.removeCover)
+	answer(t, w, "Yes")
+	if len(m.removed) != 1 || m.removed[0] != photo.Cover || p.notice.Text != "Cover photo removed." {
+		t.Fatalf("removed %v, notice %q", m.removed, p.notice.Text)
+	}
+}
+
+// answer taps the button labelled text in the dialog on top of w.
+func answer(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	b := findButton(top, text)
+	if b == nil {
+		t.Fatalf("the dialog has no %q button", text)
+	}
+	test.Tap(b)
+}
+
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text {
+			return v
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
 
 func TestPhotoChooseOpensFileDialog(t *testing.T) {
