@@ -27,7 +27,7 @@ type APIKeyPage struct {
 	zone       zoneFunc
 	key        *widget.Label
 	created    *widget.Label
-	password   *widget.Entry
+	password   *passwordEntry
 	reveal     *widget.Button
 	copyKey    *widget.Button
 	regenerate *widget.Button
@@ -42,7 +42,7 @@ func NewAPIKeyPage(m APIKeyModel, zone zoneFunc) *APIKeyPage {
 	p.key = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	p.key.Selectable = true
 	p.created = widget.NewLabel("")
-	p.password = widget.NewPasswordEntry()
+	p.password = newPasswordEntry()
 	p.password.SetPlaceHolder(lang.L("Your password"))
 	p.password.OnChanged = func(string) { p.updateButtons() }
 	p.password.OnSubmitted = func(string) { p.Reveal() }

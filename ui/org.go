@@ -128,6 +128,16 @@ func NewOrgPage(m OrgModel) *OrgPage {
 // Content is the page's canvas object.
 func (p *OrgPage) Content() fyne.CanvasObject { return p.content }
 
+// SwitchTab moves step tabs along, wrapping round. Focus, which may be on
+// a control of the tab left, starts over.
+func (p *OrgPage) SwitchTab(step int) {
+	n := len(p.tabs.Items)
+	p.tabs.SelectIndex(((p.tabs.SelectedIndex()+step)%n + n) % n)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p.content); c != nil {
+		c.Unfocus()
+	}
+}
+
 // Focus puts the cursor in the company's display name.
 func (p *OrgPage) Focus(c fyne.Canvas) { c.Focus(p.company.display) }
 

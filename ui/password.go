@@ -80,15 +80,15 @@ func (c *checklist) update(pw, username, email string) {
 // newPasswordFields are the new-password and repeat entries with the live
 // checklist; ready says whether they hold an acceptable, matching password.
 type newPasswordFields struct {
-	password *widget.Entry
-	repeat   *widget.Entry
+	password *passwordEntry
+	repeat   *passwordEntry
 	list     *checklist
 	who      func() (username, email string)
 	changed  func()
 }
 
 func newNewPasswordFields(who func() (string, string), changed func()) *newPasswordFields {
-	f := &newPasswordFields{password: widget.NewPasswordEntry(), repeat: widget.NewPasswordEntry(), list: newChecklist(), who: who, changed: changed}
+	f := &newPasswordFields{password: newPasswordEntry(), repeat: newPasswordEntry(), list: newChecklist(), who: who, changed: changed}
 	f.password.SetPlaceHolder(lang.L("New password"))
 	f.repeat.SetPlaceHolder(lang.L("Repeat the new password"))
 	f.password.OnChanged = func(string) { f.update() }
@@ -122,7 +122,7 @@ func (f *newPasswordFields) clear() {
 // session.
 type passwordCard struct {
 	change  func(ctx context.Context, current, next string) error
-	current *widget.Entry
+	current *passwordEntry
 	fields  *newPasswordFields
 	save    *widget.Button
 	result  *widget.Label
@@ -130,7 +130,7 @@ type passwordCard struct {
 }
 
 func newPasswordCard(me func() api.Me, change func(ctx context.Context, current, next string) error, forgot func()) *passwordCard {
-	c := &passwordCard{change: change, current: widget.NewPasswordEntry()}
+	c := &passwordCard{change: change, current: newPasswordEntry()}
 	c.current.SetPlaceHolder(lang.L("Current password"))
 	c.save = widget.NewButton(lang.L("Change password"), c.Save)
 	c.save.Importance = widget.HighImportance

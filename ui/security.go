@@ -32,7 +32,7 @@ type SecurityPage struct {
 	sessions *sessionsCard
 
 	deleteCard *widget.Card
-	deletePw   *widget.Entry
+	deletePw   *passwordEntry
 	deleteBtn  *widget.Button
 	deleteMsg  *widget.Label
 	content    fyne.CanvasObject
@@ -45,7 +45,7 @@ func NewSecurityPage(me func() api.Me, svc SecurityServices, signOut func()) *Se
 	p.sessions = newSessionsCard(svc, func() *time.Location { return userZone(me()) })
 	logout := widget.NewButtonWithIcon(lang.L("Log out of this computer"), theme.LogoutIcon(), signOut)
 
-	p.deletePw = widget.NewPasswordEntry()
+	p.deletePw = newPasswordEntry()
 	p.deletePw.SetPlaceHolder(lang.L("Your password"))
 	p.deletePw.OnChanged = func(s string) { setEnabled(p.deleteBtn, s != "") }
 	p.deleteBtn = widget.NewButtonWithIcon(lang.L("Delete account…"), theme.DeleteIcon(), p.confirmDelete)

@@ -68,6 +68,10 @@ type page interface {
 // change.
 type refresher interface{ Refresh() }
 
+// tabbed is a page in tabs, which the Go menu's Next tab and Previous tab
+// (Ctrl+Page Down, Ctrl+Page Up) switch: tab headers take no keyboard focus.
+type tabbed interface{ SwitchTab(step int) }
+
 // loader is a page showing data fetched from the server: it loads each time
 // it is shown, not on every model change.
 type loader interface{ Load() }
@@ -244,6 +248,16 @@ func (s *Shell) NavMenu() *fyne.Menu {
 			items[i].Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
 		}
 	}
+	switchTab := func(step int) {
+		if t, ok := s.Current().(tabbed); ok {
+			t.SwitchTab(step)
+		}
+	}
+	next := fyne.NewMenuItem(lang.L("Next tab"), func() { switchTab(1) })
+	next.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierControl}
+	prev := fyne.NewMenuItem(lang.L("Previous tab"), func() { switchTab(-1) })
+	prev.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierControl}
+	items = append(items, fyne.NewMenuItemSeparator(), next, prev)
 	return fyne.NewMenu(lang.L("Go"), items...)
 }
 

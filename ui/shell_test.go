@@ -135,7 +135,8 @@ func TestShellNavMenu(t *testing.T) {
 	s := NewShell(newFakeModel(), newFakeServer().services(), func(string) {}, func() {})
 	show(t, s.Content())
 	menu := s.NavMenu()
-	if len(menu.Items) != len(s.items) {
+	// Every page, then a separator, Next tab and Previous tab.
+	if len(menu.Items) != len(s.items)+3 || !menu.Items[len(s.items)].IsSeparator {
 		t.Fatalf("%d menu items for %d pages", len(menu.Items), len(s.items))
 	}
 	for _, want := range []string{"status", "apikey", "profile"} {

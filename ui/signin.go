@@ -30,7 +30,7 @@ type SignInPage struct {
 	onSignIn func()
 
 	login     *widget.Entry
-	password  *widget.Entry
+	password  *passwordEntry
 	submit    *widget.Button
 	problem   *widget.Label
 	busy      *widget.Activity
@@ -45,7 +45,7 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 	p := &SignInPage{model: m, reset: reset, device: device, onSignIn: onSignIn}
 	p.login = widget.NewEntry()
 	p.login.SetPlaceHolder(lang.L("Username or email"))
-	p.password = widget.NewPasswordEntry()
+	p.password = newPasswordEntry()
 	p.password.SetPlaceHolder(lang.L("Password"))
 	p.login.OnSubmitted = func(string) { p.focusPassword() }
 	p.password.OnSubmitted = func(string) { p.SignIn() }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -11,19 +12,22 @@ import (
 )
 
 // SyncBadge shows whether local edits have reached the server. It is always
-// visible in the shell; tapping it while in conflict opens the resolver.
+// visible in the shell; tapping it, or Space or Return while it has
+// keyboard focus, opens the resolver when in conflict.
 type SyncBadge struct {
 	widget.BaseWidget
 	icon  *widget.Icon
 	label *widget.Label
 	state account.SyncState
+	focus *canvas.Rectangle // the focus highlight
 	// OnTapped runs when the badge is tapped (the shell opens the resolver).
 	OnTapped func()
 }
 
 // NewSyncBadge returns a badge showing st.
 func NewSyncBadge(st account.SyncState) *SyncBadge {
-	b := &SyncBadge{icon: widget.NewIcon(nil), label: widget.NewLabel("")}
+	b := &SyncBadge{icon: widget.NewIcon(nil), label: widget.NewLabel(""), focus: canvas.NewRectangle(nil)}
+	b.focus.Hide()
 	b.ExtendBaseWidget(b)
 	b.SetState(st)
 	return b
@@ -45,8 +49,32 @@ func (b *SyncBadge) Tapped(*fyne.PointEvent) {
 	}
 }
 
+// FocusGained and the methods below make the badge reachable by Tab.
+func (b *SyncBadge) FocusGained() { b.showFocus(true) }
+
+// FocusLost hides the focus highlight.
+func (b *SyncBadge) FocusLost() { b.showFocus(false) }
+
+// TypedKey acts on Space and Return like a button.
+func (b *SyncBadge) TypedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(nil)
+	}
+}
+
+// TypedRune ignores typing.
+func (b *SyncBadge) TypedRune(rune) {}
+
+func (b *SyncBadge) showFocus(on bool) {
+	b.focus.FillColor = theme.Color(theme.ColorNameFocus)
+	b.focus.CornerRadius = theme.InputRadiusSize()
+	b.focus.Hidden = !on
+	b.focus.Refresh()
+}
+
 func (b *SyncBadge) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewHBox(b.icon, b.label))
+	return widget.NewSimpleRenderer(container.NewStack(b.focus, container.NewHBox(b.icon, b.label)))
 }
 
 func describeSync(st account.SyncState) (fyne.Resource, string, widget.Importance) {
