@@ -49,7 +49,7 @@ package: build
 	cd bin && go run $(FYNE_CMD) package -os linux -tags $(TAGS) \
 		-src $(CURDIR) -exe $(CURDIR)/bin/phoneset
 
-## lint: gofmt, go vet (host + cgo-free cross), staticcheck, govulncheck
+## lint: gofmt, go vet (host, windows, darwin; see scripts/vet.sh), staticcheck, govulncheck
 lint:
 	scripts/gofmt-check.sh
 	scripts/vet.sh

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# go vet for the host and, without cgo, for the other desktop platforms.
+# go vet for the host and the other desktop platforms.
 #   scripts/vet.sh [GOOS...]     default: linux darwin windows
-# linux vets everything. darwin and windows vet, with CGO_ENABLED=0, every
-# package under the backend/model directories whose imports (tests included)
-# need no cgo on that platform, so platform-specific files get checked
-# without a cross C toolchain. Packages that pull in Fyne or malgo are left
-# to the host vet and `make build-windows`.
+# linux vets everything. windows vets everything too when MinGW-w64 is
+# installed (`make build-windows` installs it), with the same settings as
+# that build, so after it the vet reuses its compiled packages. Otherwise,
+# and for darwin (no cross C toolchain here), it vets with CGO_ENABLED=0
+# every package under the backend/model directories whose imports (tests
+# included) need no cgo on that platform; packages that pull in Fyne or
+# malgo are left to the host vet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tags=migrated_fynedo
 nocgo_dirs=(api account server photo internal)
+mingw_cc=x86_64-w64-mingw32-gcc # as WINDOWS_ENV in the Makefile
 
 # cgo_free GOOS PATTERN...: prints the packages matching PATTERN whose
 # dependency closure, tests included, has no non-standard cgo package.
@@ -43,6 +46,11 @@ for goos in "$@"; do
   if [ "$goos" = "$(go env GOHOSTOS)" ]; then
     echo "vet: $goos ./..."
     go vet -tags "$tags" ./...
+    continue
+  fi
+  if [ "$goos" = windows ] && command -v "$mingw_cc" >/dev/null; then
+    echo "vet: windows with $mingw_cc ./..."
+    CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$mingw_cc" go vet -tags "$tags" ./...
     continue
   fi
   patterns=()
