@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ccojocar/zxcvbn-go"
+	"github.com/phoneset/phoneset/internal/zxcvbn"
 )
 
 // Password policy limits, in characters.
