@@ -91,6 +91,11 @@ func IsCommonPassword(pw string) bool {
 	return ok
 }
 
+// PreparePasswordCheck builds the strength estimator's word lists and
+// keyboard graphs (about 80 ms, done once, on first use), so that a live
+// checklist can have them ready before the first keystroke.
+func PreparePasswordCheck() { zxcvbn.PasswordStrength("", nil) }
+
 // CheckPassword runs the password policy over pw: 8–128 characters, an
 // upper-case and a lower-case letter, a digit and a special character,
 // not a common or easily guessed password, and not containing the

@@ -54,6 +54,8 @@ func newChecklist() *checklist {
 		box.Add(row)
 	}
 	c.content = container.NewVBox(box, c.strength)
+	// Off the UI goroutine, so the first keystroke does not wait for it.
+	goAsync(api.PreparePasswordCheck)
 	return c
 }
 
