@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/assets"
 )
 
 // SignInModel is what the sign-in page needs from the account.
@@ -66,12 +68,10 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 		widget.NewButton(lang.L("Forgot password?"), p.Forgot),
 		p.problem,
 	)
-	if icon := fyne.CurrentApp().Icon(); icon != nil {
-		logo := canvas.NewImageFromResource(icon)
-		logo.FillMode = canvas.ImageFillContain
-		logo.SetMinSize(fyne.NewSquareSize(96))
-		form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
-	}
+	logo := canvas.NewImageFromResource(logoResource)
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSquareSize(96))
+	form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord
@@ -163,3 +163,6 @@ func (p *SignInPage) showProblem(msg string) {
 	p.problem.SetText(msg)
 	p.problem.Show()
 }
+
+// logoResource is the app icon sized for the sign-in page.
+var logoResource = fyne.NewStaticResource("logo.png", assets.Logo)
