@@ -46,13 +46,22 @@ func run(serverURL string, log *slog.Logger) error {
 	}
 
 	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}}
-	if sys, err := audio.Open(audio.Options{Prefs: opts.AudioPrefs.Load()}); err != nil {
-		log.Warn("audio unavailable", "err", err)
-		opts.AudioErr = err
-	} else {
-		defer sys.Close()
-		opts.Audio = sys
-	}
+	// The sound server and the embedded backend start side by side: both
+	// stand between launch and the first frame.
+	var sys *audio.System
+	var audioErr error
+	audioDone := make(chan struct{})
+	prefs := opts.AudioPrefs.Load()
+	go func() {
+		defer close(audioDone)
+		sys, audioErr = audio.Open(audio.Options{Prefs: prefs})
+	}()
+	defer func() {
+		<-audioDone
+		if sys != nil {
+			sys.Close()
+		}
+	}()
 	if opts.Ringtone, err = audio.DecodeWAV(assets.Ringtone); err != nil {
 		return fmt.Errorf("ringtone: %w", err)
 	}
@@ -66,6 +75,13 @@ func run(serverURL string, log *slog.Logger) error {
 		serverURL, keyringKey = b.URL, embedded.KeyringKey
 		opts.Demo = demoAccounts(b)
 		opts.DemoInbox = func() []ui.DemoMessage { return demoInbox(b) }
+	}
+	<-audioDone
+	if audioErr != nil {
+		log.Warn("audio unavailable", "err", audioErr)
+		opts.AudioErr = audioErr
+	} else {
+		opts.Audio = sys
 	}
 	client, err := api.NewClient(serverURL, api.WithLogger(log))
 	if err != nil {
