@@ -56,7 +56,9 @@ var demoReasons = []api.ReasonCode{
 
 var demoLimits = map[string]int64{MetricMinutes: 5000, MetricMessages: 1000, MetricGroups: 10, MetricAPIRequests: 100000}
 
-func demoInfo() Demo {
+// DemoAccounts describes the demo organisation SeedDemo creates, without
+// touching a database.
+func DemoAccounts() Demo {
 	d := Demo{OrgID: demoOrgID, OrgName: "Demo Contact Centre"}
 	for _, u := range demoUsers {
 		du := DemoUser{ID: u.id, Login: u.username, Password: DemoPassword, DisplayName: u.display}
@@ -78,7 +80,7 @@ func demoInfo() Demo {
 func (s *Server) SeedDemo(ctx context.Context) (Demo, error) {
 	q := s.st.Q()
 	if _, err := q.OrgByID(ctx, demoOrgID); err == nil {
-		return demoInfo(), nil
+		return DemoAccounts(), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return Demo{}, err
 	}
@@ -134,5 +136,5 @@ func (s *Server) SeedDemo(ctx context.Context) (Demo, error) {
 		return Demo{}, err
 	}
 	s.log.Info("seeded demo organisation", "org", "Demo Contact Centre", "admin", "admin", "agents", "agent1, agent2")
-	return demoInfo(), nil
+	return DemoAccounts(), nil
 }

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -76,5 +77,37 @@ func TestStartSeedsServesAndKeepsData(t *testing.T) {
 	p, err := c2.Profile(ctx)
 	if err != nil || p.PendingEmail != "ada.new@example.com" {
 		t.Fatalf("pending email lost across restart: %+v %v", p, err)
+	}
+}
+
+// A backend that cannot open its database says why, refuses connections
+// (the app then shows "can't reach the server") and still closes.
+func TestStartReportsAnUnusableDataDir(t *testing.T) {
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b, err := Start(ctx, notDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("Start: %v; want the failure reported by Ready", err)
+	}
+	if err := b.Ready(ctx); err == nil || !strings.Contains(err.Error(), "open embedded backend") {
+		t.Fatalf("Ready = %v", err)
+	}
+	c, err := api.NewClient(b.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var te *api.TransportError
+	if _, err := c.SignIn(ctx, api.SignInRequest{Login: "admin", Password: "x", Device: "test"}); !errors.As(err, &te) {
+		t.Fatalf("sign-in: %v, want a transport error", err)
+	}
+	if len(b.Inbox()) != 0 {
+		t.Error("a failed backend has messages")
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
