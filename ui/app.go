@@ -58,9 +58,10 @@ func (d *DemoAccounts) hint() string {
 // Show fills w with the app: it resumes a stored session or asks to sign in.
 func Show(w fyne.Window, m Model, opts Options) {
 	a := &windowApp{w: w, m: m, opts: opts}
-	busy := widget.NewActivity()
-	busy.Start()
-	w.SetContent(container.NewCenter(container.NewVBox(busy, widget.NewLabel(lang.L("Signing in…")))))
+	// A plain label while the stored session is tried (a few milliseconds
+	// without one): an animated widget.Activity here cost the first start
+	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).
+	w.SetContent(container.NewCenter(widget.NewLabel(lang.L("Signing in…"))))
 	async(func() (bool, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
