@@ -520,26 +520,14 @@ func answer(t *testing.T, w fyne.Window, text string) {
 	test.Tap(b)
 }
 
-func findButton(o fyne.CanvasObject, text string) *widget.Button {
-	switch v := o.(type) {
-	case *widget.Button:
-		if v.Text == text {
-			return v
+// findButton is the first visible button labelled text in o.
+func findButton(o fyne.CanvasObject, text string) (found *widget.Button) {
+	walkVisible(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
 		}
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			if b := findButton(c, text); b != nil {
-				return b
-			}
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(v).Objects() {
-			if b := findButton(c, text); b != nil {
-				return b
-			}
-		}
-	}
-	return nil
+	})
+	return found
 }
 
 func TestPhotoChooseOpensFileDialog(t *testing.T) {
