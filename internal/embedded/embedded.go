@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime/debug"
 
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
@@ -64,9 +63,6 @@ func (b *Backend) open(ctx context.Context, dataDir string, log *slog.Logger) {
 		b.done <- nil
 		return
 	}
-	// Seeding hashes the demo passwords with argon2id (19 MiB each); give
-	// that memory back rather than keep it resident in the app.
-	debug.FreeOSMemory()
 	b.srv = srv
 	close(b.ready)
 	b.done <- srv.Serve(b.ln)
