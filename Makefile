@@ -1,10 +1,11 @@
 # Phoneset build and test entry points. Every Go command builds with the
-# migrated_fynedo tag (FyneApp.toml migrates to fyne.Do threading).
+# tag FyneApp.toml migrates to (fyne.Do threading), set in scripts/env.sh.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-export GOFLAGS := -buildvcs=false
-TAGS := migrated_fynedo
+# scripts/env.sh names the Go toolchain and the build tag (in GOFLAGS) once.
+export GOTOOLCHAIN := $(shell . scripts/env.sh && echo "$$GOTOOLCHAIN")
+export GOFLAGS := $(shell . scripts/env.sh && echo "$$GOFLAGS")
 
 # Tools run at named versions: the module proxy's @latest is not reliable here.
 FYNE_CMD := fyne.io/tools/cmd/fyne@v1.7.4
@@ -28,12 +29,12 @@ test:
 
 ## build: bin/phoneset and bin/phoneset-server for this machine
 build:
-	go build -tags $(TAGS) -o bin/ ./cmd/...
+	go build -o bin/ ./cmd/...
 
 ## build-windows: bin/phoneset.exe and bin/phoneset-server.exe (MinGW cross cgo)
 build-windows:
 	scripts/deps.sh windows
-	$(WINDOWS_ENV) go build -tags $(TAGS) -o bin/ ./cmd/...
+	$(WINDOWS_ENV) go build -o bin/ ./cmd/...
 
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:
@@ -46,15 +47,15 @@ bench:
 package: build
 	orig=$$(mktemp); cp FyneApp.toml "$$orig"; \
 	trap 'cp "$$orig" $(CURDIR)/FyneApp.toml; rm -f "$$orig"' EXIT; \
-	cd bin && go run $(FYNE_CMD) package -os linux -tags $(TAGS) \
+	cd bin && go run $(FYNE_CMD) package -os linux \
 		-src $(CURDIR) -exe $(CURDIR)/bin/phoneset
 
 ## lint: gofmt, go vet (host, windows, darwin; see scripts/vet.sh), staticcheck, govulncheck
 lint:
 	scripts/gofmt-check.sh
 	scripts/vet.sh
-	go run $(STATICCHECK) -tags $(TAGS) ./...
-	go run $(GOVULNCHECK) -tags $(TAGS) ./...
+	go run $(STATICCHECK) ./...
+	go run $(GOVULNCHECK) ./...
 
 ## fuzz: every Fuzz* target for 60 s
 fuzz:

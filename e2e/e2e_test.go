@@ -43,7 +43,7 @@ func newHarness(t *testing.T) *harness {
 	if h.bin == "" {
 		h.bin = t.TempDir()
 		for _, cmd := range []string{"phoneset", "phoneset-server"} {
-			build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", filepath.Join(h.bin, cmd), "../cmd/"+cmd)
+			build := exec.Command("go", "build", "-tags", testenv.BuildTags(), "-o", filepath.Join(h.bin, cmd), "../cmd/"+cmd)
 			if out, err := build.CombinedOutput(); err != nil {
 				t.Fatalf("build %s: %v\n%s", cmd, err, out)
 			}

@@ -12,15 +12,15 @@
 # cluster); without it only SQLite runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+. scripts/env.sh
 
-go build -tags migrated_fynedo -o bin/ ./cmd/phoneset-server
+go build -o bin/ ./cmd/phoneset-server
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 
 status=0
 PHONESET_LOAD=1 PHONESET_BIN_DIR="$PWD/bin" PHONESET_LOAD_REPORT="$report" \
-	go test -tags migrated_fynedo -count=1 -timeout 30m -run '^TestLoadFull$' -v ./internal/loadtest || status=$?
+	go test -count=1 -timeout 30m -run '^TestLoadFull$' -v ./internal/loadtest || status=$?
 
 echo
 echo "bench-load: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) after the run"

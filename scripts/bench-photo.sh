@@ -12,6 +12,7 @@
 # Targets: faster than ImageMagick, within 1.5x of vipsthumbnail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 
 RUNS=${RUNS:-10}
 SIZE=${SIZE:-4000x3000}
@@ -35,7 +36,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/go" "$work/im" "$work/vips"
 
-go build -tags migrated_fynedo -o "$work/photobench" ./photo/internal/photobench
+go build -o "$work/photobench" ./photo/internal/photobench
 "$work/photobench" -gen "$SIZE" "$work/in.jpg"
 w=${SIZE%x*} h=${SIZE#*x}
 side=$((w < h ? w : h))

@@ -19,7 +19,7 @@
 # measurement that fails (no window, early exit) exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+. scripts/env.sh
 
 RUNS=${RUNS:-15}
 POLL=${POLL:-5ms}      # between looks at the window tree
@@ -59,9 +59,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "bench-ui: building app, bare window and stopwatch" >&2
-go build -tags migrated_fynedo -o "$work/phoneset" ./cmd/phoneset
-go build -tags migrated_fynedo -o "$work/bare" ./internal/benchbare
-go build -tags migrated_fynedo -o "$work/firstframe" ./internal/benchbare/firstframe
+go build -o "$work/phoneset" ./cmd/phoneset
+go build -o "$work/bare" ./internal/benchbare
+go build -o "$work/firstframe" ./internal/benchbare/firstframe
 
 display=${PHONESET_TEST_DISPLAY:-}
 if [ -z "$display" ]; then

@@ -4,7 +4,7 @@
 # side comparisons with other tools). Extra arguments go to `go test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+. scripts/env.sh
 
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
@@ -13,7 +13,7 @@ svc_start_all
 export PHONESET_REQUIRE_SERVICES=1
 export PHONESET_BIN_DIR="$PWD/bin"
 
-go test -tags migrated_fynedo -run '^$' -bench . -benchmem "$@" ./...
+go test -run '^$' -bench . -benchmem "$@" ./...
 
 for s in scripts/bench-*.sh; do
   [ -f "$s" ] || continue

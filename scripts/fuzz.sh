@@ -7,6 +7,7 @@
 # the next plain `go test` replays it as a regression case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 fuzztime=${1:-5s}
 cachedir="$(go env GOCACHE)/fuzz"
 
@@ -52,8 +53,8 @@ for t in "${targets[@]}"; do
   if [ "$dir" != "$built_dir" ]; then
     built_dir=$dir
     bin="$bindir/$(tr / _ <<<"$dir").test"
-    if ! importpath=$(go list -tags migrated_fynedo "./$dir") ||
-      ! go test -c -tags migrated_fynedo -fuzz . -o "$bin" "./$dir"; then
+    if ! importpath=$(go list "./$dir") ||
+      ! go test -c -fuzz . -o "$bin" "./$dir"; then
       rm -f "$bin"
     fi
     echo "fuzz: built $dir ($((SECONDS - start))s)"

@@ -4,7 +4,7 @@
 # unlocked keyring, and saves a screenshot of every page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+. scripts/env.sh
 
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
@@ -18,4 +18,4 @@ export PHONESET_SCREENSHOT_DIR="$PWD/docs/screenshots"
 mkdir -p "$PHONESET_SCREENSHOT_DIR"
 
 make --no-print-directory build
-go test -tags migrated_fynedo -count=1 -v ./e2e
+go test -count=1 -v ./e2e

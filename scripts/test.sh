@@ -5,8 +5,7 @@
 # run reports everything; the exit status is non-zero if any step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
-tags=migrated_fynedo
+. scripts/env.sh
 
 # shellcheck source=scripts/services.sh
 . scripts/services.sh
@@ -85,7 +84,7 @@ fuzz_beside_windows() {
 }
 
 go_test() {
-  go test -tags "$tags" -count=1 ./...
+  go test -count=1 ./...
 }
 
 start=$SECONDS

@@ -10,7 +10,7 @@
 # malgo are left to the host vet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tags=migrated_fynedo
+. scripts/env.sh
 nocgo_dirs=(api account server photo internal)
 mingw_cc=x86_64-w64-mingw32-gcc # as WINDOWS_ENV in the Makefile
 
@@ -21,10 +21,10 @@ cgo_free() {
   shift
   local env=(env CGO_ENABLED=1 GOOS="$goos" GOARCH=amd64)
   {
-    "${env[@]}" go list -e -test -deps -tags "$tags" \
+    "${env[@]}" go list -e -test -deps \
       -f '{{if and (not .Standard) .CgoFiles}}cgo {{.ImportPath}}{{end}}' "$@"
-    "${env[@]}" go list -e -test -tags "$tags" -f 'pkg {{.ImportPath}}|{{join .Deps " "}}' "$@"
-    "${env[@]}" go list -e -tags "$tags" -f 'root {{.ImportPath}}' "$@"
+    "${env[@]}" go list -e -test -f 'pkg {{.ImportPath}}|{{join .Deps " "}}' "$@"
+    "${env[@]}" go list -e -f 'root {{.ImportPath}}' "$@"
   } | awk '
     $1 == "cgo" { cgo[$2] = 1; next }
     $1 == "pkg" {
@@ -45,12 +45,12 @@ cgo_free() {
 for goos in "$@"; do
   if [ "$goos" = "$(go env GOHOSTOS)" ]; then
     echo "vet: $goos ./..."
-    go vet -tags "$tags" ./...
+    go vet ./...
     continue
   fi
   if [ "$goos" = windows ] && command -v "$mingw_cc" >/dev/null; then
     echo "vet: windows with $mingw_cc ./..."
-    CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$mingw_cc" go vet -tags "$tags" ./...
+    CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$mingw_cc" go vet ./...
     continue
   fi
   patterns=()
@@ -66,5 +66,5 @@ for goos in "$@"; do
     continue
   fi
   echo "vet: $goos CGO_ENABLED=0, ${#pkgs[@]} packages: ${pkgs[*]#github.com/phoneset/phoneset/}"
-  CGO_ENABLED=0 GOOS="$goos" GOARCH=amd64 go vet -tags "$tags" "${pkgs[@]}"
+  CGO_ENABLED=0 GOOS="$goos" GOARCH=amd64 go vet "${pkgs[@]}"
 done

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/phoneset/phoneset/internal/testenv"
 )
 
 // guarded are the directories (with everything below them) that must not
@@ -111,7 +113,7 @@ func repoRoot(t *testing.T) string {
 
 func goList(t *testing.T, root, goos string, patterns []string) []listedPackage {
 	t.Helper()
-	args := append([]string{"list", "-e", "-deps", "-json", "-tags", "migrated_fynedo"}, patterns...)
+	args := append([]string{"list", "-e", "-deps", "-json", "-tags", testenv.BuildTags()}, patterns...)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = root
 	// go list only reads files; CGO_ENABLED=1 keeps cgo files in the set for every GOOS.

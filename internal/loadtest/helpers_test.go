@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phoneset/phoneset/internal/testenv"
 	"github.com/phoneset/phoneset/server/servertest"
 )
 
@@ -48,7 +49,7 @@ func serverBinary(t testing.TB) string {
 			return
 		}
 		builtBin = filepath.Join(buildDir, "phoneset-server")
-		out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", builtBin,
+		out, err := exec.Command("go", "build", "-tags", testenv.BuildTags(), "-o", builtBin,
 			"github.com/phoneset/phoneset/cmd/phoneset-server").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)

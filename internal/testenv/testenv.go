@@ -5,6 +5,7 @@ package testenv
 
 import (
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -25,5 +26,19 @@ func Require(t testing.TB, envVar, what string) string {
 		t.Fatalf("%s required: %s not set", what, envVar)
 	}
 	t.Skipf("%s not available: %s not set", what, envVar)
+	return ""
+}
+
+// BuildTags returns the build tags this test binary was built with, for tests
+// that run `go build` or `go list` themselves: they then build what the suite
+// tests, and the tag list is written only in scripts/env.sh.
+func BuildTags() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				return s.Value
+			}
+		}
+	}
 	return ""
 }
