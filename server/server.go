@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/phoneset/phoneset/server/mail"
@@ -87,8 +88,15 @@ type Server struct {
 	// tell; made on first use, as hashing costs the app's start-up ~50 ms.
 	dummy func() string
 
+	// base is the context of every served request; cancelling it cuts
+	// the requests a shutdown could not drain.
+	base       context.Context
+	cancelBase context.CancelFunc
+	inFlight   atomic.Int64 // served requests whose handler runs
+
 	mu       sync.Mutex
 	httpSrvs []*http.Server
+	stopping bool // Shutdown has begun: serve nothing new
 	closed   bool
 	stop     chan struct{}
 	bg       sync.WaitGroup
@@ -127,6 +135,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		meCache: newMeCache(4096),
 		stop:    make(chan struct{}),
 	}
+	s.base, s.cancelBase = context.WithCancel(context.Background())
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -189,7 +198,8 @@ func (s *Server) ServeTLS(ln net.Listener, certFile, keyFile string) error {
 
 func (s *Server) newHTTPServer() (*http.Server, error) {
 	hs := &http.Server{
-		Handler:           s.handler,
+		Handler:           s.countInFlight(s.handler),
+		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // a 5 MB upload on a slow link
 		WriteTimeout:      60 * time.Second,
@@ -199,15 +209,71 @@ func (s *Server) newHTTPServer() (*http.Server, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.stopping {
 		return nil, http.ErrServerClosed
 	}
 	s.httpSrvs = append(s.httpSrvs, hs)
 	return hs, nil
 }
 
-// Close stops serving (letting requests in flight finish for up to five
-// seconds), flushes usage counters and closes the database.
+func (s *Server) countInFlight(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Shutdown stops accepting connections and lets the requests in flight
+// finish until ctx ends. Then it cuts the rest: their contexts are
+// cancelled, so their transactions roll back, and their connections
+// close. It logs one line and returns how many requests it cut; later
+// calls do nothing.
+//
+// A connection that has not sent a request cuts nothing: net/http waits
+// 5-6 s for its first request (go.dev/issue/22682), which ctx may end
+// sooner without harm.
+func (s *Server) Shutdown(ctx context.Context) (cut int) {
+	start := time.Now()
+	s.mu.Lock()
+	again := s.stopping
+	s.stopping = true
+	srvs := s.httpSrvs
+	s.mu.Unlock()
+	if again || len(srvs) == 0 {
+		return 0
+	}
+	for _, hs := range srvs {
+		if err := hs.Shutdown(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("shutdown", "err", err)
+		}
+	}
+	if ctx.Err() != nil {
+		// Close first, so that no cut request is answered with the error
+		// its cancelled handler returns: a cut request gets no answer.
+		cut = int(s.inFlight.Load())
+		for _, hs := range srvs {
+			hs.Close()
+		}
+		s.cancelBase()
+	}
+	if cut > 0 {
+		s.log.Warn("drain cut short: requests in flight cancelled", "cut", cut, "took", time.Since(start).Round(time.Millisecond))
+	} else {
+		s.log.Info("drained", "cut", 0, "took", time.Since(start).Round(time.Millisecond))
+	}
+	// Give the cut handlers, which see their contexts end, a moment to
+	// return and roll back before the database closes. net/http polls
+	// its connections alike.
+	for limit := time.Now().Add(5 * time.Second); s.inFlight.Load() > 0 && time.Now().Before(limit); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return cut
+}
+
+// Close stops serving (Shutdown, giving requests in flight five seconds
+// unless Shutdown ran before), flushes usage counters and closes the
+// database.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -215,23 +281,15 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
-	srvs := s.httpSrvs
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var errs []error
-	for _, hs := range srvs {
-		if err := hs.Shutdown(ctx); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	s.Shutdown(ctx)
 	close(s.stop)
 	s.bg.Wait()
-	if err := s.usage.flush(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	errs = append(errs, s.st.Close())
-	return errors.Join(errs...)
+	fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer fcancel()
+	return errors.Join(s.usage.flush(fctx), s.st.Close())
 }
 
 // housekeeping flushes usage counters often and prunes expired rows now
