@@ -68,16 +68,18 @@ type backend struct {
 	db      string
 	dataDir string
 	logFile string
+	args    []string // more server flags
 	users   []User
 	proc    *Process
 }
 
 // newBackend seeds n load users into a fresh database ("sqlite" in the
 // test's temp dir, or "postgres" on the harness cluster) and starts a
-// server on it, stopped when the test ends.
-func newBackend(t testing.TB, dbKind string, n int) *backend {
+// server on it with more flags from args. The test fails unless the server
+// stops cleanly when it ends.
+func newBackend(t testing.TB, dbKind string, n int, args ...string) *backend {
 	t.Helper()
-	b := &backend{t: t, bin: serverBinary(t), dataDir: t.TempDir()}
+	b := &backend{t: t, bin: serverBinary(t), dataDir: t.TempDir(), args: args}
 	b.logFile = filepath.Join(b.dataDir, "server.log")
 	if dbKind == "postgres" {
 		b.db = servertest.PostgresDB(t)
@@ -101,7 +103,7 @@ func newBackend(t testing.TB, dbKind string, n int) *backend {
 
 func (b *backend) start(addr string) {
 	b.t.Helper()
-	p, err := StartServer(b.bin, b.db, b.dataDir, addr, b.logFile)
+	p, err := StartServer(b.bin, b.db, b.dataDir, addr, b.logFile, b.args...)
 	if err != nil {
 		b.t.Fatalf("%v\n%s", err, b.logTail())
 	}

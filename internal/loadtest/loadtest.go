@@ -100,6 +100,7 @@ type Runner struct {
 	errors5xx atomic.Int64
 	transport atomic.Int64
 	acked     atomic.Int64
+	inFlight  atomic.Int64
 	last5xx   atomic.Int64 // UnixNano of the latest 5xx
 
 	mu         sync.Mutex
@@ -163,6 +164,10 @@ func New(cfg Config) (*Runner, error) {
 
 // Acked is how many writes the server has acknowledged so far.
 func (r *Runner) Acked() int64 { return r.acked.Load() }
+
+// InFlight is how many requests are under way: sent, or being sent, and
+// not answered yet.
+func (r *Runner) InFlight() int64 { return r.inFlight.Load() }
 
 // Errors5xx is how many 5xx answers the clients have had so far.
 func (r *Runner) Errors5xx() int64 { return r.errors5xx.Load() }
@@ -251,11 +256,17 @@ type client struct {
 // tracked is what a client knows about one resource it alone writes.
 type tracked struct {
 	name     string
-	version  int64  // confirmed: acknowledged or read back
-	value    string // at version
-	ackVer   int64  // of the last acknowledged write (first: as first read)
-	inDoubt  bool   // a write whose answer was lost, on top of version
-	doubtful string // its value
+	version  int64     // confirmed: acknowledged or read back
+	value    string    // at version
+	ackVer   int64     // of the last acknowledged write (first: as first read)
+	inDoubt  bool      // a write whose answer was lost, on top of version
+	doubtful string    // its value
+	sent     time.Time // when it was sent
+}
+
+// doubt records that the answer to a write of value, sent at sent, was lost.
+func (t *tracked) doubt(value string, sent time.Time) {
+	t.inDoubt, t.doubtful, t.sent = true, value, sent
 }
 
 // observe checks a state read back against what the client knows: the
@@ -275,7 +286,7 @@ func (t *tracked) observe(r *Runner, who string, version int64, value string) {
 		r.violate("%s %s: read back version %d %q, want %s (last acknowledged version %d)",
 			who, t.name, version, value, want, t.ackVer)
 	}
-	t.version, t.value, t.inDoubt, t.doubtful = version, value, false, ""
+	t.version, t.value, t.inDoubt, t.doubtful, t.sent = version, value, false, "", time.Time{}
 }
 
 // result is one finished request.
@@ -304,12 +315,14 @@ func (c *client) do(ctx context.Context, op Op, method, path, token string, body
 		req.Header.Set(k, v)
 	}
 	t0 := time.Now()
+	c.r.inFlight.Add(1)
 	res, err := c.r.hc.Do(req)
 	var b []byte
 	if err == nil {
 		b, err = io.ReadAll(res.Body)
 		res.Body.Close()
 	}
+	c.r.inFlight.Add(-1)
 	if ctx.Err() != nil {
 		// The run ended mid-request: neither a server fault nor a sample.
 		return result{}, ctx.Err()
@@ -608,6 +621,7 @@ func (c *client) write(ctx context.Context, op Op, t *tracked) error {
 		t.observe(c.r, c.who(), v, val)
 	}
 	c.seq++
+	sent := time.Now()
 	h := map[string]string{"If-Match": api.ETag(t.version)}
 	var res result
 	var err error
@@ -647,7 +661,7 @@ func (c *client) write(ctx context.Context, op Op, t *tracked) error {
 	if err != nil {
 		if errors.Is(err, ctx.Err()) {
 			// Cancelled in flight: it may have landed.
-			t.inDoubt, t.doubtful = true, value
+			t.doubt(value, sent)
 			return nil
 		}
 		return err
@@ -661,12 +675,12 @@ func (c *client) write(ctx context.Context, op Op, t *tracked) error {
 		t.version, t.value, t.ackVer = got, value, got
 		c.r.acked.Add(1)
 	case res.status == 0 || res.status >= 500:
-		t.inDoubt, t.doubtful = true, value
+		t.doubt(value, sent)
 		c.pause(ctx)
 	default:
 		// A 412 means the server lost the version this client confirmed.
 		c.unexpected(op, res)
-		t.inDoubt, t.doubtful = true, value
+		t.doubt(value, sent)
 	}
 	return nil
 }

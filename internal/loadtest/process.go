@@ -22,14 +22,14 @@ type Process struct {
 }
 
 // StartServer runs bin (a phoneset-server) on db and dataDir, listening on
-// addr ("127.0.0.1:0" picks a port), appending its log to logFile, and
-// returns once it accepts connections.
-func StartServer(bin, db, dataDir, addr, logFile string) (*Process, error) {
+// addr ("127.0.0.1:0" picks a port), with more flags from args, appending
+// its log to logFile, and returns once it accepts connections.
+func StartServer(bin, db, dataDir, addr, logFile string, args ...string) (*Process, error) {
 	lf, err := os.OpenFile(logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--addr", addr, "--db", db, "--data", dataDir)
+	cmd := exec.Command(bin, append([]string{"--addr", addr, "--db", db, "--data", dataDir}, args...)...)
 	cmd.Stdout = lf
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -86,15 +86,24 @@ func (p *Process) Kill() {
 	<-p.done
 }
 
-// Stop asks the process to shut down (SIGTERM) and waits up to 30 s
-// before killing it. It returns the exit error of an unclean exit.
+// Stop asks the process to shut down (SIGTERM) and waits for it. It
+// returns the exit error of an unclean exit.
 func (p *Process) Stop() error {
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.Signal(syscall.SIGTERM)
+	return p.Wait()
+}
+
+// Signal sends sig to the process.
+func (p *Process) Signal(sig os.Signal) { p.cmd.Process.Signal(sig) }
+
+// Wait waits for the process to exit, up to 30 s before killing it, and
+// returns its exit error (an *exec.ExitError for a non-zero status).
+func (p *Process) Wait() error {
 	select {
 	case <-p.done:
 	case <-time.After(30 * time.Second):
 		p.Kill()
-		return errors.New("loadtest: server ignored SIGTERM for 30 s")
+		return errors.New("loadtest: server still running 30 s after a stop signal")
 	}
 	return p.err
 }
