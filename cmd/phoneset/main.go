@@ -18,7 +18,7 @@ import (
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
-	"github.com/phoneset/phoneset/internal/embedded"
+	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/internal/userdir"
 	"github.com/phoneset/phoneset/ui"
 )
