@@ -19,14 +19,15 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // Config wires a Model.
 type Config struct {
-	DataDir string      // holds the outbox files; created 0700 if missing
-	Client  *api.Client // the model installs its token hook on it
-	Keyring Keyring     // nil: the OS keyring
-	Server  string      // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
+	DataDir string         // holds the outbox files; created 0700 if missing
+	Client  *client.Client // the model installs its token hook on it
+	Keyring Keyring        // nil: the OS keyring
+	Server  string         // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
 	Logger  *slog.Logger
 
 	KeyringTimeout time.Duration // per keyring call; 0: DefaultKeyringTimeout
@@ -83,7 +84,7 @@ type Conflict struct {
 // on the UI goroutine.
 type Model struct {
 	cfg Config
-	c   *api.Client
+	c   *client.Client
 	kr  timedKeyring
 	log *slog.Logger
 
@@ -203,7 +204,7 @@ func (m *Model) Restore(ctx context.Context) (bool, error) {
 	case errors.Is(err, api.ErrUnauthorized):
 		// The server ended the session while the app was closed.
 		return false, m.abandon(nil)
-	case api.IsTransient(err) || ctx.Err() != nil:
+	case client.IsTransient(err) || ctx.Err() != nil:
 		st, lerr := newStore(m.cfg.DataDir, m.cfg.Server, sess.UserID).load()
 		if lerr != nil || st == nil {
 			m.c.SetTokens(api.Tokens{})
@@ -406,7 +407,7 @@ func (m *Model) syncState() SyncState {
 		return SyncState{Kind: Error, Err: api.ErrUnauthorized}
 	}
 	s := SyncState{Pending: len(m.st.Entries), Err: m.syncErr}
-	var te *api.TransportError
+	var te *client.TransportError
 	switch {
 	case len(m.st.Conflicts) > 0:
 		s.Kind = Conflicted
@@ -492,7 +493,7 @@ func (m *Model) kick() {
 // Client is the API client, for the account's online-only operations
 // (sessions, password, email and mobile changes, photos, plan, API key).
 // Call Refresh after those that change what Me shows.
-func (m *Model) Client() *api.Client { return m.c }
+func (m *Model) Client() *client.Client { return m.c }
 
 // Refresh refetches the account from the server now.
 func (m *Model) Refresh(ctx context.Context) error {

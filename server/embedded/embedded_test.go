@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 func TestStartSeedsServesAndKeepsData(t *testing.T) {
@@ -30,7 +31,7 @@ func TestStartSeedsServesAndKeepsData(t *testing.T) {
 	if len(b.Demo.Admins) != 1 || len(b.Demo.Agents) != 2 {
 		t.Fatalf("demo = %+v", b.Demo)
 	}
-	c, err := api.NewClient(b.URL)
+	c, err := client.New(b.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestStartSeedsServesAndKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b2.Close()
-	c2, _ := api.NewClient(b2.URL)
+	c2, _ := client.New(b2.URL)
 	if _, err := c2.SignIn(ctx, api.SignInRequest{Login: admin.Login, Password: admin.Password, Device: "test"}); err != nil {
 		t.Fatalf("sign in after restart: %v", err)
 	}
@@ -96,11 +97,11 @@ func TestStartReportsAnUnusableDataDir(t *testing.T) {
 	if err := b.Ready(ctx); err == nil || !strings.Contains(err.Error(), "open embedded backend") {
 		t.Fatalf("Ready = %v", err)
 	}
-	c, err := api.NewClient(b.URL)
+	c, err := client.New(b.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var te *api.TransportError
+	var te *client.TransportError
 	if _, err := c.SignIn(ctx, api.SignInRequest{Login: "admin", Password: "x", Device: "test"}); !errors.As(err, &te) {
 		t.Fatalf("sign-in: %v, want a transport error", err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ccojocar/zxcvbn-go/match"
 	zxcvbnmath "github.com/ccojocar/zxcvbn-go/utils/math"
-	"github.com/phoneset/phoneset/internal/zxcvbn/entropy"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/entropy"
 )
 
 const (

@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/ccojocar/zxcvbn-go/match"
-	"github.com/phoneset/phoneset/internal/zxcvbn/adjacency"
-	"github.com/phoneset/phoneset/internal/zxcvbn/entropy"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/adjacency"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/entropy"
 )
 
 const spatialMatcherName = "SPATIAL"

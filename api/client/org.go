@@ -1,7 +1,8 @@
-package api
+package client
 
 import (
 	"context"
+	"github.com/phoneset/phoneset/api"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,15 +32,15 @@ func orgPath(parts ...string) string {
 }
 
 // OrgSettings loads the company profile and member defaults (GET /v1/org).
-func (c *Client) OrgSettings(ctx context.Context) (OrgSettings, error) {
-	var o OrgSettings
+func (c *Client) OrgSettings(ctx context.Context) (api.OrgSettings, error) {
+	var o api.OrgSettings
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath(), out: &o})
 	return o, err
 }
 
 // UpdateOrgSettings changes what p sets (PATCH /v1/org).
-func (c *Client) UpdateOrgSettings(ctx context.Context, version int64, p OrgSettingsPatch) (OrgSettings, error) {
-	var o OrgSettings
+func (c *Client) UpdateOrgSettings(ctx context.Context, version int64, p api.OrgSettingsPatch) (api.OrgSettings, error) {
+	var o api.OrgSettings
 	err := c.do(ctx, call{method: http.MethodPatch, path: orgPath(), body: p, out: &o, ifMatch: version, hasIf: true})
 	return o, err
 }
@@ -52,147 +53,147 @@ func (c *Client) OrgPhoto(ctx context.Context, kind string, size int) ([]byte, e
 
 // SetOrgPhoto uploads a JPEG or PNG as the company avatar or default
 // cover; the server crops it to the middle.
-func (c *Client) SetOrgPhoto(ctx context.Context, kind string, version int64, image []byte) (OrgSettings, error) {
-	var o OrgSettings
+func (c *Client) SetOrgPhoto(ctx context.Context, kind string, version int64, image []byte) (api.OrgSettings, error) {
+	var o api.OrgSettings
 	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("photos", kind), raw: image,
 		ctype: http.DetectContentType(image), out: &o, ifMatch: version, hasIf: true})
 	return o, err
 }
 
 // RemoveOrgPhoto removes the company avatar or default cover.
-func (c *Client) RemoveOrgPhoto(ctx context.Context, kind string, version int64) (OrgSettings, error) {
-	var o OrgSettings
+func (c *Client) RemoveOrgPhoto(ctx context.Context, kind string, version int64) (api.OrgSettings, error) {
+	var o api.OrgSettings
 	err := c.do(ctx, call{method: http.MethodDelete, path: orgPath("photos", kind), out: &o, ifMatch: version, hasIf: true})
 	return o, err
 }
 
 // OrgPackage loads the PBX package and contract (GET /v1/org/package).
-func (c *Client) OrgPackage(ctx context.Context) (PBXPackage, error) {
-	var p PBXPackage
+func (c *Client) OrgPackage(ctx context.Context) (api.PBXPackage, error) {
+	var p api.PBXPackage
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("package"), out: &p})
 	return p, err
 }
 
 // SetOrgPackage moves to another package; a refused downgrade is a 409
 // whose Fields["package"] says why.
-func (c *Client) SetOrgPackage(ctx context.Context, version int64, pkg string) (PBXPackage, error) {
-	var p PBXPackage
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("package"), body: PackageChange{Package: pkg}, out: &p, ifMatch: version, hasIf: true})
+func (c *Client) SetOrgPackage(ctx context.Context, version int64, pkg string) (api.PBXPackage, error) {
+	var p api.PBXPackage
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("package"), body: api.PackageChange{Package: pkg}, out: &p, ifMatch: version, hasIf: true})
 	return p, err
 }
 
 // OrgLicenses loads license counts, add-ons and the price list.
-func (c *Client) OrgLicenses(ctx context.Context) (Licenses, error) {
-	var l Licenses
+func (c *Client) OrgLicenses(ctx context.Context) (api.Licenses, error) {
+	var l api.Licenses
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("licenses"), out: &l})
 	return l, err
 }
 
 // OrgOrders lists the latest orders, newest first.
-func (c *Client) OrgOrders(ctx context.Context) ([]Order, error) {
-	var o []Order
+func (c *Client) OrgOrders(ctx context.Context) ([]api.Order, error) {
+	var o []api.Order
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("orders"), out: &o})
 	return o, err
 }
 
 // PlaceOrder buys licenses and add-ons at the contract prices
 // (POST /v1/org/orders).
-func (c *Client) PlaceOrder(ctx context.Context, items []OrderItem) (Order, error) {
-	var o Order
-	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("orders"), body: OrderRequest{Items: items}, out: &o, idemKey: orgIdemKey(ctx)})
+func (c *Client) PlaceOrder(ctx context.Context, items []api.OrderItem) (api.Order, error) {
+	var o api.Order
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("orders"), body: api.OrderRequest{Items: items}, out: &o, idemKey: orgIdemKey(ctx)})
 	return o, err
 }
 
 // OrgUsers lists the organisation's users matching f.
-func (c *Client) OrgUsers(ctx context.Context, f OrgUserFilter) ([]OrgUser, error) {
+func (c *Client) OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUser, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"option": f.Option, "cost_center": f.CostCenter, "license": f.License, "q": f.Query} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
-	var u []OrgUser
+	var u []api.OrgUser
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("users"), query: q, out: &u})
 	return u, err
 }
 
 // SetUserEmail sets a member's email address at once; version is their
 // profile version (OrgUser.ProfileVersion).
-func (c *Client) SetUserEmail(ctx context.Context, userID string, version int64, email string) (OrgUser, error) {
-	var u OrgUser
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("users", userID, "email"), body: EmailSet{Email: email}, out: &u, ifMatch: version, hasIf: true})
+func (c *Client) SetUserEmail(ctx context.Context, userID string, version int64, email string) (api.OrgUser, error) {
+	var u api.OrgUser
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("users", userID, "email"), body: api.EmailSet{Email: email}, out: &u, ifMatch: version, hasIf: true})
 	return u, err
 }
 
-func (c *Client) orgUserCall(ctx context.Context, method string, path string) (OrgUser, error) {
-	var u OrgUser
+func (c *Client) orgUserCall(ctx context.Context, method string, path string) (api.OrgUser, error) {
+	var u api.OrgUser
 	err := c.do(ctx, call{method: method, path: path, out: &u})
 	return u, err
 }
 
 // AssignLicense gives a user one of the unassigned licenses of a kind.
-func (c *Client) AssignLicense(ctx context.Context, userID, sku string) (OrgUser, error) {
+func (c *Client) AssignLicense(ctx context.Context, userID, sku string) (api.OrgUser, error) {
 	return c.orgUserCall(ctx, http.MethodPut, orgPath("users", userID, "licenses", sku))
 }
 
 // UnassignLicense takes a license back.
-func (c *Client) UnassignLicense(ctx context.Context, userID, sku string) (OrgUser, error) {
+func (c *Client) UnassignLicense(ctx context.Context, userID, sku string) (api.OrgUser, error) {
 	return c.orgUserCall(ctx, http.MethodDelete, orgPath("users", userID, "licenses", sku))
 }
 
 // GrantAdmin gives a user permission "account".
-func (c *Client) GrantAdmin(ctx context.Context, userID string) (OrgUser, error) {
-	return c.orgUserCall(ctx, http.MethodPut, orgPath("users", userID, "permissions", PermAccount))
+func (c *Client) GrantAdmin(ctx context.Context, userID string) (api.OrgUser, error) {
+	return c.orgUserCall(ctx, http.MethodPut, orgPath("users", userID, "permissions", api.PermAccount))
 }
 
 // RevokeAdmin takes permission "account" away; the server refuses (409)
 // for the account owner and the last admin.
-func (c *Client) RevokeAdmin(ctx context.Context, userID string) (OrgUser, error) {
-	return c.orgUserCall(ctx, http.MethodDelete, orgPath("users", userID, "permissions", PermAccount))
+func (c *Client) RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, error) {
+	return c.orgUserCall(ctx, http.MethodDelete, orgPath("users", userID, "permissions", api.PermAccount))
 }
 
 // OrgSMS loads the system SMS zones and message types.
-func (c *Client) OrgSMS(ctx context.Context) (SMSSettings, error) {
-	var s SMSSettings
+func (c *Client) OrgSMS(ctx context.Context) (api.SMSSettings, error) {
+	var s api.SMSSettings
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("sms"), out: &s})
 	return s, err
 }
 
 // SetSMSZone enables a zone for all or selected users, or disables it.
-func (c *Client) SetSMSZone(ctx context.Context, version int64, zone string, u SMSZoneUpdate) (SMSSettings, error) {
-	var s SMSSettings
+func (c *Client) SetSMSZone(ctx context.Context, version int64, zone string, u api.SMSZoneUpdate) (api.SMSSettings, error) {
+	var s api.SMSSettings
 	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sms", "zones", zone), body: u, out: &s, ifMatch: version, hasIf: true})
 	return s, err
 }
 
 // SetSMSMessageTypes sets which system SMS types are allowed.
-func (c *Client) SetSMSMessageTypes(ctx context.Context, version int64, allowed []string) (SMSSettings, error) {
+func (c *Client) SetSMSMessageTypes(ctx context.Context, version int64, allowed []string) (api.SMSSettings, error) {
 	if allowed == nil {
 		allowed = []string{}
 	}
-	var s SMSSettings
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sms", "message-types"), body: SMSTypesUpdate{Allowed: allowed}, out: &s, ifMatch: version, hasIf: true})
+	var s api.SMSSettings
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sms", "message-types"), body: api.SMSTypesUpdate{Allowed: allowed}, out: &s, ifMatch: version, hasIf: true})
 	return s, err
 }
 
 // CostCenters loads the cost centers and whether they are activated.
-func (c *Client) CostCenters(ctx context.Context) (CostCenters, error) {
-	var cc CostCenters
+func (c *Client) CostCenters(ctx context.Context) (api.CostCenters, error) {
+	var cc api.CostCenters
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("cost-centers"), out: &cc})
 	return cc, err
 }
 
 // CreateCostCenter adds a cost center.
-func (c *Client) CreateCostCenter(ctx context.Context, name string) (CostCenter, error) {
-	var cc CostCenter
-	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("cost-centers"), body: NameRequest{Name: name}, out: &cc, idemKey: orgIdemKey(ctx)})
+func (c *Client) CreateCostCenter(ctx context.Context, name string) (api.CostCenter, error) {
+	var cc api.CostCenter
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("cost-centers"), body: api.NameRequest{Name: name}, out: &cc, idemKey: orgIdemKey(ctx)})
 	return cc, err
 }
 
 // RenameCostCenter renames a cost center at version.
-func (c *Client) RenameCostCenter(ctx context.Context, id string, version int64, name string) (CostCenter, error) {
-	var cc CostCenter
-	err := c.do(ctx, call{method: http.MethodPatch, path: orgPath("cost-centers", id), body: NameRequest{Name: name}, out: &cc, ifMatch: version, hasIf: true})
+func (c *Client) RenameCostCenter(ctx context.Context, id string, version int64, name string) (api.CostCenter, error) {
+	var cc api.CostCenter
+	err := c.do(ctx, call{method: http.MethodPatch, path: orgPath("cost-centers", id), body: api.NameRequest{Name: name}, out: &cc, ifMatch: version, hasIf: true})
 	return cc, err
 }
 
@@ -202,9 +203,9 @@ func (c *Client) RemoveCostCenter(ctx context.Context, id string) error {
 }
 
 // SetCostCenterUsers makes userIDs exactly the cost center's users.
-func (c *Client) SetCostCenterUsers(ctx context.Context, id string, version int64, userIDs []string) (CostCenter, error) {
-	var cc CostCenter
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("cost-centers", id, "users"), body: UserIDsRequest{UserIDs: nonNil(userIDs)}, out: &cc, ifMatch: version, hasIf: true})
+func (c *Client) SetCostCenterUsers(ctx context.Context, id string, version int64, userIDs []string) (api.CostCenter, error) {
+	var cc api.CostCenter
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("cost-centers", id, "users"), body: api.UserIDsRequest{UserIDs: nonNil(userIDs)}, out: &cc, ifMatch: version, hasIf: true})
 	return cc, err
 }
 
@@ -216,43 +217,43 @@ func nonNil(ids []string) []string {
 }
 
 // OrgReasonCodes lists the reasons for Unavailable, retired ones too.
-func (c *Client) OrgReasonCodes(ctx context.Context) ([]OrgReasonCode, error) {
-	var rc []OrgReasonCode
+func (c *Client) OrgReasonCodes(ctx context.Context) ([]api.OrgReasonCode, error) {
+	var rc []api.OrgReasonCode
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("reason-codes"), out: &rc})
 	return rc, err
 }
 
 // CreateReasonCode adds a reason; its code is derived from the label.
-func (c *Client) CreateReasonCode(ctx context.Context, label string) (OrgReasonCode, error) {
-	var rc OrgReasonCode
-	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("reason-codes"), body: ReasonCodeCreate{Label: label}, out: &rc, idemKey: orgIdemKey(ctx)})
+func (c *Client) CreateReasonCode(ctx context.Context, label string) (api.OrgReasonCode, error) {
+	var rc api.OrgReasonCode
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("reason-codes"), body: api.ReasonCodeCreate{Label: label}, out: &rc, idemKey: orgIdemKey(ctx)})
 	return rc, err
 }
 
 // UpdateReasonCode renames, retires or brings back a reason at version.
-func (c *Client) UpdateReasonCode(ctx context.Context, code string, version int64, p ReasonCodePatch) (OrgReasonCode, error) {
-	var rc OrgReasonCode
+func (c *Client) UpdateReasonCode(ctx context.Context, code string, version int64, p api.ReasonCodePatch) (api.OrgReasonCode, error) {
+	var rc api.OrgReasonCode
 	err := c.do(ctx, call{method: http.MethodPatch, path: orgPath("reason-codes", code), body: p, out: &rc, ifMatch: version, hasIf: true})
 	return rc, err
 }
 
 // Categories loads the organisation structure.
-func (c *Client) Categories(ctx context.Context) ([]Category, error) {
-	var cs []Category
+func (c *Client) Categories(ctx context.Context) ([]api.Category, error) {
+	var cs []api.Category
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("structure"), out: &cs})
 	return cs, err
 }
 
 // CreateCategory adds a structure category with its options.
-func (c *Client) CreateCategory(ctx context.Context, name string, options []string) (Category, error) {
-	var cat Category
-	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("structure"), body: CategoryCreate{Name: name, Options: nonNil(options)}, out: &cat, idemKey: orgIdemKey(ctx)})
+func (c *Client) CreateCategory(ctx context.Context, name string, options []string) (api.Category, error) {
+	var cat api.Category
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("structure"), body: api.CategoryCreate{Name: name, Options: nonNil(options)}, out: &cat, idemKey: orgIdemKey(ctx)})
 	return cat, err
 }
 
 // UpdateCategory renames a category and adds or removes options.
-func (c *Client) UpdateCategory(ctx context.Context, id string, version int64, p CategoryPatch) (Category, error) {
-	var cat Category
+func (c *Client) UpdateCategory(ctx context.Context, id string, version int64, p api.CategoryPatch) (api.Category, error) {
+	var cat api.Category
 	err := c.do(ctx, call{method: http.MethodPatch, path: orgPath("structure", id), body: p, out: &cat, ifMatch: version, hasIf: true})
 	return cat, err
 }
@@ -264,14 +265,15 @@ func (c *Client) RemoveCategory(ctx context.Context, id string) error {
 
 // SetOptionUsers makes userIDs exactly an option's holders; version is the
 // category's.
-func (c *Client) SetOptionUsers(ctx context.Context, categoryID, optionID string, version int64, userIDs []string) (Category, error) {
-	var cat Category
+func (c *Client) SetOptionUsers(ctx context.Context, categoryID, optionID string, version int64, userIDs []string) (api.Category, error) {
+	var cat api.Category
 	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("structure", categoryID, "options", optionID, "users"),
-		body: UserIDsRequest{UserIDs: nonNil(userIDs)}, out: &cat, ifMatch: version, hasIf: true})
+		body: api.UserIDsRequest{UserIDs: nonNil(userIDs)}, out: &cat, ifMatch: version, hasIf: true})
 	return cat, err
 }
 
-func (q AuditQuery) values() url.Values {
+// auditValues renders q as the query of GET /v1/org/audit.
+func auditValues(q api.AuditQuery) url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"user": q.User, "action": q.Action, "resource": q.Resource} {
 		if s != "" {
@@ -294,17 +296,17 @@ func (q AuditQuery) values() url.Values {
 }
 
 // AuditLog loads a page of the audit log, newest first.
-func (c *Client) AuditLog(ctx context.Context, q AuditQuery) (AuditPage, error) {
-	var p AuditPage
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("audit"), query: q.values(), out: &p})
+func (c *Client) AuditLog(ctx context.Context, q api.AuditQuery) (api.AuditPage, error) {
+	var p api.AuditPage
+	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("audit"), query: auditValues(q), out: &p})
 	return p, err
 }
 
 // ExportAuditCSV downloads every event matching q (Before and Limit
 // aside) as CSV.
-func (c *Client) ExportAuditCSV(ctx context.Context, q AuditQuery) ([]byte, error) {
+func (c *Client) ExportAuditCSV(ctx context.Context, q api.AuditQuery) ([]byte, error) {
 	q.Before, q.Limit = 0, 0
-	v := q.values()
+	v := auditValues(q)
 	v.Set("format", "csv")
 	var b []byte
 	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("audit"), query: v, out: &b})

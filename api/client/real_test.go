@@ -1,4 +1,4 @@
-package api_test
+package client_test
 
 import (
 	"bytes"
@@ -12,15 +12,16 @@ import (
 	"testing"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 )
 
 // These tests run the client against the real backend (SQLite, loopback).
 
-func signedIn(t *testing.T, url, login, password string) *api.Client {
+func signedIn(t *testing.T, url, login, password string) *client.Client {
 	t.Helper()
-	c, err := api.NewClient(url)
+	c, err := client.New(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func wantCode(t *testing.T, err error, status int, code string) *api.Error {
 }
 
 // lastMessage returns the newest dev outbox message to to.
-func lastMessage(t *testing.T, c *api.Client, to string) api.DevMessage {
+func lastMessage(t *testing.T, c *client.Client, to string) api.DevMessage {
 	t.Helper()
 	msgs, err := c.DevOutbox(context.Background())
 	check(t, err)
@@ -106,11 +107,11 @@ func TestRealServerProfileAndErrors(t *testing.T) {
 
 	// A repeated idempotency key replays the first answer instead of
 	// applying the write again.
-	key := api.NewIdempotencyKey()
+	key := client.NewIdempotencyKey()
 	first := "Replayed"
-	p1, err := c.UpdateProfile(api.WithIdempotencyKey(ctx, key), p.Version, api.ProfilePatch{FirstName: &first})
+	p1, err := c.UpdateProfile(client.WithIdempotencyKey(ctx, key), p.Version, api.ProfilePatch{FirstName: &first})
 	check(t, err)
-	p2, err := c.UpdateProfile(api.WithIdempotencyKey(ctx, key), p.Version, api.ProfilePatch{FirstName: &first})
+	p2, err := c.UpdateProfile(client.WithIdempotencyKey(ctx, key), p.Version, api.ProfilePatch{FirstName: &first})
 	check(t, err)
 	if p2.Version != p1.Version {
 		t.Errorf("replay answered version %d, first answer %d", p2.Version, p1.Version)
@@ -143,7 +144,7 @@ func TestRealServerProfileAndErrors(t *testing.T) {
 	}
 
 	// Wrong passwords are throttled with a Retry-After.
-	anon, _ := api.NewClient(url)
+	anon, _ := client.New(url)
 	var last error
 	for range 8 {
 		_, last = anon.SignIn(ctx, api.SignInRequest{Login: "agent2", Password: "Wrong-pass-1", Device: "x"})
@@ -179,7 +180,7 @@ func TestRealServerSessions(t *testing.T) {
 	if fresh.AccessToken == old.AccessToken || fresh.RefreshToken == old.RefreshToken {
 		t.Error("refresh did not rotate the tokens")
 	}
-	stale, _ := api.NewClient(url, api.WithTokens(api.Tokens{AccessToken: old.AccessToken}))
+	stale, _ := client.New(url, client.WithTokens(api.Tokens{AccessToken: old.AccessToken}))
 	if _, err := stale.Me(ctx); !errors.Is(err, api.ErrUnauthorized) {
 		t.Errorf("old access token after refresh: %v", err)
 	}
@@ -235,7 +236,7 @@ func TestRealServerVerifiedChanges(t *testing.T) {
 	for i, confirm := range []func(string) (api.Profile, error){
 		func(tok string) (api.Profile, error) { return c.ConfirmEmail(ctx, tok) },
 		func(tok string) (api.Profile, error) {
-			anon, _ := api.NewClient(url)
+			anon, _ := client.New(url)
 			return anon.ConfirmEmailLink(ctx, tok)
 		},
 	} {
@@ -257,7 +258,7 @@ func TestRealServerVerifiedChanges(t *testing.T) {
 	wantCode(t, c.ChangePassword(ctx, "Not-the-current-1", pw2), 422, api.CodeInvalid)
 	check(t, c.ChangePassword(ctx, server.DemoPassword, pw2))
 	signedIn(t, url, "agent1", pw2)
-	anon, _ := api.NewClient(url)
+	anon, _ := client.New(url)
 	check(t, anon.RequestPasswordReset(ctx, api.PasswordResetRequest{Login: "agent1", Channel: "email"}))
 	tok := linkToken.FindStringSubmatch(lastMessage(t, c, "dos@example.com").Body)
 	if tok == nil {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/ccojocar/zxcvbn-go/match"
-	"github.com/phoneset/phoneset/internal/zxcvbn/entropy"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/entropy"
 )
 
 // L33TMatcherName id

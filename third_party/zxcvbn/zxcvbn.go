@@ -5,8 +5,8 @@ import (
 
 	"github.com/ccojocar/zxcvbn-go/match"
 	zxcvbnmath "github.com/ccojocar/zxcvbn-go/utils/math"
-	"github.com/phoneset/phoneset/internal/zxcvbn/matching"
-	"github.com/phoneset/phoneset/internal/zxcvbn/scoring"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/matching"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/scoring"
 )
 
 // PasswordStrength takes a password, userInputs and optional filters and returns a MinEntropyMatch

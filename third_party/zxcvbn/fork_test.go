@@ -5,7 +5,7 @@ import (
 
 	upstream "github.com/ccojocar/zxcvbn-go"
 
-	"github.com/phoneset/phoneset/internal/zxcvbn"
+	"github.com/phoneset/phoneset/third_party/zxcvbn"
 )
 
 // The fork only moves work out of init: it must score every kind of

@@ -1,4 +1,4 @@
-package api
+package client
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"github.com/phoneset/phoneset/api"
 )
 
 // Client defaults. Attempts are per call: the first try plus retries.
@@ -31,7 +32,7 @@ const (
 )
 
 // ErrInsecureURL is returned for plain http:// to a host that is not loopback.
-var ErrInsecureURL = errors.New("api: plain http is only allowed to loopback hosts; use https")
+var ErrInsecureURL = errors.New("client: plain http is only allowed to loopback hosts; use https")
 
 // TransportError wraps a failure to reach the server (connection refused,
 // reset, timeout of one attempt): the request may or may not have arrived.
@@ -47,7 +48,7 @@ func IsTransient(err error) bool {
 	if errors.As(err, &te) {
 		return true
 	}
-	var ae *Error
+	var ae *api.Error
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
 	}
@@ -80,26 +81,26 @@ func (p RetryPolicy) Backoff(n int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// ClientOption configures a Client.
-type ClientOption func(*Client)
+// Option configures a Client.
+type Option func(*Client)
 
 // WithHTTPClient uses hc for transport (e.g. a test server's TLS client).
-func WithHTTPClient(hc *http.Client) ClientOption { return func(c *Client) { c.hc = hc } }
+func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.hc = hc } }
 
 // WithTimeout bounds each attempt of each request.
-func WithTimeout(d time.Duration) ClientOption { return func(c *Client) { c.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = d } }
 
 // WithRetry replaces the retry policy.
-func WithRetry(p RetryPolicy) ClientOption { return func(c *Client) { c.retry = p } }
+func WithRetry(p RetryPolicy) Option { return func(c *Client) { c.retry = p } }
 
 // WithTokens starts the client with a session.
-func WithTokens(t Tokens) ClientOption { return func(c *Client) { c.tokens = t } }
+func WithTokens(t api.Tokens) Option { return func(c *Client) { c.tokens = t } }
 
 // WithLogger logs retries and refreshes; tokens are never logged.
-func WithLogger(l *slog.Logger) ClientOption { return func(c *Client) { c.log = l } }
+func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.log = l } }
 
 // WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) ClientOption { return func(c *Client) { c.userAgent = ua } }
+func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
 
 // Client talks to the account backend. It is safe for concurrent use.
 type Client struct {
@@ -112,9 +113,9 @@ type Client struct {
 	userAgent string
 
 	mu       sync.Mutex
-	tokens   Tokens
+	tokens   api.Tokens
 	flight   *refreshFlight
-	onTokens func(Tokens)
+	onTokens func(api.Tokens)
 }
 
 type refreshFlight struct {
@@ -122,16 +123,16 @@ type refreshFlight struct {
 	err  error
 }
 
-// NewClient returns a client for the server at baseURL (scheme and host,
+// New returns a client for the server at baseURL (scheme and host,
 // optionally a path prefix). Plain http:// is refused unless the host is
 // loopback.
-func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+func New(baseURL string, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("api: server address: %w", err)
+		return nil, fmt.Errorf("client: server address: %w", err)
 	}
 	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("api: server address %q: want https://host[:port]", baseURL)
+		return nil, fmt.Errorf("client: server address %q: want https://host[:port]", baseURL)
 	}
 	if err := checkScheme(u); err != nil {
 		return nil, err
@@ -165,7 +166,7 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		SetResponseBodyLimit(maxResponseBytes).
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 {
-				return errors.New("api: too many redirects")
+				return errors.New("client: too many redirects")
 			}
 			return checkScheme(req.URL)
 		}))
@@ -185,7 +186,7 @@ func checkScheme(u *url.URL) error {
 		}
 		return ErrInsecureURL
 	}
-	return fmt.Errorf("api: unsupported scheme %q", u.Scheme)
+	return fmt.Errorf("client: unsupported scheme %q", u.Scheme)
 }
 
 func isLoopback(host string) bool {
@@ -197,14 +198,14 @@ func isLoopback(host string) bool {
 }
 
 // Tokens returns the current session tokens (zero when signed out).
-func (c *Client) Tokens() Tokens {
+func (c *Client) Tokens() api.Tokens {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.tokens
 }
 
 // SetTokens installs a session, e.g. one restored from the keyring.
-func (c *Client) SetTokens(t Tokens) {
+func (c *Client) SetTokens(t api.Tokens) {
 	c.mu.Lock()
 	c.tokens = t
 	c.mu.Unlock()
@@ -213,7 +214,7 @@ func (c *Client) SetTokens(t Tokens) {
 // OnTokens registers fn to be called, outside any lock, whenever the client
 // changes its tokens by itself: after a refresh (new tokens) and when the
 // server refuses the session (zero Tokens). Callers persist or clear them.
-func (c *Client) OnTokens(fn func(Tokens)) {
+func (c *Client) OnTokens(fn func(api.Tokens)) {
 	c.mu.Lock()
 	c.onTokens = fn
 	c.mu.Unlock()
@@ -289,7 +290,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		var ae *Error
+		var ae *api.Error
 		if errors.As(err, &ae) && ae.Status == http.StatusUnauthorized && !cl.noAuth && !cl.noRefresh && token != "" && !refreshed {
 			refreshed = true
 			if rerr := c.refreshAfter(ctx, token); rerr != nil {
@@ -314,7 +315,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return err
 		}
-		c.log.Debug("api: retrying", "method", cl.method, "path", cl.path, "attempt", attempt+1, "wait", wait, "err", err)
+		c.log.Debug("client: retrying", "method", cl.method, "path", cl.path, "attempt", attempt+1, "wait", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -342,10 +343,10 @@ func (c *Client) once(ctx context.Context, cl call, token string) error {
 		req.SetHeader("Content-Type", "application/json").SetBody(cl.body)
 	}
 	if cl.hasIf {
-		req.SetHeader("If-Match", ETag(cl.ifMatch))
+		req.SetHeader("If-Match", api.ETag(cl.ifMatch))
 	}
 	if cl.idemKey != "" {
-		req.SetHeader(HeaderIdempotencyKey, cl.idemKey)
+		req.SetHeader(api.HeaderIdempotencyKey, cl.idemKey)
 	}
 	resp, err := req.Execute(cl.method, cl.path)
 	if err != nil {
@@ -375,16 +376,16 @@ func (c *Client) once(ctx context.Context, cl call, token string) error {
 			return nil
 		}
 		if err := json.Unmarshal(resp.Body(), out); err != nil {
-			return fmt.Errorf("api: %s %s: bad response: %w", cl.method, cl.path, err)
+			return fmt.Errorf("client: %s %s: bad response: %w", cl.method, cl.path, err)
 		}
 	}
 	return nil
 }
 
 // decodeError turns a non-2xx response into *Error, whatever its body.
-func decodeError(status int, h http.Header, body []byte) *Error {
-	var eb ErrorBody
-	e := &Error{}
+func decodeError(status int, h http.Header, body []byte) *api.Error {
+	var eb api.ErrorBody
+	e := &api.Error{}
 	if json.Unmarshal(body, &eb) == nil && eb.Error != nil {
 		e = eb.Error
 	}
@@ -405,27 +406,27 @@ func decodeError(status int, h http.Header, body []byte) *Error {
 func codeForStatus(status int) string {
 	switch status {
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return CodeInvalid
+		return api.CodeInvalid
 	case http.StatusUnauthorized:
-		return CodeUnauthorized
+		return api.CodeUnauthorized
 	case http.StatusForbidden:
-		return CodeForbidden
+		return api.CodeForbidden
 	case http.StatusNotFound:
-		return CodeNotFound
+		return api.CodeNotFound
 	case http.StatusConflict:
-		return CodeConflict
+		return api.CodeConflict
 	case http.StatusPreconditionFailed:
-		return CodeStale
+		return api.CodeStale
 	case http.StatusPreconditionRequired:
-		return CodePreconditionRequired
+		return api.CodePreconditionRequired
 	case http.StatusRequestEntityTooLarge:
-		return CodeTooLarge
+		return api.CodeTooLarge
 	case http.StatusUnsupportedMediaType:
-		return CodeUnsupportedMedia
+		return api.CodeUnsupportedMedia
 	case http.StatusTooManyRequests:
-		return CodeRateLimited
+		return api.CodeRateLimited
 	}
-	return CodeInternal
+	return api.CodeInternal
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent or bad.
@@ -457,7 +458,7 @@ func (c *Client) refreshAfter(ctx context.Context, used string) error {
 		if ok {
 			return nil
 		}
-		return ErrUnauthorized
+		return api.ErrUnauthorized
 	}
 	if f := c.flight; f != nil {
 		c.mu.Unlock()
@@ -470,7 +471,7 @@ func (c *Client) refreshAfter(ctx context.Context, used string) error {
 	}
 	if c.tokens.RefreshToken == "" {
 		c.mu.Unlock()
-		return ErrUnauthorized
+		return api.ErrUnauthorized
 	}
 	f := &refreshFlight{done: make(chan struct{})}
 	c.flight = f
@@ -479,9 +480,9 @@ func (c *Client) refreshAfter(ctx context.Context, used string) error {
 
 	// The refresh outlives one caller's cancellation: others wait on it.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout*time.Duration(c.retry.Attempts))
-	var t Tokens
+	var t api.Tokens
 	err := c.do(rctx, call{method: http.MethodPost, path: "/v1/sessions/refresh",
-		body: RefreshRequest{RefreshToken: rt}, out: &t, noAuth: true, noRefresh: true,
+		body: api.RefreshRequest{RefreshToken: rt}, out: &t, noAuth: true, noRefresh: true,
 		idemKey: NewIdempotencyKey()})
 	cancel()
 
@@ -491,8 +492,8 @@ func (c *Client) refreshAfter(ctx context.Context, used string) error {
 	case err == nil:
 		c.tokens, changed = t, true
 	case !IsTransient(err) && c.tokens.RefreshToken == rt:
-		c.tokens, changed = Tokens{}, true
-		c.log.Info("api: session ended by the server", "err", err)
+		c.tokens, changed = api.Tokens{}, true
+		c.log.Info("client: session ended by the server", "err", err)
 	}
 	f.err = err
 	c.flight = nil

@@ -1,9 +1,10 @@
-package api
+package client
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/phoneset/phoneset/api"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,11 +17,11 @@ import (
 // fastRetry keeps retry tests quick without changing what they assert.
 var fastRetry = RetryPolicy{Attempts: 4, Base: time.Millisecond, Cap: 4 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
 
-func newTestClient(t *testing.T, h http.Handler, opts ...ClientOption) *Client {
+func newTestClient(t *testing.T, h http.Handler, opts ...Option) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL, append([]ClientOption{WithRetry(fastRetry)}, opts...)...)
+	c, err := New(srv.URL, append([]Option{WithRetry(fastRetry)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func TestNewClientRefusesPlainHTTPToNonLoopback(t *testing.T) {
+func TestNewRefusesPlainHTTPToNonLoopback(t *testing.T) {
 	tests := []struct {
 		url     string
 		wantErr bool
@@ -53,12 +54,12 @@ func TestNewClientRefusesPlainHTTPToNonLoopback(t *testing.T) {
 		{"https://user:pw@example.com", true},
 	}
 	for _, tt := range tests {
-		_, err := NewClient(tt.url)
+		_, err := New(tt.url)
 		if (err != nil) != tt.wantErr {
-			t.Errorf("NewClient(%q) error = %v, want error %v", tt.url, err, tt.wantErr)
+			t.Errorf("New(%q) error = %v, want error %v", tt.url, err, tt.wantErr)
 		}
 	}
-	if _, err := NewClient("http://example.com"); !errors.Is(err, ErrInsecureURL) {
+	if _, err := New("http://example.com"); !errors.Is(err, ErrInsecureURL) {
 		t.Errorf("http to a public host: %v, want ErrInsecureURL", err)
 	}
 }
@@ -84,18 +85,18 @@ func TestErrorsAreDecoded(t *testing.T) {
 		status     int
 		body       string
 		retryAfter string
-		want       Error
+		want       api.Error
 	}{
 		{"field errors", 422, `{"error":{"code":"invalid","message":"some fields are not valid","fields":{"display_name":"must not be empty"}}}`, "",
-			Error{Status: 422, Code: CodeInvalid, Message: "some fields are not valid", Fields: map[string]string{"display_name": "must not be empty"}}},
+			api.Error{Status: 422, Code: api.CodeInvalid, Message: "some fields are not valid", Fields: map[string]string{"display_name": "must not be empty"}}},
 		{"stale", 412, `{"error":{"code":"stale","message":"changed elsewhere"}}`, "",
-			Error{Status: 412, Code: CodeStale, Message: "changed elsewhere"}},
+			api.Error{Status: 412, Code: api.CodeStale, Message: "changed elsewhere"}},
 		{"rate limited with retry-after", 429, `{"error":{"code":"rate_limited","message":"slow down"}}`, "120",
-			Error{Status: 429, Code: CodeRateLimited, Message: "slow down", RetryAfter: 120 * time.Second}},
+			api.Error{Status: 429, Code: api.CodeRateLimited, Message: "slow down", RetryAfter: 120 * time.Second}},
 		{"not json", 403, `<html>nope</html>`, "",
-			Error{Status: 403, Code: CodeForbidden, Message: "forbidden"}},
+			api.Error{Status: 403, Code: api.CodeForbidden, Message: "forbidden"}},
 		{"empty body", 404, ``, "",
-			Error{Status: 404, Code: CodeNotFound, Message: "not found"}},
+			api.Error{Status: 404, Code: api.CodeNotFound, Message: "not found"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestErrorsAreDecoded(t *testing.T) {
 				_, _ = w.Write([]byte(tt.body))
 			}))
 			_, err := c.Me(context.Background())
-			var ae *Error
+			var ae *api.Error
 			if !errors.As(err, &ae) {
 				t.Fatalf("error %T %v, want *api.Error", err, err)
 			}
@@ -175,7 +176,7 @@ func TestRetries(t *testing.T) {
 			var keys sync.Map
 			c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				n := int(calls.Add(1)) - 1
-				keys.Store(n, r.Header.Get(HeaderIdempotencyKey))
+				keys.Store(n, r.Header.Get(api.HeaderIdempotencyKey))
 				if n < len(tt.failures) {
 					if tt.failures[n] == 0 {
 						hj, _ := w.(http.Hijacker)
@@ -183,13 +184,13 @@ func TestRetries(t *testing.T) {
 						_ = conn.Close()
 						return
 					}
-					writeJSON(w, tt.failures[n], ErrorBody{Error: &Error{Code: "x", Message: "fail"}})
+					writeJSON(w, tt.failures[n], api.ErrorBody{Error: &api.Error{Code: "x", Message: "fail"}})
 					return
 				}
 				if r.Method == http.MethodPatch {
-					writeJSON(w, 200, Profile{Version: 2})
+					writeJSON(w, 200, api.Profile{Version: 2})
 				} else {
-					writeJSON(w, 200, Me{User: User{ID: "u1"}})
+					writeJSON(w, 200, api.Me{User: api.User{ID: "u1"}})
 				}
 			}))
 			ctx := context.Background()
@@ -203,7 +204,7 @@ func TestRetries(t *testing.T) {
 			case "POST":
 				_, err = c.RevealAPIKey(ctx, "pw")
 			default:
-				_, err = c.UpdateProfile(ctx, 1, ProfilePatch{})
+				_, err = c.UpdateProfile(ctx, 1, api.ProfilePatch{})
 			}
 			if (err == nil) != tt.wantOK {
 				t.Errorf("err = %v, want ok %v", err, tt.wantOK)
@@ -244,18 +245,18 @@ func TestRetryAfterIsHonouredOrReturned(t *testing.T) {
 				if calls.Add(1) == 1 {
 					first = time.Now()
 					w.Header().Set("Retry-After", tt.retryAfter)
-					writeJSON(w, 429, ErrorBody{Error: &Error{Code: CodeRateLimited, Message: "slow down"}})
+					writeJSON(w, 429, api.ErrorBody{Error: &api.Error{Code: api.CodeRateLimited, Message: "slow down"}})
 					return
 				}
 				second = time.Now()
-				writeJSON(w, 200, Me{})
+				writeJSON(w, 200, api.Me{})
 			}))
 			_, err := c.Me(context.Background())
 			if (err != nil) != tt.wantErr || calls.Load() != tt.wantCalls {
 				t.Fatalf("err %v after %d calls; want error %v after %d", err, calls.Load(), tt.wantErr, tt.wantCalls)
 			}
 			if tt.wantErr {
-				var ae *Error
+				var ae *api.Error
 				if !errors.As(err, &ae) || ae.RetryAfter != time.Hour {
 					t.Errorf("error %v should carry RetryAfter 1h", err)
 				}
@@ -274,10 +275,10 @@ func TestRequestsCarryAuthAndIfMatch(t *testing.T) {
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Clone()
 		_ = json.NewDecoder(r.Body).Decode(&body)
-		writeJSON(w, 200, Profile{Version: 8, DisplayName: "Ann"})
-	}), WithTokens(Tokens{AccessToken: "acc-1", RefreshToken: "ref-1"}))
+		writeJSON(w, 200, api.Profile{Version: 8, DisplayName: "Ann"})
+	}), WithTokens(api.Tokens{AccessToken: "acc-1", RefreshToken: "ref-1"}))
 	name := "Ann"
-	p, err := c.UpdateProfile(WithIdempotencyKey(context.Background(), "key-9"), 7, ProfilePatch{DisplayName: &name})
+	p, err := c.UpdateProfile(WithIdempotencyKey(context.Background(), "key-9"), 7, api.ProfilePatch{DisplayName: &name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +286,10 @@ func TestRequestsCarryAuthAndIfMatch(t *testing.T) {
 		t.Errorf("decoded %+v", p)
 	}
 	checks := map[string]string{
-		"Authorization":      "Bearer acc-1",
-		"If-Match":           `"7"`,
-		HeaderIdempotencyKey: "key-9",
-		"Content-Type":       "application/json",
+		"Authorization":          "Bearer acc-1",
+		"If-Match":               `"7"`,
+		api.HeaderIdempotencyKey: "key-9",
+		"Content-Type":           "application/json",
 	}
 	for h, want := range checks {
 		if got.Get(h) != want {
@@ -317,36 +318,36 @@ func (s *authServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.gate != nil {
 			<-s.gate
 		}
-		var req RefreshRequest
+		var req api.RefreshRequest
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.revoked || req.RefreshToken != s.refresh {
-			writeJSON(w, 401, ErrorBody{Error: &Error{Code: CodeUnauthorized, Message: "session ended"}})
+			writeJSON(w, 401, api.ErrorBody{Error: &api.Error{Code: api.CodeUnauthorized, Message: "session ended"}})
 			return
 		}
 		s.n++
 		s.access = "acc-" + string(rune('a'+s.n))
 		s.refresh = "ref-" + string(rune('a'+s.n))
-		writeJSON(w, 200, Tokens{SessionID: "s1", AccessToken: s.access, RefreshToken: s.refresh})
+		writeJSON(w, 200, api.Tokens{SessionID: "s1", AccessToken: s.access, RefreshToken: s.refresh})
 		return
 	}
 	s.mu.Lock()
 	ok := !s.revoked && r.Header.Get("Authorization") == "Bearer "+s.access
 	s.mu.Unlock()
 	if !ok {
-		writeJSON(w, 401, ErrorBody{Error: &Error{Code: CodeUnauthorized, Message: "not signed in"}})
+		writeJSON(w, 401, api.ErrorBody{Error: &api.Error{Code: api.CodeUnauthorized, Message: "not signed in"}})
 		return
 	}
-	writeJSON(w, 200, Me{User: User{ID: "u1"}})
+	writeJSON(w, 200, api.Me{User: api.User{ID: "u1"}})
 }
 
 func TestRefreshIsSingleFlight(t *testing.T) {
 	srv := &authServer{access: "acc-new", refresh: "ref-old", gate: make(chan struct{})}
-	c := newTestClient(t, srv, WithTokens(Tokens{AccessToken: "acc-expired", RefreshToken: "ref-old"}))
-	var hooked []Tokens
+	c := newTestClient(t, srv, WithTokens(api.Tokens{AccessToken: "acc-expired", RefreshToken: "ref-old"}))
+	var hooked []api.Tokens
 	var hookMu sync.Mutex
-	c.OnTokens(func(t Tokens) { hookMu.Lock(); hooked = append(hooked, t); hookMu.Unlock() })
+	c.OnTokens(func(t api.Tokens) { hookMu.Lock(); hooked = append(hooked, t); hookMu.Unlock() })
 
 	const n = 8
 	errs := make(chan error, n)
@@ -377,22 +378,22 @@ func TestRefreshIsSingleFlight(t *testing.T) {
 
 func TestRevokedSessionClearsTokens(t *testing.T) {
 	srv := &authServer{access: "acc-1", refresh: "ref-1", revoked: true}
-	c := newTestClient(t, srv, WithTokens(Tokens{AccessToken: "acc-1", RefreshToken: "ref-1"}))
-	var hooked []Tokens
-	c.OnTokens(func(t Tokens) { hooked = append(hooked, t) })
+	c := newTestClient(t, srv, WithTokens(api.Tokens{AccessToken: "acc-1", RefreshToken: "ref-1"}))
+	var hooked []api.Tokens
+	c.OnTokens(func(t api.Tokens) { hooked = append(hooked, t) })
 	_, err := c.Me(context.Background())
-	if !errors.Is(err, ErrUnauthorized) {
+	if !errors.Is(err, api.ErrUnauthorized) {
 		t.Fatalf("Me: %v, want ErrUnauthorized", err)
 	}
-	if c.Tokens() != (Tokens{}) {
+	if c.Tokens() != (api.Tokens{}) {
 		t.Errorf("tokens kept after the server ended the session: %+v", c.Tokens())
 	}
-	if len(hooked) != 1 || hooked[0] != (Tokens{}) {
+	if len(hooked) != 1 || hooked[0] != (api.Tokens{}) {
 		t.Errorf("OnTokens saw %+v, want one call with zero tokens", hooked)
 	}
 	// A second call must not try to refresh again.
 	before := srv.refreshes.Load()
-	if _, err := c.Me(context.Background()); !errors.Is(err, ErrUnauthorized) {
+	if _, err := c.Me(context.Background()); !errors.Is(err, api.ErrUnauthorized) {
 		t.Errorf("second Me: %v", err)
 	}
 	if srv.refreshes.Load() != before {
@@ -440,24 +441,24 @@ func TestBackoffIsCappedAndJittered(t *testing.T) {
 
 func TestSignInInstallsTokens(t *testing.T) {
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req SignInRequest
+		var req api.SignInRequest
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		if r.Header.Get("Authorization") != "" {
 			t.Error("sign-in sent an Authorization header")
 		}
 		if req.Login != "agent1" || req.Password != "pw" || !strings.HasPrefix(req.Device, "test") {
-			writeJSON(w, 401, ErrorBody{Error: &Error{Code: CodeUnauthorized, Message: "wrong login or password"}})
+			writeJSON(w, 401, api.ErrorBody{Error: &api.Error{Code: api.CodeUnauthorized, Message: "wrong login or password"}})
 			return
 		}
-		writeJSON(w, 200, Tokens{SessionID: "s", AccessToken: "a", RefreshToken: "r"})
+		writeJSON(w, 200, api.Tokens{SessionID: "s", AccessToken: "a", RefreshToken: "r"})
 	}))
-	if _, err := c.SignIn(context.Background(), SignInRequest{Login: "agent1", Password: "bad", Device: "test"}); !errors.Is(err, ErrUnauthorized) {
+	if _, err := c.SignIn(context.Background(), api.SignInRequest{Login: "agent1", Password: "bad", Device: "test"}); !errors.Is(err, api.ErrUnauthorized) {
 		t.Errorf("bad password: %v", err)
 	}
-	if c.Tokens() != (Tokens{}) {
+	if c.Tokens() != (api.Tokens{}) {
 		t.Error("failed sign-in installed tokens")
 	}
-	tok, err := c.SignIn(context.Background(), SignInRequest{Login: "agent1", Password: "pw", Device: "test box"})
+	tok, err := c.SignIn(context.Background(), api.SignInRequest{Login: "agent1", Password: "pw", Device: "test box"})
 	if err != nil || tok.AccessToken != "a" || c.Tokens().AccessToken != "a" {
 		t.Errorf("sign-in: %v %+v", err, c.Tokens())
 	}

@@ -5,8 +5,8 @@ import (
 	"sync"
 
 	"github.com/ccojocar/zxcvbn-go/match"
-	"github.com/phoneset/phoneset/internal/zxcvbn/adjacency"
-	"github.com/phoneset/phoneset/internal/zxcvbn/frequency"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/adjacency"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/frequency"
 )
 
 var (

@@ -1,4 +1,4 @@
-package api
+package client
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phoneset/phoneset/api"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -29,7 +30,7 @@ func (p specParam) isIfMatch() bool { return strings.HasSuffix(p.Ref, "/IfMatch"
 
 func loadSpec(t *testing.T) []specOp {
 	t.Helper()
-	b, err := os.ReadFile("openapi.yaml")
+	b, err := os.ReadFile("../openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestClientConformsToOpenAPI(t *testing.T) {
 		c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			r = req
 			w.WriteHeader(http.StatusNoContent)
-		}), WithTokens(Tokens{AccessToken: "tok", RefreshToken: "ref"}))
+		}), WithTokens(api.Tokens{AccessToken: "tok", RefreshToken: "ref"}))
 		_, _ = tc.call(c)
 		if r == nil {
 			t.Errorf("%s: no request", tc.name)
@@ -103,7 +104,7 @@ func TestClientConformsToOpenAPI(t *testing.T) {
 		if op.ifMatch && r.Header.Get("If-Match") == "" {
 			t.Errorf("%s: %s %s requires If-Match", tc.name, op.method, op.path)
 		}
-		if op.idempotent && r.Header.Get(HeaderIdempotencyKey) == "" {
+		if op.idempotent && r.Header.Get(api.HeaderIdempotencyKey) == "" {
 			t.Errorf("%s: %s %s accepts an Idempotency-Key but none was sent", tc.name, op.method, op.path)
 		}
 	}

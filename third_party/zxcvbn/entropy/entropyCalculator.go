@@ -8,7 +8,7 @@ import (
 
 	"github.com/ccojocar/zxcvbn-go/match"
 	zxcvbnmath "github.com/ccojocar/zxcvbn-go/utils/math"
-	"github.com/phoneset/phoneset/internal/zxcvbn/adjacency"
+	"github.com/phoneset/phoneset/third_party/zxcvbn/adjacency"
 )
 
 const (
