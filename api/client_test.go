@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,8 +87,8 @@ func TestErrorsAreDecoded(t *testing.T) {
 		retryAfter string
 		want       Error
 	}{
-		{"field errors", 422, `{"error":{"code":"invalid","message":"some fields are not valid","fields":{"display_name":"must not be empty"}}}`, "",
-			Error{Status: 422, Code: CodeInvalid, Message: "some fields are not valid", Fields: map[string]string{"display_name": "must not be empty"}}},
+		{"field errors", 422, `{"error":{"code":"invalid","message":"some fields are not valid","fields":{"display_name":{"code":"too_long","max":64}}}}`, "",
+			Error{Status: 422, Code: CodeInvalid, Message: "some fields are not valid", Fields: map[string]*Reason{"display_name": {Code: ReasonTooLong, Args: Args{"max": 64.0}}}}},
 		{"stale", 412, `{"error":{"code":"stale","message":"changed elsewhere"}}`, "",
 			Error{Status: 412, Code: CodeStale, Message: "changed elsewhere"}},
 		{"rate limited with retry-after", 429, `{"error":{"code":"rate_limited","message":"slow down"}}`, "120",
@@ -118,8 +119,8 @@ func TestErrorsAreDecoded(t *testing.T) {
 				t.Errorf("fields %v, want %v", ae.Fields, tt.want.Fields)
 			}
 			for f, why := range tt.want.Fields {
-				if ae.Fields[f] != why {
-					t.Errorf("field %s: %q, want %q", f, ae.Fields[f], why)
+				if !reflect.DeepEqual(ae.Fields[f], why) {
+					t.Errorf("field %s: %v, want %v", f, ae.Fields[f], why)
 				}
 			}
 		})
