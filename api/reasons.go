@@ -90,6 +90,13 @@ const (
 	ReasonWrongType    = "wrong_type" // kind: a JSON type
 	ReasonUnknownField = "unknown_field"
 	ReasonNotAVersion  = "not_a_version"
+	ReasonNotANumber   = "not_a_number"
+	ReasonNotADate     = "not_a_date"
+	ReasonNotAnID      = "not_an_id"
+	ReasonNumberRange  = "number_range" // min, max
+	ReasonEmptyRange   = "empty_range"
+	ReasonReadOnly     = "read_only"
+	ReasonCustomerCare = "customer_care"
 
 	// Whole requests.
 	ReasonRefused       = "refused" // the server gave no field-level reason
@@ -172,6 +179,13 @@ var reasonText = map[string]string{
 	ReasonWrongType:    "must be of JSON type {{.kind}}",
 	ReasonUnknownField: "is not a known field",
 	ReasonNotAVersion:  `is not a version tag like "3"`,
+	ReasonNotANumber:   "is not a number",
+	ReasonNotADate:     "is not a date like 2026-11-23 or 2026-11-23T08:00:00Z",
+	ReasonNotAnID:      "is not an ID",
+	ReasonNumberRange:  "must be {{.min}} to {{.max}}",
+	ReasonEmptyRange:   "must be after the start",
+	ReasonReadOnly:     "cannot be changed",
+	ReasonCustomerCare: "only customer care can change this",
 
 	ReasonRefused:       "was refused by the server",
 	ReasonEmailManaged:  "your organisation manages email addresses; ask an admin",

@@ -22,8 +22,7 @@ type adminCall struct {
 
 type adminFunc func(w http.ResponseWriter, r *http.Request, a *adminCall) error
 
-var errNotAdmin = &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden,
-	Message: `this needs the "account" permission; ask an organisation admin`}
+var errNotAdmin = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonNeedsAccountPerm))
 
 // admin guards a /v1/org route: permission "account", read from the
 // database on every request so a revoked admin is refused at once.
@@ -107,23 +106,34 @@ func conditional[T any](w http.ResponseWriter, r *http.Request) (T, int64, error
 // validName checks an optional new name of something.
 func validName(field string, name *string) error {
 	if name != nil {
-		if why := api.ValidateDisplayName(*name); why != "" {
-			return api.Invalid(map[string]string{field: why})
+		if why := api.ValidateDisplayName(*name); why != nil {
+			return api.Invalid(map[string]*api.Reason{field: why})
 		}
 	}
 	return nil
 }
 
-func conflict(msg, field, why string) *api.Error {
-	return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: msg, Fields: map[string]string{field: why}}
+// conflict refuses a value that clashes with what is stored, such as a
+// name another one has.
+func conflict(field string, why *api.Reason) *api.Error {
+	return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: field + " " + why.String(),
+		Fields: map[string]*api.Reason{field: why}}
+}
+
+// refuse refuses a change the organisation's state does not allow now; why
+// explains the whole request, and names field for clients that mark it.
+func refuse(field string, why *api.Reason) *api.Error {
+	e := api.Refused(http.StatusConflict, api.CodeConflict, why)
+	e.Fields = map[string]*api.Reason{field: why}
+	return e
 }
 
 // Fields of PATCH /v1/org that only customer care changes.
-var readOnlyOrgFields = map[string]string{
-	"company_name": "contact customer care to change the company name",
-	"org_number":   "contact customer care to change the organisation number",
-	"owner":        "contact customer care to change the account owner",
-	"id":           "cannot be changed",
+var readOnlyOrgFields = map[string]*api.Reason{
+	"company_name": api.Because(api.ReasonCustomerCare),
+	"org_number":   api.Because(api.ReasonCustomerCare),
+	"owner":        api.Because(api.ReasonCustomerCare),
+	"id":           api.Because(api.ReasonReadOnly),
 }
 
 // orgPatchBody is PATCH /v1/org as sent: the patch plus the read-only
@@ -190,7 +200,7 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *adminCall) 
 		"org_number": body.OrgNumber != nil, "owner": body.Owner != nil} {
 		if set {
 			if fields == nil {
-				fields = map[string]string{}
+				fields = map[string]*api.Reason{}
 			}
 			fields[name] = readOnlyOrgFields[name]
 		}
@@ -361,15 +371,15 @@ func (s *Server) saveOrgPhotos(w http.ResponseWriter, r *http.Request, a *adminC
 var packagePlanNames = map[string]string{api.PackageLight: "Light", api.PackageUnlimited: "Unlimited"}
 
 // downgradeRefusal says why the org cannot move to a smaller package now,
-// or "".
-func downgradeRefusal(o *store.OrgProfile, now time.Time) string {
+// or nil.
+func downgradeRefusal(o *store.OrgProfile, now time.Time) *api.Reason {
 	if !o.ContractOngoing(now) {
-		return "downgrading needs an ongoing contract; contact customer care"
+		return api.Because(api.ReasonNoContract)
 	}
 	if now.Before(o.BindingEndsAt) {
-		return "your contract is in its binding period until " + o.BindingEndsAt.Format("2 January 2006") + "; you can downgrade after that"
+		return &api.Reason{Code: api.ReasonBindingPeriod, Args: api.Args{"until": o.BindingEndsAt.Format(time.DateOnly)}}
 	}
-	return ""
+	return nil
 }
 
 func (s *Server) packageView(o *store.OrgProfile) api.PBXPackage {
@@ -379,7 +389,7 @@ func (s *Server) packageView(o *store.OrgProfile) api.PBXPackage {
 		Contract: api.Contract{Ongoing: o.ContractOngoing(now), StartedAt: o.ContractStartedAt,
 			EndsAt: o.ContractEndsAt, BindingEndsAt: o.BindingEndsAt},
 		DowngradeRefusal: downgradeRefusal(o, now)}
-	v.CanDowngrade = v.DowngradeRefusal == "" && slices.Index(api.Packages, pkg) > 0
+	v.CanDowngrade = v.DowngradeRefusal == nil && slices.Index(api.Packages, pkg) > 0
 	return v
 }
 
@@ -402,7 +412,7 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	to := slices.Index(api.Packages, req.Package)
 	if to < 0 {
-		return api.Invalid(map[string]string{"package": "must be one of " + strings.Join(api.Packages, ", ")})
+		return api.Invalid(map[string]*api.Reason{"package": api.OneOf(req.Package, api.Packages...)})
 	}
 	ctx := r.Context()
 	var o *store.OrgProfile
@@ -415,8 +425,8 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 			return err
 		}
 		if to < slices.Index(api.Packages, current) {
-			if why := downgradeRefusal(o, s.now()); why != "" {
-				return conflict("the package cannot be downgraded now: "+why, "package", why)
+			if why := downgradeRefusal(o, s.now()); why != nil {
+				return refuse("package", why)
 			}
 		}
 		if err := q.SetOrgPackage(ctx, a.OrgID, packagePlanNames[req.Package], version); err != nil {

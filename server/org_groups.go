@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/phoneset/phoneset/api"
@@ -103,11 +102,11 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	switch {
 	case req.Enabled && req.Scope != api.ScopeAll && req.Scope != api.ScopeSelected:
-		return api.Invalid(map[string]string{"scope": `must be "all" or "selected"`})
+		return api.Invalid(map[string]*api.Reason{"scope": api.OneOf(string(req.Scope), string(api.ScopeAll), string(api.ScopeSelected))})
 	case !req.Enabled && req.Scope != "":
-		return api.Invalid(map[string]string{"scope": "is only for an enabled zone"})
+		return api.Invalid(map[string]*api.Reason{"scope": api.Because(api.ReasonZoneDisabled)})
 	case req.Scope != api.ScopeSelected && len(req.UserIDs) > 0:
-		return api.Invalid(map[string]string{"user_ids": `are only for scope "selected"`})
+		return api.Invalid(map[string]*api.Reason{"user_ids": api.Because(api.ReasonOnlySelected)})
 	}
 	ctx := r.Context()
 	return s.smsWrite(w, r, a, func(q store.Q) (diff, string, error) {
@@ -139,7 +138,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 	}
 	for _, t := range req.Allowed {
 		if !slices.ContainsFunc(api.SMSTypes, func(k struct{ Type, Name string }) bool { return k.Type == t }) {
-			return api.Invalid(map[string]string{"allowed": "has " + quoteID(t) + ", which is not a system SMS type"})
+			return api.Invalid(map[string]*api.Reason{"allowed": {Code: api.ReasonNotAllowed, Args: api.Args{"value": t}}})
 		}
 	}
 	allowed := slices.Clone(req.Allowed)
@@ -162,8 +161,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 
 // Cost centers.
 
-var errCostCentersOff = conflict("cost centers are not activated; activate them in the organisation settings first",
-	"cost_centers_enabled", "is off")
+var errCostCentersOff = refuse("cost_centers_enabled", api.Because(api.ReasonCostCentersOff))
 
 func (s *Server) getCostCenters(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	ctx := r.Context()
@@ -196,7 +194,7 @@ func (s *Server) costCenterTx(ctx context.Context, a *adminCall, fn func(q store
 
 func takenName(err error, field string) error {
 	if errors.Is(err, store.ErrConflict) {
-		return conflict("that name is taken", field, "is taken")
+		return conflict(field, api.Because(api.ReasonTaken))
 	}
 	return err
 }
@@ -398,15 +396,15 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	if why := api.ValidateDisplayName(req.Label); why != "" {
+	fields := map[string]*api.Reason{}
+	if why := api.ValidateDisplayName(req.Label); why != nil {
 		fields["label"] = why
 	}
 	if req.Code == "" {
 		req.Code = slug(req.Label)
 	}
 	if !reasonCodeRE.MatchString(req.Code) {
-		fields["code"] = "must be 1 to 32 of a–z, 0–9, _ and -, starting with a letter or digit"
+		fields["code"] = &api.Reason{Code: api.ReasonCodeChars, Args: api.Args{"min": 1, "max": 32}}
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
@@ -416,7 +414,7 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.AddReasonCode(ctx, a.OrgID, rc.ReasonCode); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("that reason code exists", "code", "is taken")
+				return conflict("code", api.Because(api.ReasonTaken))
 			}
 			return err
 		}
@@ -496,14 +494,14 @@ func checkOptionNames(field string, names []string, existing []api.CategoryOptio
 		seen[store.NormName(o.Name)] = true
 	}
 	if len(existing)+len(names) > api.MaxOptions {
-		return api.Invalid(map[string]string{field: "a category has at most " + strconv.Itoa(api.MaxOptions) + " options"})
+		return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonTooMany, Args: api.Args{"max": api.MaxOptions}}})
 	}
 	for _, n := range names {
-		if why := api.ValidateDisplayName(n); why != "" {
-			return api.Invalid(map[string]string{field: quoteID(n) + " " + why})
+		if why := api.ValidateDisplayName(n); why != nil {
+			return api.Invalid(map[string]*api.Reason{field: why})
 		}
 		if seen[store.NormName(n)] {
-			return api.Invalid(map[string]string{field: quoteID(n) + " is there already"})
+			return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonDuplicate, Args: api.Args{"value": n}}})
 		}
 		seen[store.NormName(n)] = true
 	}
@@ -586,7 +584,7 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 		}
 		for _, rid := range req.RemoveOptions {
 			if !slices.ContainsFunc(c.Options, func(o api.CategoryOption) bool { return o.ID == rid }) {
-				return api.Invalid(map[string]string{"remove_options": "has " + quoteID(rid) + ", which is not an option of this category"})
+				return api.Invalid(map[string]*api.Reason{"remove_options": {Code: api.ReasonNotAnOption, Args: api.Args{"value": rid}}})
 			}
 		}
 		if err := checkOptionNames("add_options", req.AddOptions, kept); err != nil {

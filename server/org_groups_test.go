@@ -35,7 +35,7 @@ func TestOrgSMS(t *testing.T) {
 			{"unknown type", "/v1/org/sms/message-types", api.SMSTypesUpdate{Allowed: []string{"spam"}}, 422, "allowed"},
 		} {
 			r := e.orgWrite(adm, "PUT", tt.path, v, tt.body)
-			if r.status != tt.status || (tt.field != "" && r.apiErr(t).Fields[tt.field] == "") {
+			if r.status != tt.status || (tt.field != "" && r.apiErr(t).Fields[tt.field] == nil) {
 				t.Errorf("%s: %d %s", tt.name, r.status, r.body)
 			}
 		}
@@ -149,7 +149,7 @@ func TestOrgReasonCodes(t *testing.T) {
 			body  api.ReasonCodeCreate
 			field string
 		}{{api.ReasonCodeCreate{Label: ""}, "label"}, {api.ReasonCodeCreate{Label: "!!"}, "code"}, {api.ReasonCodeCreate{Code: "Bad Code", Label: "X"}, "code"}} {
-			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/reason-codes", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == "" {
+			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/reason-codes", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == nil {
 				t.Errorf("%+v: fields %v", tt.body, ae.Fields)
 			}
 		}
@@ -206,7 +206,7 @@ func TestOrgStructure(t *testing.T) {
 			{api.CategoryCreate{Name: "Team", Options: []string{"Blue", "blue"}}, "options"},
 			{api.CategoryCreate{Name: "Team", Options: []string{""}}, "options"},
 		} {
-			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/structure", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == "" {
+			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/structure", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == nil {
 				t.Errorf("%+v: fields %v", tt.body, ae.Fields)
 			}
 		}

@@ -64,7 +64,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCal
 		return err
 	}
 	if len(req.Items) == 0 || len(req.Items) > maxOrderItems {
-		return api.Invalid(map[string]string{"items": "must list 1 to " + strconv.Itoa(maxOrderItems) + " products"})
+		return api.Invalid(map[string]*api.Reason{"items": {Code: api.ReasonCountRange, Args: api.Args{"min": 1, "max": maxOrderItems}}})
 	}
 	ctx := r.Context()
 	order := api.Order{ID: newID("ord"), At: s.now().UTC(), ByID: a.UserID, By: a.user.DisplayName}
@@ -88,13 +88,13 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCal
 			}
 			switch {
 			case p == nil:
-				return api.Invalid(map[string]string{field: "is not on your organisation's price list"})
+				return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonNotOnPriceList)})
 			case seen[it.SKU]:
-				return api.Invalid(map[string]string{field: "repeats a product; give each product once with its amount"})
+				return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonDuplicate, Args: api.Args{"value": it.SKU}}})
 			case it.Quantity < 1 || it.Quantity > api.MaxOrderQuantity:
-				return api.Invalid(map[string]string{field: "amount must be 1 to " + strconv.Itoa(api.MaxOrderQuantity)})
+				return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonQuantityRange, Args: api.Args{"min": 1, "max": api.MaxOrderQuantity}}})
 			case order.Currency != "" && p.Currency != order.Currency:
-				return api.Invalid(map[string]string{field: "is priced in another currency; order it separately"})
+				return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonOtherCurrency)})
 			}
 			seen[it.SKU] = true
 			order.Currency = p.Currency
@@ -177,7 +177,7 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 			return err
 		}
 		if assigned[sku] >= held[sku] {
-			return conflict("all "+p.Name+" licenses are assigned; buy more or unassign one first", "sku", "none unassigned")
+			return refuse("sku", &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": p.Name}})
 		}
 		return s.orgAudit(ctx, q, a, "license.assign", userRes(id, "licenses"), diff{{sku, "unassigned", "assigned"}})
 	})
