@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // describe turns an error from the account model into a sentence a user can
@@ -19,7 +20,7 @@ import (
 // fields use reasonText instead.
 func describe(err error) string {
 	var ae *api.Error
-	var te *api.TransportError
+	var te *client.TransportError
 	switch {
 	case err == nil:
 		return ""
