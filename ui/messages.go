@@ -32,6 +32,9 @@ func describe(err error) string {
 	return err.Error()
 }
 
+// describeAPI says what the server's refusal means: its reason, else why
+// each field was refused, else what its code means. Never its Message,
+// which is English.
 func describeAPI(ae *api.Error) string {
 	switch {
 	case ae.Reason != nil:
