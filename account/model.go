@@ -102,7 +102,7 @@ type Model struct {
 	failures   int
 	// backoffUntil holds edits from waking the loop during a backoff.
 	backoffUntil time.Time
-	fieldErrs    map[string]string
+	fieldErrs    map[string]*api.Reason
 	subs         map[int]func(Change)
 	nextSub      int
 	pending      Change
@@ -246,7 +246,7 @@ func (m *Model) syncState() SyncState {
 // FieldErrors are the server's reasons for edits it refused, keyed by JSON
 // field name. The refused values have been reverted. A field's reason is
 // cleared when the user edits it again.
-func (m *Model) FieldErrors() map[string]string {
+func (m *Model) FieldErrors() map[string]*api.Reason {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return maps.Clone(m.fieldErrs)
@@ -381,11 +381,11 @@ func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
 // checkStatus applies the server's rules for a status change: a known
 // availability, and for Unavailable one of the organisation's current
 // reason codes.
-func checkStatus(u api.StatusUpdate, codes []api.ReasonCode) map[string]string {
+func checkStatus(u api.StatusUpdate, codes []api.ReasonCode) map[string]*api.Reason {
 	switch u.Availability {
 	case api.Online, api.Offline:
 		if u.ReasonCode != "" {
-			return map[string]string{"reason_code": "only applies when unavailable"}
+			return map[string]*api.Reason{"reason_code": api.Because(api.ReasonOnlyUnavailable)}
 		}
 		return nil
 	case api.Unavailable:
@@ -394,7 +394,7 @@ func checkStatus(u api.StatusUpdate, codes []api.ReasonCode) map[string]string {
 				return nil
 			}
 		}
-		return map[string]string{"reason_code": "choose one of the organisation's reasons"}
+		return map[string]*api.Reason{"reason_code": api.Because(api.ReasonUnknownReason)}
 	}
-	return map[string]string{"availability": "must be online, unavailable or offline"}
+	return map[string]*api.Reason{"availability": api.OneOf(string(u.Availability), string(api.Online), string(api.Unavailable), string(api.Offline))}
 }

@@ -34,7 +34,7 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 	switch req.Availability {
 	case api.Online, api.Offline:
 		if req.ReasonCode != "" {
-			return api.Invalid(map[string]string{"reason_code": "is only for Unavailable"})
+			return api.Invalid(map[string]*api.Reason{"reason_code": api.Because(api.ReasonOnlyUnavailable)})
 		}
 	case api.Unavailable:
 		codes, err := s.st.Q().ReasonCodes(ctx, p.OrgID)
@@ -42,10 +42,10 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 			return err
 		}
 		if !slices.ContainsFunc(codes, func(c api.ReasonCode) bool { return c.Code == req.ReasonCode && !c.Retired }) {
-			return api.Invalid(map[string]string{"reason_code": "must be one of your organisation's reasons"})
+			return api.Invalid(map[string]*api.Reason{"reason_code": api.Because(api.ReasonUnknownReason)})
 		}
 	default:
-		return api.Invalid(map[string]string{"availability": `must be "online", "unavailable" or "offline"`})
+		return api.Invalid(map[string]*api.Reason{"availability": api.OneOf(string(req.Availability), string(api.Online), string(api.Unavailable), string(api.Offline))})
 	}
 	var u *store.User
 	err = s.st.Tx(ctx, func(q store.Q) error {
