@@ -116,11 +116,33 @@ type limit struct {
 	window time.Duration
 }
 
-// Throttles on guessing secrets. Failed attempts count; a success clears
-// the account's count.
-func loginLimits(login, ip string) []limit {
+// accountBucket names kind's counter for what a typed login resolves to:
+// the account's ID when it names one (u), so every spelling of the account
+// (username, email, other case, spaces) shares one count; otherwise the
+// normalised login, so guesses at unknown names are throttled alike and the
+// answer never tells whether an account exists.
+func accountBucket(kind string, u *store.User, login string) string {
+	if u != nil {
+		return kind + ":user:" + u.ID
+	}
+	return kind + ":name:" + strings.ToLower(strings.TrimSpace(login))
+}
+
+// userByLogin is the account a typed login names, or nil when none.
+func (s *Server) userByLogin(ctx context.Context, login string) (*store.User, error) {
+	u, err := s.st.Q().UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// Throttles on guessing secrets (passwords and texted codes) for the
+// account u or, when nil, the typed login. Failed attempts count; a
+// success clears the account's count.
+func loginLimits(u *store.User, login, ip string) []limit {
 	return []limit{
-		{"login:acct:" + strings.ToLower(strings.TrimSpace(login)), 5, 15 * time.Minute},
+		{accountBucket("login", u, login), 5, 15 * time.Minute},
 		{"login:ip:" + ip, 30, 15 * time.Minute},
 	}
 }
@@ -184,18 +206,18 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	ip := s.clientIP(r)
-	limits := loginLimits(req.Login, ip)
+	u, err := s.userByLogin(ctx, req.Login)
+	if err != nil {
+		return err
+	}
+	limits := loginLimits(u, req.Login, ip)
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return err
 	}
-	u, err := s.st.Q().UserByLogin(ctx, req.Login)
-	if errors.Is(err, store.ErrNotFound) {
+	if u == nil {
 		verifyPassword(req.Password, s.dummy(), s.hash)
 		s.hitLimits(ctx, limits)
 		return errWrongCredentials
-	}
-	if err != nil {
-		return err
 	}
 	ok, rehash := verifyPassword(req.Password, u.PasswordHash, s.hash)
 	if !ok {

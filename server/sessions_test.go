@@ -270,6 +270,35 @@ func TestLoginRateLimit(t *testing.T) {
 	})
 }
 
+// TestLockIsPerAccount locks agent1 by failed sign-ins with the username;
+// every other spelling of the account is locked too, and so are reset codes.
+func TestLockIsPerAccount(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		for range 5 {
+			wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: "agent1", Password: "wrong-Password-1"}}), 401, api.CodeUnauthorized)
+		}
+		for _, login := range []string{"agent1", "agent1@demo.phoneset.test", "AGENT1@DEMO.PHONESET.TEST", " agent1 ", "Agent1"} {
+			r := e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: login, Password: server.DemoPassword}})
+			wantError(t, r, 429, api.CodeRateLimited)
+			if r.header.Get("Retry-After") == "" {
+				t.Fatalf("%q: no Retry-After", login)
+			}
+			r = e.do(req{method: "POST", path: "/v1/password-resets/confirm",
+				body: api.PasswordResetConfirm{Login: login, Token: "123456", Password: "Tangerine-Orbit-42"}})
+			wantError(t, r, 429, api.CodeRateLimited)
+		}
+		e.admin()
+
+		// A login that names no account counts too, under every spelling, and
+		// is answered like a wrong password until then.
+		for range 5 {
+			wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: "nobody", Password: "x"}}), 401, api.CodeUnauthorized)
+		}
+		wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: " NOBODY ", Password: "x"}}), 429, api.CodeRateLimited)
+	})
+}
+
 // auditActions counts the org's audit events by action, optionally only
 // those on one resource.
 func auditActions(t testing.TB, e *env, resource string) map[string]int {
