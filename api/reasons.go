@@ -103,6 +103,7 @@ const (
 	ReasonEmailManaged  = "email_managed"
 	ReasonAdminsOnly    = "admins_only"
 	ReasonNeedsPassword = "needs_password_session"
+	ReasonOwnerOnly     = "owner_only"
 	ReasonPhotoManaged  = "photo_managed"
 	ReasonNotSent       = "not_sent"
 )
@@ -191,6 +192,7 @@ var reasonText = map[string]string{
 	ReasonEmailManaged:  "your organisation manages email addresses; ask an admin",
 	ReasonAdminsOnly:    "only admins can delete their account; ask an admin",
 	ReasonNeedsPassword: "sign in with your password to do this; an API key cannot",
+	ReasonOwnerOnly:     "only the account owner can change the owner's email address",
 	ReasonPhotoManaged:  "your organisation sets this picture; members cannot choose their own",
 	ReasonNotSent:       "the message could not be sent; try again later",
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server"
 )
 
 // Hostile input against the real handlers: every refusal is a clear 4xx
@@ -440,7 +441,7 @@ func TestHostileText(t *testing.T) {
 		adm := e.admin()
 		for _, id := range []string{"x'%20OR%20'1'='1", "usr_demo_agent1'--", "%2e%2e%2fusr_demo_agent1"} {
 			r := e.do(req{method: "PUT", path: "/v1/org/users/" + id + "/email", token: adm.AccessToken,
-				body: api.EmailSet{Email: "taken@example.com"}, header: ifMatch(1)})
+				body: api.EmailSet{Email: "taken@example.com", Password: server.DemoPassword}, header: ifMatch(1)})
 			if r.status != 404 {
 				t.Errorf("org user %s: %d %s", id, r.status, r.body)
 			}
@@ -469,7 +470,8 @@ func TestHostileNUL(t *testing.T) {
 			{"agent", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lu\u0000nch"}`},
 			{"agent", "PUT", "/v1/me/password", `{"current":"Phoneset-demo-1","new":"Tangerine-Orbit-42\u0000"}`},
 			{"agent", "GET", "/v1/me/avatar?size=64%00", nil},
-			{"admin", "PUT", "/v1/org/users/usr%00/email", `{"email":"a@example.com"}`},
+			{"admin", "PUT", "/v1/org/users/usr%00/email", `{"email":"a@example.com","password":"Phoneset-demo-1"}`},
+			{"admin", "PUT", "/v1/org/users/usr_demo_agent2/email", `{"email":"a@example.com","password":"Phoneset-demo-1\u0000"}`},
 			{"admin", "PUT", "/v1/org/users/usr%00/permissions/account", nil},
 			{"admin", "PUT", "/v1/org/sms/zones/domestic", `{"enabled":true,"scope":"selected","user_ids":["usr\u0000"]}`},
 			{"admin", "PUT", "/v1/org/cost-centers/cc_demo_sales/users", `{"user_ids":["usr\u0000"]}`},

@@ -316,8 +316,10 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"POST /v1/org/orders", orgWide, fixed("/v1/org/orders", api.OrderRequest{Items: []api.OrderItem{{SKU: "recording", Quantity: 1}}}),
 			map[string]int{"": 201, other: 422}},
 		{"GET /v1/org/users", orgWide, fixed("/v1/org/users", nil), all(200)},
-		{"PUT /v1/org/users/{id}/email", orgItem, versioned("/v1/org/users/"+agent2+"/email", "/v1/org/users", agent2,
-			api.EmailSet{Email: "cy.matrix@example.com"}), all(200)},
+		{"PUT /v1/org/users/{id}/email", orgItem, func(m *matrix, c *caller, tok string) call {
+			return versioned("/v1/org/users/"+agent2+"/email", "/v1/org/users", agent2,
+				api.EmailSet{Email: "cy.matrix@example.com", Password: c.password})(m, c, tok)
+		}, all(200)},
 		{"PUT /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"PUT /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},
