@@ -22,6 +22,9 @@ const (
 	refreshGrace = 30 * time.Second
 	// touchEvery throttles last-seen writes to one per session per minute.
 	touchEvery = time.Minute
+	// freshFor is how long a sign-in or password re-entry lets a session
+	// change what a takeover needs (email, mobile) without the password.
+	freshFor = 5 * time.Minute
 )
 
 // principal is who a request acts as.
@@ -232,7 +235,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now}
+	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
 	tokens, ah, rh := s.newTokens(sess, now)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -252,6 +255,46 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, tokens)
+	return nil
+}
+
+var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
+
+// freshProof lets p change what a takeover needs: with the password in the
+// request (password, checked and throttled like any re-entry) or within
+// freshFor of the session's sign-in or re-authentication. A stolen access
+// token alone is not enough.
+func (s *Server) freshProof(ctx context.Context, p *principal, u *store.User, password string) error {
+	if password != "" {
+		return s.proveIdentity(ctx, u, password, "password")
+	}
+	if p.apiKey || s.now().Sub(p.AuthenticatedAt) >= freshFor {
+		return errReauth
+	}
+	return nil
+}
+
+// reauth re-enters the password in a signed-in session, which then counts
+// as fresh for freshFor.
+func (s *Server) reauth(w http.ResponseWriter, r *http.Request, p *principal) error {
+	u, err := s.proven(w, r, p)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.Reauthenticate(ctx, p.SessionID, s.now()); err != nil {
+			return err
+		}
+		return q.Audit(ctx, u.OrgID, s.event(p, u, "session.reauth", userRes(u.ID, "sessions/"+p.SessionID)))
+	})
+	if errors.Is(err, store.ErrStale) {
+		return api.ErrUnauthorized // the session ended meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -313,6 +313,9 @@ func TestHostileText(t *testing.T) {
 			{"email with markup", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "<script>@example.com"}, 422, "email"},
 			{"1025-byte new password", "PUT", "/v1/me/password", api.PasswordChangeRequest{Current: "Phoneset-demo-1", New: "Aa1!" + strings.Repeat("x", 1021)}, 422, "new"},
 			{"2000-byte current password", "PUT", "/v1/me/password", api.PasswordChangeRequest{Current: strings.Repeat("x", 2000), New: "Tangerine-Orbit-42"}, 422, "current"},
+			{"2000-byte password with an email change", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "ann@example.com", Password: strings.Repeat("x", 2000)}, 422, "password"},
+			{"2000-byte password with a mobile change", "POST", "/v1/me/mobile", api.MobileChangeRequest{Mobile: "+46709999999", Password: strings.Repeat("x", 2000)}, 422, "password"},
+			{"2000-byte re-authentication", "POST", "/v1/sessions/reauth", api.PasswordProof{Password: strings.Repeat("x", 2000)}, 422, "password"},
 		}
 		for _, m := range []string{
 			"", "12345", "+46", "+46 70 123", "+999 123 456 789", "+00 70 123 45 67", "+46 70 123 45 6a",
@@ -469,6 +472,8 @@ func TestHostileNUL(t *testing.T) {
 			{"agent", "PATCH", "/v1/me/profile", `{"extra_info":[{"label":"a","value":"\u0000"}]}`},
 			{"agent", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lu\u0000nch"}`},
 			{"agent", "PUT", "/v1/me/password", `{"current":"Phoneset-demo-1","new":"Tangerine-Orbit-42\u0000"}`},
+			{"agent", "POST", "/v1/sessions/reauth", `{"password":"Phoneset-demo-1\u0000"}`},
+			{"agent", "POST", "/v1/me/email", `{"email":"a@example.com","password":"Phoneset-demo-1\u0000"}`},
 			{"agent", "GET", "/v1/me/avatar?size=64%00", nil},
 			{"admin", "PUT", "/v1/org/users/usr%00/email", `{"email":"a@example.com","password":"Phoneset-demo-1"}`},
 			{"admin", "PUT", "/v1/org/users/usr_demo_agent2/email", `{"email":"a@example.com","password":"Phoneset-demo-1\u0000"}`},

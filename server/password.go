@@ -87,6 +87,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
+	s.announce(ctx, u.Email, "", "password", "Your other devices were signed out.")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -281,13 +282,17 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	}
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
-	return s.st.Tx(ctx, func(q store.Q) error {
+	err = s.st.Tx(ctx, func(q store.Q) error {
 		// Deleting the proof first makes a concurrent second use fail.
 		if err := q.DeleteVerification(ctx, u.ID, v.Purpose); err != nil {
 			return err
 		}
 		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
 	})
+	if err == nil {
+		s.announce(ctx, u.Email, "", "password", "It was reset and every device was signed out.")
+	}
+	return err
 }
 
 // useCode spends one of a code's tries and checks it. The try is taken
@@ -308,6 +313,19 @@ func (s *Server) useCode(ctx context.Context, userID, purpose, code string) (*st
 		return nil, errBadProof
 	}
 	return v, nil
+}
+
+// announce tells an account's email address, and its mobile number when
+// given, that what changed: a takeover never goes unnoticed by the owner of
+// the old contacts. The change is made already, so a failed delivery is only
+// logged (by deliver), never the request's answer.
+func (s *Server) announce(ctx context.Context, email, mobile, what, detail string) {
+	note := "The " + what + " of your Phoneset account was changed. " + detail
+	warn := "\nIf this was not you, reset your password and contact your administrator."
+	_ = s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: email, Subject: "Your Phoneset " + what + " was changed", Body: note + warn})
+	if mobile != "" {
+		_ = s.deliver(ctx, s.sms, mail.Message{Channel: mail.SMS, To: mobile, Body: note + " If this was not you, contact your administrator."})
+	}
 }
 
 // deliver sends a message, logging (never showing) delivery failures.

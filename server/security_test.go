@@ -246,6 +246,7 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			c = anonLogin(c)
 			return call{path: "/v1/sessions/refresh", body: api.RefreshRequest{RefreshToken: m.e.signIn(c.login, c.password).RefreshToken}}
 		}, all(200)},
+		{"POST /v1/sessions/reauth", me, password("/v1/sessions/reauth"), all(204)},
 		{"DELETE /v1/sessions/current", me, fixed("/v1/sessions/current", nil), all(204)},
 		{"GET /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
 		{"DELETE /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
