@@ -43,11 +43,12 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
 		return api.Invalid(map[string]*api.Reason{"email": api.Because(api.ReasonSameEmail)})
 	}
-	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
-		return conflict("email", api.Because(api.ReasonTaken))
-	}
+	// Before the lookup, so a stolen token cannot ask which addresses are taken.
 	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
 		return err
+	}
+	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
+		return conflict("email", api.Because(api.ReasonTaken))
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
