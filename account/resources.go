@@ -45,7 +45,7 @@ var resources = map[string]*resource{
 			return err
 		},
 		derive: func(me *api.Me) {
-			me.Profile.CallsViaMobileVoIP = me.Profile.HideMobile && me.Profile.HideFixed
+			me.Profile.CallsViaMobileVoIP = api.CallsViaMobileVoIP(me.Profile.HideMobile, me.Profile.HideFixed)
 		},
 	},
 	KindNotifications: {
