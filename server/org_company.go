@@ -166,22 +166,6 @@ func applyOrgPatch(o *store.OrgProfile, p api.OrgSettingsPatch) diff {
 	return d
 }
 
-// setStr sets *dst to *v when v is given, recording the change.
-func (d *diff) setStr(field string, dst, v *string) {
-	if v != nil {
-		d.str(field, *dst, *v)
-		*dst = *v
-	}
-}
-
-// setBool is setStr for a switch.
-func (d *diff) setBool(field string, dst, v *bool) {
-	if v != nil {
-		d.bool(field, *dst, *v)
-		*dst = *v
-	}
-}
-
 // getOrgPhoto answers an admin with the company avatar or default cover.
 func (s *Server) getOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	return s.serveOrgPhoto(w, r, a.OrgID)

@@ -104,14 +104,8 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 		}
 		rc = codes[i]
 		var d diff
-		if req.Label != nil {
-			d.str("label", rc.Label, *req.Label)
-			rc.Label = *req.Label
-		}
-		if req.Retired != nil {
-			d.bool("retired", rc.Retired, *req.Retired)
-			rc.Retired = *req.Retired
-		}
+		d.setStr("label", &rc.Label, req.Label)
+		d.setBool("retired", &rc.Retired, req.Retired)
 		if err := checkWrite(rc.Version, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}
