@@ -31,7 +31,7 @@ type resource struct {
 
 var resources = map[string]*resource{
 	KindProfile: {
-		fields: []string{"first_name", "last_name", "display_name", "username", "language", "time_zone", "hide_mobile", "hide_fixed", "extra_info"},
+		fields: []string{api.FieldFirstName, api.FieldLastName, api.FieldDisplayName, api.FieldUsername, api.FieldLanguage, api.FieldTimeZone, api.FieldHideMobile, api.FieldHideFixed, api.FieldExtraInfo},
 		part:   func(me *api.Me) any { return &me.Profile },
 		send: func(ctx context.Context, c *api.Client, me *api.Me, set map[string]json.RawMessage) error {
 			var p api.ProfilePatch
@@ -49,7 +49,7 @@ var resources = map[string]*resource{
 		},
 	},
 	KindNotifications: {
-		fields: []string{"email_missed_calls", "email_voicemails"},
+		fields: []string{api.FieldEmailMissedCalls, api.FieldEmailVoicemails},
 		part:   func(me *api.Me) any { return &me.Notifications },
 		send: func(ctx context.Context, c *api.Client, me *api.Me, set map[string]json.RawMessage) error {
 			n := me.Notifications

@@ -43,8 +43,8 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 			return err
 		}
 		var d diff
-		d.str("availability", string(u.Availability), string(req.Availability))
-		d.str("reason_code", u.ReasonCode, req.ReasonCode)
+		d.str(api.FieldAvailability, string(u.Availability), string(req.Availability))
+		d.str(api.FieldReasonCode, u.ReasonCode, req.ReasonCode)
 		if err := checkWrite(u.StatusVersion, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}
