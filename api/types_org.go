@@ -371,7 +371,7 @@ func ValidateOrgPatch(p OrgSettingsPatch) map[string]*Reason {
 	errs := map[string]*Reason{}
 	if p.DisplayName != nil {
 		if why := ValidateDisplayName(*p.DisplayName); why != nil {
-			errs["display_name"] = why
+			errs[FieldDisplayName] = why
 		}
 	}
 	if a := p.Address; a != nil {
@@ -383,12 +383,12 @@ func ValidateOrgPatch(p OrgSettingsPatch) map[string]*Reason {
 	}
 	if p.TimeZone != nil {
 		if why := ValidateTimeZone(*p.TimeZone); why != nil {
-			errs["time_zone"] = why
+			errs[FieldTimeZone] = why
 		}
 	}
 	if p.Language != nil {
 		if why := ValidateLanguage(*p.Language); why != nil {
-			errs["language"] = why
+			errs[FieldLanguage] = why
 		}
 	}
 	if len(errs) == 0 {

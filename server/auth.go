@@ -196,10 +196,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = api.Because(api.ReasonRequired)
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Password == "" || len(req.Password) > maxPasswordBytes {
-		fields["password"] = api.Because(api.ReasonRequired)
+		fields[api.FieldPassword] = api.Because(api.ReasonRequired)
 	}
 	if why := validateDevice(req.Device); why != nil {
 		fields["device"] = why

@@ -68,7 +68,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCal
 		return err
 	}
 	if len(req.Items) == 0 || len(req.Items) > maxOrderItems {
-		return api.Invalid(map[string]*api.Reason{"items": {Code: api.ReasonCountRange, Args: api.Args{"min": 1, "max": maxOrderItems}}})
+		return api.Invalid(map[string]*api.Reason{api.FieldItems: {Code: api.ReasonCountRange, Args: api.Args{"min": 1, "max": maxOrderItems}}})
 	}
 	ctx := r.Context()
 	order := api.Order{ID: newID("ord"), At: s.now().UTC(), ByID: a.UserID, By: a.user.DisplayName}
@@ -181,7 +181,7 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 			return err
 		}
 		if assigned[sku] >= held[sku] {
-			return refuse("sku", &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": p.Name}})
+			return refuse(api.FieldSKU, &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": p.Name}})
 		}
 		return s.orgAudit(ctx, q, a, "license.assign", userRes(id, "licenses"), diff{{sku, "unassigned", "assigned"}})
 	})
@@ -237,7 +237,7 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	to := slices.Index(api.Packages, req.Package)
 	if to < 0 {
-		return api.Invalid(map[string]*api.Reason{"package": api.OneOf(req.Package, api.Packages...)})
+		return api.Invalid(map[string]*api.Reason{api.FieldPackage: api.OneOf(req.Package, api.Packages...)})
 	}
 	ctx := r.Context()
 	var o *store.OrgProfile
@@ -251,14 +251,14 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 		}
 		if to < slices.Index(api.Packages, current) {
 			if why := downgradeRefusal(o, s.now()); why != nil {
-				return refuse("package", why)
+				return refuse(api.FieldPackage, why)
 			}
 		}
 		if err := q.SetOrgPackage(ctx, a.OrgID, packagePlanNames[req.Package], version); err != nil {
 			return err
 		}
 		o.PlanName, o.PackageVersion = packagePlanNames[req.Package], version+1
-		return s.orgAudit(ctx, q, a, "org.package.change", a.orgRes("package"), diff{{"package", current, req.Package}})
+		return s.orgAudit(ctx, q, a, "org.package.change", a.orgRes("package"), diff{{api.FieldPackage, current, req.Package}})
 	})
 	if err != nil && !errors.Is(err, errApplied) {
 		return err

@@ -84,7 +84,7 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 		return err
 	}
 	if why := api.ValidateEmail(req.Email); why != nil {
-		return api.Invalid(map[string]*api.Reason{"email": why})
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	ctx := r.Context()
 	// Who may be changed is settled before the password is tried, so a
@@ -109,12 +109,12 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 			return err
 		}
 		var d diff
-		d.str("email", u.Email, req.Email)
-		d.str("pending_email", u.PendingEmail, "")
+		d.str(api.FieldEmail, u.Email, req.Email)
+		d.str(api.FieldPendingEmail, u.PendingEmail, "")
 		old, u.Email, u.PendingEmail = u.Email, req.Email, ""
 		if err := q.SaveProfile(ctx, u, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("email", api.Because(api.ReasonTaken))
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}

@@ -78,7 +78,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 		return err
 	}
 	if req.New == req.Current {
-		return api.Invalid(map[string]*api.Reason{"new": api.Because(api.ReasonPasswordUnchanged)})
+		return api.Invalid(map[string]*api.Reason{api.FieldNewPassword: api.Because(api.ReasonPasswordUnchanged)})
 	}
 	hash := hashPassword(req.New, s.hash)
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -140,10 +140,10 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	}
 	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = api.Because(api.ReasonRequired)
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Channel != mail.Email && req.Channel != mail.SMS {
-		fields["channel"] = api.OneOf(req.Channel, mail.Email, mail.SMS)
+		fields[api.FieldChannel] = api.OneOf(req.Channel, mail.Email, mail.SMS)
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)

@@ -38,17 +38,17 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonEmailManaged))
 	}
 	if why := api.ValidateEmail(req.Email); why != nil {
-		return api.Invalid(map[string]*api.Reason{"email": why})
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
-		return api.Invalid(map[string]*api.Reason{"email": api.Because(api.ReasonSameEmail)})
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: api.Because(api.ReasonSameEmail)})
 	}
 	// Before the lookup, so a stolen token cannot ask which addresses are taken.
 	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
 		return err
 	}
 	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
-		return conflict("email", api.Because(api.ReasonTaken))
+		return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -62,7 +62,7 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 			return err
 		}
 		var d diff
-		d.str("pending_email", u.PendingEmail, req.Email)
+		d.str(api.FieldPendingEmail, u.PendingEmail, req.Email)
 		u.PendingEmail = req.Email
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -164,11 +164,11 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 			return err
 		}
 		var d diff
-		d.str("email", u.Email, v.Target)
+		d.str(api.FieldEmail, u.Email, v.Target)
 		old, u.Email, u.PendingEmail = u.Email, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("email", api.Because(api.ReasonTaken))
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
@@ -193,10 +193,10 @@ func (s *Server) clearPending(r *http.Request, p *principal, purpose string) err
 		}
 		var d diff
 		if purpose == store.PurposeEmailChange {
-			d.str("pending_email", u.PendingEmail, "")
+			d.str(api.FieldPendingEmail, u.PendingEmail, "")
 			u.PendingEmail = ""
 		} else {
-			d.str("pending_mobile", u.PendingMobile, "")
+			d.str(api.FieldPendingMobile, u.PendingMobile, "")
 			u.PendingMobile = ""
 		}
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
@@ -215,7 +215,7 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 	}
 	number, why := api.NormalizeMobile(req.Mobile)
 	if why != nil {
-		return api.Invalid(map[string]*api.Reason{"mobile": why})
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: why})
 	}
 	ctx := r.Context()
 	u, err := s.st.Q().UserByID(ctx, p.UserID)
@@ -223,7 +223,7 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	if number == u.Mobile {
-		return api.Invalid(map[string]*api.Reason{"mobile": api.Because(api.ReasonSameMobile)})
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: api.Because(api.ReasonSameMobile)})
 	}
 	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
 		return err
@@ -240,7 +240,7 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 			return err
 		}
 		var d diff
-		d.str("pending_mobile", u.PendingMobile, number)
+		d.str(api.FieldPendingMobile, u.PendingMobile, number)
 		u.PendingMobile = number
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	ctx := r.Context()
 	v, err := s.useCode(ctx, p.UserID, store.PurposeMobileChange, req.Code)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.Invalid(map[string]*api.Reason{"code": api.Because(api.ReasonNoPendingCode)})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonNoPendingCode)})
 	}
 	if errors.Is(err, errBadProof) {
 		return s.badCode(r, p)
@@ -286,7 +286,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 			return err
 		}
 		var d diff
-		d.str("mobile", u.Mobile, v.Target)
+		d.str(api.FieldMobile, u.Mobile, v.Target)
 		old, u.Mobile, u.PendingMobile = u.Mobile, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -310,10 +310,10 @@ func (s *Server) badCode(r *http.Request, p *principal) error {
 	}
 	left := codeTries - v.Attempts
 	if left > 0 && s.now().Before(v.ExpiresAt) {
-		return api.Invalid(map[string]*api.Reason{"code": {Code: api.ReasonWrongCode, Args: api.Args{"tries_left": left}}})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: {Code: api.ReasonWrongCode, Args: api.Args{"tries_left": left}}})
 	}
 	if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
 		return err
 	}
-	return api.Invalid(map[string]*api.Reason{"code": api.Because(api.ReasonCodeExpired)})
+	return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonCodeExpired)})
 }

@@ -147,7 +147,7 @@ func (c *contactCard) refresh(me api.Me) {
 	c.hideMobile.SetChecked(p.HideMobile)
 	c.hideFixed.SetChecked(p.HideFixed)
 	c.loading = false
-	showIf(c.voipNote, p.CallsViaMobileVoIP || (p.HideMobile && p.HideFixed), "")
+	showIf(c.voipNote, api.CallsViaMobileVoIP(p.HideMobile, p.HideFixed), "")
 	c.updateButtons()
 }
 
@@ -185,7 +185,7 @@ func (c *contactCard) saveHidden() {
 	if err := c.model.UpdateProfile(api.ProfilePatch{HideMobile: &hm, HideFixed: &hf}); err != nil {
 		c.fail(err)
 	}
-	showIf(c.voipNote, hm && hf, "")
+	showIf(c.voipNote, api.CallsViaMobileVoIP(hm, hf), "")
 }
 
 // online runs a verification call, then refetches the account so pending
@@ -269,7 +269,7 @@ func (c *contactCard) SendLink() {
 func (c *contactCard) SendCode() {
 	mobile, why := api.NormalizeMobile(c.newMobile.Text)
 	if why != nil {
-		c.fail(api.Invalid(map[string]*api.Reason{"mobile": why}))
+		c.fail(api.Invalid(map[string]*api.Reason{api.FieldMobile: why}))
 		return
 	}
 	c.online(func(ctx context.Context) error { return c.verify.RequestMobileChange(ctx, mobile) },

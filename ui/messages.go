@@ -110,61 +110,61 @@ func fieldLabel(field string) string {
 		field = field[:i]
 	}
 	switch field {
-	case "first_name":
+	case api.FieldFirstName:
 		return lang.L("First name")
-	case "last_name":
+	case api.FieldLastName:
 		return lang.L("Last name")
-	case "display_name":
+	case api.FieldDisplayName:
 		return lang.L("Display name")
-	case "username":
+	case api.FieldUsername:
 		return lang.L("Username")
-	case "time_zone":
+	case api.FieldTimeZone:
 		return lang.L("Time zone")
-	case "language":
+	case api.FieldLanguage:
 		return lang.L("Language")
-	case "extra_info":
+	case api.FieldExtraInfo:
 		return lang.L("Additional information")
-	case "hide_mobile":
+	case api.FieldHideMobile:
 		return lang.L("Hide my mobile number from colleagues")
-	case "hide_fixed":
+	case api.FieldHideFixed:
 		return lang.L("Hide my fixed number from colleagues")
-	case "email_missed_calls":
+	case api.FieldEmailMissedCalls:
 		return lang.L("Email me about missed calls")
-	case "email_voicemails":
+	case api.FieldEmailVoicemails:
 		return lang.L("Email me about new voicemails")
-	case "email":
+	case api.FieldEmail:
 		return lang.L("Email")
-	case "mobile":
+	case api.FieldMobile:
 		return lang.L("Mobile number")
-	case "code":
+	case api.FieldCode:
 		return lang.L("Code")
-	case "current", "password":
+	case api.FieldCurrentPassword, api.FieldPassword:
 		return lang.L("Password")
-	case "new":
+	case api.FieldNewPassword:
 		return lang.L("New password")
-	case "login":
+	case api.FieldLogin:
 		return lang.L("Username or email")
-	case "address.street":
+	case api.FieldAddressStreet:
 		return lang.L("Street")
-	case "address.postal_code":
+	case api.FieldAddressPostalCode:
 		return lang.L("Postal code")
-	case "address.city":
+	case api.FieldAddressCity:
 		return lang.L("City")
-	case "address.country":
+	case api.FieldAddressCountry:
 		return lang.L("Country")
-	case "package":
+	case api.FieldPackage:
 		return lang.L("PBX package")
-	case "items":
+	case api.FieldItems:
 		return lang.L("Licenses")
-	case "label", "name":
+	case api.FieldLabel, api.FieldName:
 		return lang.L("Name")
-	case "reason_code":
+	case api.FieldReasonCode:
 		return lang.L("Reason")
-	case "add_options", "remove_options":
+	case api.FieldAddOptions, api.FieldRemoveOptions:
 		return lang.L("Options")
-	case "allowed":
+	case api.FieldAllowed:
 		return lang.L("Message types")
-	case "user_ids", "scope":
+	case api.FieldUserIDs, api.FieldScope:
 		return lang.L("Users")
 	}
 	return ""
