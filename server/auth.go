@@ -266,7 +266,7 @@ var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because
 // token alone is not enough.
 func (s *Server) freshProof(ctx context.Context, p *principal, u *store.User, password string) error {
 	if password != "" {
-		return s.proveIdentity(ctx, u, password, "password")
+		return s.proveIdentity(ctx, u, password, api.FieldPassword)
 	}
 	if p.apiKey || s.now().Sub(p.AuthenticatedAt) >= freshFor {
 		return errReauth

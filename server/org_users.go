@@ -92,7 +92,7 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 	if _, err := s.emailTarget(ctx, s.st.Q(), a, r.PathValue("id")); err != nil {
 		return err
 	}
-	if err := s.proveIdentity(ctx, a.user, req.Password, "password"); err != nil {
+	if err := s.proveIdentity(ctx, a.user, req.Password, api.FieldPassword); err != nil {
 		return err
 	}
 	var old string
