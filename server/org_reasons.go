@@ -49,15 +49,15 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	if why := api.ValidateDisplayName(req.Label); why != "" {
-		fields["label"] = why
+	fields := map[string]*api.Reason{}
+	if why := api.ValidateDisplayName(req.Label); why != nil {
+		fields[api.FieldLabel] = why
 	}
 	if req.Code == "" {
 		req.Code = slug(req.Label)
 	}
 	if !reasonCodeRE.MatchString(req.Code) {
-		fields["code"] = "must be 1 to 32 of a–z, 0–9, _ and -, starting with a letter or digit"
+		fields[api.FieldCode] = &api.Reason{Code: api.ReasonCodeChars, Args: api.Args{"min": 1, "max": 32}}
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
@@ -67,11 +67,11 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.AddReasonCode(ctx, a.OrgID, rc.ReasonCode); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("that reason code exists", "code", "is taken")
+				return conflict(api.FieldCode, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
-		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), diff{{"label", "", rc.Label}})
+		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), diff{{api.FieldLabel, "", rc.Label}})
 	})
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 	if err != nil {
 		return err
 	}
-	if err := validName("label", req.Label); err != nil {
+	if err := validName(api.FieldLabel, req.Label); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -104,14 +104,8 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 		}
 		rc = codes[i]
 		var d diff
-		if req.Label != nil {
-			d.str("label", rc.Label, *req.Label)
-			rc.Label = *req.Label
-		}
-		if req.Retired != nil {
-			d.bool("retired", rc.Retired, *req.Retired)
-			rc.Retired = *req.Retired
-		}
+		d.setStr(api.FieldLabel, &rc.Label, req.Label)
+		d.setBool(api.FieldRetired, &rc.Retired, req.Retired)
 		if err := checkWrite(rc.Version, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}

@@ -99,15 +99,15 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	switch {
 	case req.Enabled && req.Scope != api.ScopeAll && req.Scope != api.ScopeSelected:
-		return api.Invalid(map[string]string{"scope": `must be "all" or "selected"`})
+		return api.Invalid(map[string]*api.Reason{api.FieldScope: api.OneOf(string(req.Scope), string(api.ScopeAll), string(api.ScopeSelected))})
 	case !req.Enabled && req.Scope != "":
-		return api.Invalid(map[string]string{"scope": "is only for an enabled zone"})
+		return api.Invalid(map[string]*api.Reason{api.FieldScope: api.Because(api.ReasonZoneDisabled)})
 	case req.Scope != api.ScopeSelected && len(req.UserIDs) > 0:
-		return api.Invalid(map[string]string{"user_ids": `are only for scope "selected"`})
+		return api.Invalid(map[string]*api.Reason{api.FieldUserIDs: api.Because(api.ReasonOnlySelected)})
 	}
 	ctx := r.Context()
 	return s.smsWrite(w, r, a, func(q store.Q) (diff, string, error) {
-		ids, names, err := knownUsers(ctx, q, a.OrgID, "user_ids", req.UserIDs)
+		ids, names, err := knownUsers(ctx, q, a.OrgID, api.FieldUserIDs, req.UserIDs)
 		if err != nil {
 			return nil, "", err
 		}
@@ -117,8 +117,8 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 		}
 		old := zones[zone]
 		var d diff
-		d.bool("enabled", old.Scope != "", req.Enabled)
-		d.str("scope", old.Scope, req.Scope)
+		d.bool(api.FieldEnabled, old.Scope != "", req.Enabled)
+		d.str(api.FieldScope, old.Scope, req.Scope)
 		d.str("users", nameList(old.UserIDs, names), nameList(ids, names))
 		if len(d) == 0 {
 			return nil, "", nil
@@ -135,7 +135,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 	}
 	for _, t := range req.Allowed {
 		if !slices.ContainsFunc(api.SMSTypes, func(k struct{ Type, Name string }) bool { return k.Type == t }) {
-			return api.Invalid(map[string]string{"allowed": "has " + quoteID(t) + ", which is not a system SMS type"})
+			return api.Invalid(map[string]*api.Reason{api.FieldAllowed: {Code: api.ReasonNotAllowed, Args: api.Args{"value": t}}})
 		}
 	}
 	allowed := slices.Clone(req.Allowed)
@@ -148,7 +148,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 			return nil, "", err
 		}
 		var d diff
-		d.str("allowed", strings.Join(old, ", "), strings.Join(allowed, ", "))
+		d.str(api.FieldAllowed, strings.Join(old, ", "), strings.Join(allowed, ", "))
 		if len(d) == 0 {
 			return nil, "", nil
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/phoneset/phoneset/api"
@@ -29,14 +28,14 @@ func checkOptionNames(field string, names []string, existing []api.CategoryOptio
 		seen[store.NormName(o.Name)] = true
 	}
 	if len(existing)+len(names) > api.MaxOptions {
-		return api.Invalid(map[string]string{field: "a category has at most " + strconv.Itoa(api.MaxOptions) + " options"})
+		return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonTooMany, Args: api.Args{"max": api.MaxOptions}}})
 	}
 	for _, n := range names {
-		if why := api.ValidateDisplayName(n); why != "" {
-			return api.Invalid(map[string]string{field: quoteID(n) + " " + why})
+		if why := api.ValidateDisplayName(n); why != nil {
+			return api.Invalid(map[string]*api.Reason{field: why})
 		}
 		if seen[store.NormName(n)] {
-			return api.Invalid(map[string]string{field: quoteID(n) + " is there already"})
+			return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonDuplicate, Args: api.Args{"value": n}}})
 		}
 		seen[store.NormName(n)] = true
 	}
@@ -56,17 +55,17 @@ func (s *Server) createCategory(w http.ResponseWriter, r *http.Request, a *admin
 	if err != nil {
 		return err
 	}
-	if err := validName("name", &req.Name); err != nil {
+	if err := validName(api.FieldName, &req.Name); err != nil {
 		return err
 	}
-	if err := checkOptionNames("options", req.Options, nil); err != nil {
+	if err := checkOptionNames(api.FieldOptions, req.Options, nil); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	c := api.Category{ID: newID("cat"), Name: req.Name, Options: []api.CategoryOption{}}
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.CreateCategory(ctx, a.OrgID, &c, s.now()); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
 		for _, n := range req.Options {
 			o := api.CategoryOption{ID: newID("opt"), Name: n, UserIDs: []string{}}
@@ -75,8 +74,8 @@ func (s *Server) createCategory(w http.ResponseWriter, r *http.Request, a *admin
 			}
 			c.Options = append(c.Options, o)
 		}
-		d := diff{{"name", "", c.Name}}
-		d.str("options", "", optionNames(c.Options))
+		d := diff{{api.FieldName, "", c.Name}}
+		d.str(api.FieldOptions, "", optionNames(c.Options))
 		return s.orgAudit(ctx, q, a, "category.create", a.orgRes("structure/"+c.ID), d)
 	})
 	if err != nil {
@@ -93,7 +92,7 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 	if err != nil {
 		return err
 	}
-	if err := validName("name", req.Name); err != nil {
+	if err := validName(api.FieldName, req.Name); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -119,14 +118,14 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 		}
 		for _, rid := range req.RemoveOptions {
 			if !slices.ContainsFunc(c.Options, func(o api.CategoryOption) bool { return o.ID == rid }) {
-				return api.Invalid(map[string]string{"remove_options": "has " + quoteID(rid) + ", which is not an option of this category"})
+				return api.Invalid(map[string]*api.Reason{api.FieldRemoveOptions: {Code: api.ReasonNotAnOption, Args: api.Args{"value": rid}}})
 			}
 		}
-		if err := checkOptionNames("add_options", req.AddOptions, kept); err != nil {
+		if err := checkOptionNames(api.FieldAddOptions, req.AddOptions, kept); err != nil {
 			return err
 		}
 		if err := q.UpdateCategory(ctx, a.OrgID, id, name, version); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
 		for _, o := range c.Options {
 			if !slices.Contains(req.RemoveOptions, o.ID) {
@@ -147,8 +146,8 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 			kept = append(kept, o)
 		}
 		var d diff
-		d.str("name", c.Name, name)
-		d.str("options", optionNames(c.Options), optionNames(kept))
+		d.str(api.FieldName, c.Name, name)
+		d.str(api.FieldOptions, optionNames(c.Options), optionNames(kept))
 		return s.orgAudit(ctx, q, a, "category.update", a.orgRes("structure/"+id), d)
 	})
 	if err != nil && !errors.Is(err, errApplied) {
@@ -193,8 +192,8 @@ func (s *Server) deleteCategory(w http.ResponseWriter, r *http.Request, a *admin
 		if err := q.DeleteCategory(ctx, a.OrgID, id); err != nil {
 			return err
 		}
-		d := diff{{"name", c.Name, ""}}
-		d.str("options", optionNames(c.Options), "")
+		d := diff{{api.FieldName, c.Name, ""}}
+		d.str(api.FieldOptions, optionNames(c.Options), "")
 		return s.orgAudit(ctx, q, a, "category.delete", a.orgRes("structure/"+id), d)
 	})
 	if err != nil {
@@ -214,7 +213,7 @@ func (s *Server) setOptionUsers(w http.ResponseWriter, r *http.Request, a *admin
 	ctx := r.Context()
 	id, optID := r.PathValue("id"), r.PathValue("option")
 	err = s.orgTx(ctx, a, func(q store.Q) error {
-		ids, _, err := knownUsers(ctx, q, a.OrgID, "user_ids", req.UserIDs)
+		ids, _, err := knownUsers(ctx, q, a.OrgID, api.FieldUserIDs, req.UserIDs)
 		if err != nil {
 			return err
 		}

@@ -35,17 +35,20 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 		return err
 	}
 	if !o.MembersChangeEmail {
-		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "your organisation manages email addresses; ask an admin"}
+		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonEmailManaged))
 	}
-	if why := api.ValidateEmail(req.Email); why != "" {
-		return api.Invalid(map[string]string{"email": why})
+	if why := api.ValidateEmail(req.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
-		return api.Invalid(map[string]string{"email": "is already your address"})
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: api.Because(api.ReasonSameEmail)})
+	}
+	// Before the lookup, so a stolen token cannot ask which addresses are taken.
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
 	}
 	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
-		return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address belongs to another account",
-			Fields: map[string]string{"email": "is taken"}}
+		return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -59,7 +62,7 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 			return err
 		}
 		var d diff
-		d.str("pending_email", u.PendingEmail, req.Email)
+		d.str(api.FieldPendingEmail, u.PendingEmail, req.Email)
 		u.PendingEmail = req.Email
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -151,6 +154,7 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		return nil, errors.Join(s.clearPending(r, p, store.PurposeEmailChange), errBadProof)
 	}
 	var u *store.User
+	var old string
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if u, err = q.UserByID(ctx, v.UserID); err != nil {
@@ -160,17 +164,19 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 			return err
 		}
 		var d diff
-		d.str("email", u.Email, v.Target)
-		u.Email, u.PendingEmail = v.Target, ""
+		d.str(api.FieldEmail, u.Email, v.Target)
+		old, u.Email, u.PendingEmail = u.Email, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address now belongs to another account",
-					Fields: map[string]string{"email": "is taken"}}
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
 		return s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d)
 	})
+	if err == nil {
+		s.announce(ctx, old, "", "email address", "It is now "+v.Target+".")
+	}
 	return u, err
 }
 
@@ -187,10 +193,10 @@ func (s *Server) clearPending(r *http.Request, p *principal, purpose string) err
 		}
 		var d diff
 		if purpose == store.PurposeEmailChange {
-			d.str("pending_email", u.PendingEmail, "")
+			d.str(api.FieldPendingEmail, u.PendingEmail, "")
 			u.PendingEmail = ""
 		} else {
-			d.str("pending_mobile", u.PendingMobile, "")
+			d.str(api.FieldPendingMobile, u.PendingMobile, "")
 			u.PendingMobile = ""
 		}
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
@@ -208,8 +214,8 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	number, why := api.NormalizeMobile(req.Mobile)
-	if why != "" {
-		return api.Invalid(map[string]string{"mobile": why})
+	if why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: why})
 	}
 	ctx := r.Context()
 	u, err := s.st.Q().UserByID(ctx, p.UserID)
@@ -217,7 +223,10 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	if number == u.Mobile {
-		return api.Invalid(map[string]string{"mobile": "is already your number"})
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: api.Because(api.ReasonSameMobile)})
+	}
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -231,7 +240,7 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 			return err
 		}
 		var d diff
-		d.str("pending_mobile", u.PendingMobile, number)
+		d.str(api.FieldPendingMobile, u.PendingMobile, number)
 		u.PendingMobile = number
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -259,7 +268,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	ctx := r.Context()
 	v, err := s.useCode(ctx, p.UserID, store.PurposeMobileChange, req.Code)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.Invalid(map[string]string{"code": "there is no pending number change; ask for a new code"})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonNoPendingCode)})
 	}
 	if errors.Is(err, errBadProof) {
 		return s.badCode(r, p)
@@ -268,6 +277,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	var u *store.User
+	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if u, err = q.UserByID(ctx, p.UserID); err != nil {
 			return err
@@ -276,8 +286,8 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 			return err
 		}
 		var d diff
-		d.str("mobile", u.Mobile, v.Target)
-		u.Mobile, u.PendingMobile = v.Target, ""
+		d.str(api.FieldMobile, u.Mobile, v.Target)
+		old, u.Mobile, u.PendingMobile = u.Mobile, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
 		}
@@ -286,6 +296,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
+	s.announce(ctx, u.Email, old, "mobile number", "It is now "+v.Target+".")
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
 	return nil
 }
@@ -299,10 +310,10 @@ func (s *Server) badCode(r *http.Request, p *principal) error {
 	}
 	left := codeTries - v.Attempts
 	if left > 0 && s.now().Before(v.ExpiresAt) {
-		return api.Invalid(map[string]string{"code": fmt.Sprintf("is wrong; %d tries left", left)})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: {Code: api.ReasonWrongCode, Args: api.Args{"tries_left": left}}})
 	}
 	if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
 		return err
 	}
-	return api.Invalid(map[string]string{"code": "has expired or was tried too often; ask for a new code"})
+	return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonCodeExpired)})
 }

@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,7 +22,7 @@ type ProfileModel interface {
 	UpdateProfile(api.ProfilePatch) error
 	// FieldErrors holds the server's reasons for edits it refused (the
 	// fields have been reverted), keyed by JSON field name.
-	FieldErrors() map[string]string
+	FieldErrors() map[string]*api.Reason
 	// Refresh refetches the account, after a change made through a
 	// verification flow.
 	Refresh(ctx context.Context) error
@@ -39,7 +37,7 @@ type textField struct {
 	entry    *widget.Entry
 	obj      fyne.CanvasObject // what the form shows: the entry or a widget wrapping it
 	loaded   string
-	validate func(string) string
+	validate func(string) *api.Reason
 	get      func(api.Profile) string
 	set      func(*api.ProfilePatch, *string)
 }
@@ -74,19 +72,19 @@ type ProfilePage struct {
 func NewProfilePage(m ProfileModel, svc VerifyModel) *ProfilePage {
 	p := &ProfilePage{model: m}
 	p.fields = []*textField{
-		{key: "first_name", label: lang.L("First name"), validate: api.ValidateName,
+		{key: api.FieldFirstName, label: lang.L("First name"), validate: api.ValidateName,
 			get: func(pr api.Profile) string { return pr.FirstName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.FirstName = v }},
-		{key: "last_name", label: lang.L("Last name"), validate: api.ValidateName,
+		{key: api.FieldLastName, label: lang.L("Last name"), validate: api.ValidateName,
 			get: func(pr api.Profile) string { return pr.LastName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.LastName = v }},
-		{key: "display_name", label: lang.L("Display name"), validate: api.ValidateDisplayName,
+		{key: api.FieldDisplayName, label: lang.L("Display name"), validate: api.ValidateDisplayName,
 			get: func(pr api.Profile) string { return pr.DisplayName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.DisplayName = v }},
-		{key: "username", label: lang.L("Username"), validate: api.ValidateUsername,
+		{key: api.FieldUsername, label: lang.L("Username"), validate: api.ValidateUsername,
 			get: func(pr api.Profile) string { return pr.Username },
 			set: func(pt *api.ProfilePatch, v *string) { pt.Username = v }},
-		{key: "time_zone", label: lang.L("Time zone"), validate: api.ValidateTimeZone,
+		{key: api.FieldTimeZone, label: lang.L("Time zone"), validate: api.ValidateTimeZone,
 			get: func(pr api.Profile) string { return pr.TimeZone },
 			set: func(pt *api.ProfilePatch, v *string) { pt.TimeZone = v }},
 	}
@@ -204,20 +202,7 @@ func (p *ProfilePage) Revert() {
 }
 
 func (p *ProfilePage) showError(err error) {
-	msg := describe(err)
-	var ae *api.Error
-	if errors.As(err, &ae) && len(ae.Fields) > 0 {
-		var lines []string
-		for _, f := range p.fields {
-			if why := ae.Fields[f.key]; why != "" {
-				lines = append(lines, f.label+": "+why)
-			}
-		}
-		if len(lines) > 0 {
-			msg = strings.Join(lines, "\n")
-		}
-	}
-	p.problem.SetText(msg)
+	p.problem.SetText(describe(err))
 	p.problem.Show()
 }
 
@@ -225,7 +210,7 @@ func (p *ProfilePage) updateButtons() {
 	dirty, valid := false, true
 	for _, f := range p.fields {
 		dirty = dirty || f.dirty()
-		valid = valid && f.validate(f.entry.Text) == ""
+		valid = valid && f.validate(f.entry.Text) == nil
 	}
 	setEnabled(p.save, dirty && valid)
 	setEnabled(p.revert, dirty)
