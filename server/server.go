@@ -240,7 +240,7 @@ func (s *Server) Shutdown(ctx context.Context) (cut int) {
 	s.stopping = true
 	srvs := s.httpSrvs
 	s.mu.Unlock()
-	if again || len(srvs) == 0 {
+	if again {
 		return 0
 	}
 	for _, hs := range srvs {

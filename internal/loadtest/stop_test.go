@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,6 +141,14 @@ func TestStopWithUnusedConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
+		// Connections are accepted in order: once a later one is
+		// answered, the server holds this one.
+		hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		res, err := hc.Get(b.proc.URL() + "/v1/me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
 		if err := b.proc.Stop(); err != nil || stopCut(b) != 0 {
 			t.Errorf("exit: %v, want status 0 and no request cut\n%s", err, b.logTail())
 		}
