@@ -18,6 +18,7 @@ const (
 	VerdictClipping              // the input hit full scale: lower the microphone gain
 	VerdictNoSignal              // the microphone delivered silence or did not hear the test signal
 	VerdictDeviceMissing         // the speaker or the microphone is not present
+	VerdictNoisy                 // the test signal came back clearly, but background noise is close to it
 )
 
 func (v Verdict) String() string {
@@ -32,6 +33,8 @@ func (v Verdict) String() string {
 		return "no signal"
 	case VerdictDeviceMissing:
 		return "device missing"
+	case VerdictNoisy:
+		return "noisy"
 	}
 	return "unknown"
 }
@@ -45,9 +48,14 @@ const (
 	// well (normalised cross-correlation) to count as heard. Noise alone scores
 	// well under 0.1 over the chirp's length.
 	minCorrelation = 0.3
-	// minLevelDBFS and minSNR: below either, the signal is too quiet.
+	// minLevelDBFS: below it, the signal is too quiet; minSNR: below it, the
+	// background noise is too close to the signal.
 	minLevelDBFS = -40.0
 	minSNR       = 15.0
+	// handsFreeRate: a microphone that captures in mono at this rate or below is
+	// what a Bluetooth headset offers in its hands-free profile (HFP/HSP: 8 kHz,
+	// or 16 kHz with wide-band speech).
+	handsFreeRate = 16000
 )
 
 // CheckResult is what the headset check measured.
@@ -73,14 +81,22 @@ type CheckResult struct {
 	Clipped bool
 	// Correlation is how well the recording matched the test signal, 0..1.
 	Correlation float64
+	// MicRate and MicChannels are the microphone's own capture format, before
+	// conversion to the check's; zero when the check did not open it.
+	MicRate, MicChannels int
+	// HandsFree: the microphone captures in mono at 16 kHz or less, as a
+	// Bluetooth headset does in its hands-free profile, which also drops its
+	// speaker to phone quality.
+	HandsFree bool
 	// Took is how long the check ran, device opening included.
 	Took time.Duration
 }
 
-// checkSignal is what the speaker plays: silence (the noise floor is measured
-// while the speaker is quiet), a chirp (its sharp correlation peak gives the
-// latency), a short gap, then a steady tone (its level is read with Goertzel,
-// which ignores noise outside the tone's frequency).
+// checkSignal is what the speaker plays once the microphone is delivering
+// sound (the noise floor is measured on what it delivered before): a chirp
+// (its sharp correlation peak locates the signal in the recording), a short
+// gap, then a steady tone (its level is read with Goertzel, which ignores
+// noise outside the tone's frequency).
 type checkSignal struct {
 	rate     int
 	samples  []float32
@@ -89,32 +105,35 @@ type checkSignal struct {
 	toneAt   int
 	toneLen  int
 	toneFreq float64
-	maxLag   int // the longest round trip looked for, frames
+	maxLag   int // how long to listen past the signal's end for it to arrive, frames
 }
 
 const (
 	checkAmp      = 0.5 // -6 dBFS peak: loud enough to hear, far from clipping
 	checkToneFreq = 1000.0
-	checkMaxLag   = 600 * time.Millisecond
-	// checkTimeout bounds the whole check, opening devices included.
-	checkTimeout = 2800 * time.Millisecond
-	// checkFlow is how much audio both streams must have moved before the
-	// signal starts; checkArmWait is how long to wait for that at most.
-	checkFlow    = 50 * time.Millisecond
-	checkArmWait = time.Second
+	checkMaxLag   = 500 * time.Millisecond
+	// checkTimeout bounds the whole check, opening devices included. A sound
+	// server can take up to 2 s to start delivering (PulseAudio's null sink
+	// sleeps that long when idle), so the signal is kept short.
+	checkTimeout = 2900 * time.Millisecond
+	// checkQuiet is how much the microphone must have delivered before the
+	// signal plays: proof that the capture path runs, and the noise floor.
+	checkQuiet = 120 * time.Millisecond
+	// checkPoll is how often the waiting goroutine looks at the recording.
+	checkPoll = 20 * time.Millisecond
 	// Margins keep the level and noise windows clear of the fades and of
-	// latency estimation error.
+	// start-up transients.
 	checkMargin = 20 * time.Millisecond
 )
 
 func newCheckSignal(rate int) checkSignal {
 	sec := func(s float64) int { return int(s * float64(rate)) }
-	sig := checkSignal{rate: rate, toneFreq: checkToneFreq, maxLag: int(checkMaxLag.Seconds() * float64(rate))}
-	// A telephone-band sweep: every headset reproduces it.
-	sig.chirp = chirp(300, 3400, checkAmp, 0.2, rate)
-	tone := tone(checkToneFreq, checkAmp, 0.4, rate)
-	sig.chirpAt = sec(0.25)
-	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.05)
+	sig := checkSignal{rate: rate, toneFreq: checkToneFreq, maxLag: sec(checkMaxLag.Seconds())}
+	// A telephone-band sweep: every headset reproduces it, hands-free ones too.
+	sig.chirp = chirp(300, 3400, checkAmp, 0.15, rate)
+	tone := tone(checkToneFreq, checkAmp, 0.3, rate)
+	sig.chirpAt = sec(0.02)
+	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.03)
 	sig.toneLen = len(tone)
 	sig.samples = make([]float32, sig.toneAt+sig.toneLen)
 	copy(sig.samples[sig.chirpAt:], sig.chirp)
@@ -122,55 +141,62 @@ func newCheckSignal(rate int) checkSignal {
 	return sig
 }
 
-// analyzeCheck measures a recording of the check signal. offset is the index in
-// captured where signal sample 0 would sit with zero latency (it may be negative).
-// The verdict is left to judge.
-func analyzeCheck(sig checkSignal, captured []float32, offset int) CheckResult {
-	var r CheckResult
-	warm := min(sig.rate*int(checkMargin)/int(time.Second), len(captured))
-	margin := warm
-	body := captured[warm:]
-	lv := MeasureLevel(body, 1)
-	r.Peak, r.Clipped = lv.Peak, lv.Clipped
-	r.Level, r.NoiseFloor = lv.RMS, lv.RMS
-
-	corr := xcorr(captured, sig.chirp)
-	expect := offset + sig.chirpAt
-	lo := max(expect-margin, 0)
-	hi := min(expect+sig.maxLag, len(corr)-1)
-	if lo > hi {
-		return r
+// locate finds the chirp in captured[from:] by cross-correlation with the
+// played one: the index where it starts and how well it matches (normalised
+// correlation, 0..1); -1 and 0 when captured is too short.
+func locate(sig checkSignal, captured []float32, from int) (at int, match float64) {
+	from = clampIndex(from, len(captured))
+	x := captured[from:]
+	corr := xcorr(x, sig.chirp)
+	if len(corr) == 0 {
+		return -1, 0
 	}
-	best := lo
-	for k := lo; k <= hi; k++ {
+	best := 0
+	for k := range corr {
 		if math.Abs(corr[k]) > math.Abs(corr[best]) {
 			best = k
 		}
 	}
-	energy := rms(captured[best:best+len(sig.chirp)]) * rms(sig.chirp) * float64(len(sig.chirp))
-	if energy > 0 {
-		r.Correlation = math.Abs(corr[best]) / energy
+	n := len(sig.chirp)
+	if energy := rms(x[best:best+n]) * rms(sig.chirp) * float64(n); energy > 0 {
+		match = math.Abs(corr[best]) / energy
 	}
-	if r.Correlation < minCorrelation {
-		return r
+	return from + best, match
+}
+
+// analyzeCheck measures a recording of the check signal, which cannot have
+// arrived before index from (the speaker was silent until then). It returns
+// the measurements and the index where the chirp arrived (-1 if it did not);
+// the latency and the verdict are left to the caller.
+func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, int) {
+	var r CheckResult
+	margin := min(sig.rate*int(checkMargin)/int(time.Second), len(captured))
+	warm := margin
+	lv := MeasureLevel(captured[warm:], 1)
+	r.Peak, r.Clipped = lv.Peak, lv.Clipped
+	r.Level, r.NoiseFloor = lv.RMS, lv.RMS
+
+	at, match := locate(sig, captured, from)
+	r.Correlation = match
+	if at < 0 || match < minCorrelation {
+		return r, -1
 	}
 	r.Detected = true
-	lag := best - expect
-	r.Latency = time.Duration(lag) * time.Second / time.Duration(sig.rate)
-
-	toneFrom := clampIndex(offset+sig.toneAt+lag+margin, len(captured))
-	toneTo := clampIndex(offset+sig.toneAt+sig.toneLen+lag-margin, len(captured))
+	// Where signal sample 0 sits in the recording.
+	zero := at - sig.chirpAt
+	toneFrom := clampIndex(zero+sig.toneAt+margin, len(captured))
+	toneTo := clampIndex(zero+sig.toneAt+sig.toneLen-margin, len(captured))
 	if toneTo > toneFrom {
 		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate) / math.Sqrt2)
 	}
 	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms pieces.
-	noiseTo := clampIndex(best-margin, len(captured))
-	noiseFrom := clampIndex(max(best-sig.rate/5, warm), len(captured))
+	noiseTo := clampIndex(at-margin, len(captured))
+	noiseFrom := clampIndex(max(at-sig.rate/5, warm), len(captured))
 	if noiseTo > noiseFrom {
 		r.NoiseFloor = DBFS(medianOver(captured[noiseFrom:noiseTo], sig.rate/50, rms))
 	}
 	r.SNR = r.Level - r.NoiseFloor
-	return r
+	return r, at
 }
 
 func clampIndex(i, n int) int { return min(max(i, 0), n) }
@@ -205,95 +231,116 @@ func judge(r CheckResult) Verdict {
 		return VerdictClipping
 	case !r.Detected:
 		return VerdictNoSignal
-	case r.Level < minLevelDBFS || r.SNR < minSNR:
+	case r.Level < minLevelDBFS:
 		return VerdictTooQuiet
+	case r.SNR < minSNR:
+		return VerdictNoisy
 	}
 	return VerdictOK
 }
 
-// checkRecorder is shared by the check's two audio threads and the goroutine
-// waiting for them. The speaker plays silence until both streams flow (a
-// Bluetooth headset or an idle sound server can take a while to start), then
-// the signal. Each stream's time origin is estimated from its callbacks: a
-// callback can come late but never early, so the smallest "callback time minus
-// frames so far" is the best estimate of when frame 0 went out or came in.
-type checkRecorder struct {
-	sig      checkSignal
-	played   int          // playback thread only
-	playedN  atomic.Int64 // played, for the waiting goroutine
-	armed    atomic.Bool  // set by the waiting goroutine: play the signal
-	start    atomic.Int64 // playback frame the signal starts at; -1 until it does
-	captured []float32    // written by the capture thread
-	filled   atomic.Int64 // frames in captured
-	p0, c0   atomic.Int64 // origins in driver-clock nanoseconds; math.MaxInt64 until known
+// handsFree reports whether a microphone's own format is a Bluetooth
+// hands-free profile's.
+func handsFree(rate, channels int) bool {
+	return rate > 0 && rate <= handsFreeRate && channels == 1
 }
 
-func newCheckRecorder(sig checkSignal, frames int) *checkRecorder {
-	c := &checkRecorder{sig: sig, captured: make([]float32, frames)}
+// checkRecorder is shared by the check's two audio threads and the goroutine
+// waiting for them. The speaker plays silence until the microphone has
+// delivered checkQuiet of sound (a Bluetooth headset or an idle sound server
+// can take seconds to start), then the signal; the chirp is then found in the
+// recording by correlation, wherever start-up delays put it.
+//
+// The latency is counted in captured frames, the one clock both directions
+// share: from the capture frame at which the signal was released (armedAt) to
+// the one where the chirp arrived. Only the short wait between that capture
+// callback and the playback callback that took the signal's first frames is
+// timed with the driver's clock. Callback times alone cannot give it: a sound
+// server takes the first playback buffers at once and plays them only when
+// its device runs, which can be seconds later.
+type checkRecorder struct {
+	sig      checkSignal
+	quiet    int          // captured frames that release the signal
+	played   int          // playback thread only
+	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
+	armTime  atomic.Int64 // driver clock of the capture callback that released it
+	start    atomic.Int64 // playback frame the signal starts at; -1 until it does
+	began    atomic.Int64 // driver clock of the playback callback that started it
+	captured []float32    // written by the capture thread
+	filled   atomic.Int64 // frames in captured
+}
+
+func newCheckRecorder(sig checkSignal, frames, quiet int) *checkRecorder {
+	c := &checkRecorder{sig: sig, quiet: quiet, captured: make([]float32, frames)}
+	c.armedAt.Store(-1)
 	c.start.Store(-1)
-	c.p0.Store(math.MaxInt64)
-	c.c0.Store(math.MaxInt64)
 	return c
 }
 
-func (c *checkRecorder) frameTime(frames int) int64 {
-	return int64(frames) * int64(time.Second) / int64(c.sig.rate)
-}
-
 func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
-	if t := int64(at) - c.frameTime(c.played); t < c.p0.Load() {
-		c.p0.Store(t)
-	}
-	if c.start.Load() < 0 && c.armed.Load() {
-		c.start.Store(int64(c.played))
+	st := int(c.start.Load())
+	if st < 0 && c.armedAt.Load() >= 0 {
+		st = c.played
+		c.began.Store(int64(at))
+		c.start.Store(int64(st))
 	}
 	n := 0
-	if st := int(c.start.Load()); st >= 0 && c.played-st < len(c.sig.samples) {
+	if st >= 0 && c.played-st < len(c.sig.samples) {
 		n = copy(out, c.sig.samples[c.played-st:])
 	}
 	clear(out[n:])
 	c.played += frames
-	c.playedN.Store(int64(c.played))
 }
 
 func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
 	n := int(c.filled.Load())
-	if t := int64(at) - c.frameTime(n+frames); t < c.c0.Load() {
-		c.c0.Store(t)
-	}
 	n += copy(c.captured[n:], in)
 	c.filled.Store(int64(n))
+	if n >= c.quiet && c.armedAt.Load() < 0 {
+		c.armTime.Store(int64(at))
+		c.armedAt.Store(int64(n))
+	}
 }
 
-// flowing: both streams have moved at least checkFlow of audio.
-func (c *checkRecorder) flowing() bool {
-	min := int64(checkFlow.Seconds() * float64(c.sig.rate))
-	return c.filled.Load() >= min && c.playedN.Load() >= min
-}
-
-// offset is where signal sample 0 sits in the capture at zero latency.
-func (c *checkRecorder) offset() (int, bool) {
-	p0, c0, st := c.p0.Load(), c.c0.Load(), c.start.Load()
-	if p0 == math.MaxInt64 || c0 == math.MaxInt64 || st < 0 {
+// latency is the time from handing the chirp to the speaker to receiving it
+// at capture frame at.
+func (c *checkRecorder) latency(at int) (time.Duration, bool) {
+	arm := c.armedAt.Load()
+	if arm < 0 || c.start.Load() < 0 {
 		return 0, false
 	}
-	return int(st) + int(math.Round(float64(p0-c0)*float64(c.sig.rate)/float64(time.Second))), true
+	frames := int64(at) - arm - int64(c.sig.chirpAt)
+	wait := c.began.Load() - c.armTime.Load()
+	return time.Duration(frames*int64(time.Second)/int64(c.sig.rate) - wait), true
 }
 
-// complete: the capture covers the whole signal at the longest latency looked for.
-func (c *checkRecorder) complete() bool {
-	off, ok := c.offset()
-	n := int(c.filled.Load())
-	return n == len(c.captured) || ok && n >= off+len(c.sig.samples)+c.sig.maxLag
+// heard reports whether the first n captured frames hold the whole signal.
+func (c *checkRecorder) heard(n int) bool {
+	arm := int(c.armedAt.Load())
+	at, match := locate(c.sig, c.captured[:n], arm)
+	return match >= minCorrelation && n >= at-c.sig.chirpAt+len(c.sig.samples)+c.sig.rate*int(checkMargin)/int(time.Second)
+}
+
+// progress is how far along the check is, 0..1, after n captured frames and
+// elapsed time: waiting for the microphone, then recording the signal.
+func (c *checkRecorder) progress(n int, elapsed time.Duration) float64 {
+	const waiting = 0.25
+	arm := int(c.armedAt.Load())
+	if arm < 0 {
+		return waiting * min(1, float64(elapsed)/float64(checkTimeout))
+	}
+	expect := len(c.sig.samples) + c.sig.rate/5 // the signal and a typical round trip
+	return waiting + (1-waiting)*min(1, float64(n-arm)/float64(expect))
 }
 
 // CheckHeadset plays a known signal on the speaker while recording the
 // microphone, and measures round-trip latency, level, noise floor and
 // signal-to-noise. It takes under 3 seconds and blocks: call it from a
-// goroutine. A missing or lost device gives VerdictDeviceMissing, not an error;
-// errors are for devices that fail to open, a closed System (ErrClosed) and a
-// cancelled ctx (ctx.Err()).
-func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckResult, error) {
+// goroutine. onProgress, if not nil, is called from the calling goroutine
+// with how far along the check is, 0..1. A missing or lost device gives
+// VerdictDeviceMissing, not an error; errors are for devices that fail to
+// open, a closed System (ErrClosed) and a cancelled ctx (ctx.Err()).
+func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device, onProgress func(float64)) (CheckResult, error) {
 	began := time.Now()
 	res := CheckResult{Speaker: speaker, Microphone: mic}
 	finish := func(r CheckResult, err error) (CheckResult, error) {
@@ -319,8 +366,7 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	defer se.end()
 
 	sig := newCheckSignal(streamRate)
-	// Room for waiting for the streams, the signal, the longest latency, and slack.
-	rec := newCheckRecorder(sig, int((checkArmWait+checkMaxLag).Seconds()*streamRate)+len(sig.samples)+streamRate/2)
+	rec := newCheckRecorder(sig, int(checkTimeout.Seconds()*streamRate), int(checkQuiet.Seconds()*streamRate))
 	in, err := se.open(streamConfig{device: mic, sampleRate: sig.rate, channels: 1,
 		data: func(_, in []float32, frames int, at time.Duration) { rec.capture(in, frames, at) }})
 	if err != nil {
@@ -331,16 +377,17 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	if err != nil {
 		return finish(res, err)
 	}
+	res.MicRate, res.MicChannels = in.native()
 	if err := se.start(in, out); err != nil {
 		return finish(res, err)
 	}
-	armBy := time.Now().Add(checkArmWait)
 
-	poll := time.NewTicker(10 * time.Millisecond)
+	poll := time.NewTicker(checkPoll)
 	defer poll.Stop()
 	var lost error
+	tried, shown := 0, 0.0
 wait:
-	for !rec.complete() {
+	for {
 		select {
 		case lost = <-se.fail:
 			break wait
@@ -348,8 +395,23 @@ wait:
 			break wait
 		case <-poll.C:
 		}
-		if !rec.armed.Load() && (rec.flowing() || time.Now().After(armBy)) {
-			rec.armed.Store(true)
+		n := int(rec.filled.Load())
+		arm := int(rec.armedAt.Load())
+		if arm >= 0 && n >= arm+len(sig.samples) {
+			if n >= arm+len(sig.samples)+sig.maxLag {
+				break wait // listened long enough: it did not come
+			}
+			// Look again once another 50 ms has come in.
+			if n-tried >= sig.rate/20 {
+				tried = n
+				if rec.heard(n) {
+					break wait
+				}
+			}
+		}
+		if p := rec.progress(n, time.Since(began)); onProgress != nil && p > shown {
+			shown = p
+			onProgress(p)
 		}
 	}
 	se.end() // the audio threads are done with rec after this
@@ -363,8 +425,19 @@ wait:
 	if err := parent.Err(); err != nil {
 		return finish(res, err)
 	}
-	offset, _ := rec.offset()
-	res = analyzeCheck(sig, rec.captured[:rec.filled.Load()], offset)
-	res.Verdict = judge(res)
-	return finish(res, nil)
+	from := int(rec.armedAt.Load())
+	if from < 0 {
+		from = int(rec.filled.Load()) // never armed: the signal was not played
+	}
+	r, at := analyzeCheck(sig, rec.captured[:rec.filled.Load()], from)
+	if at >= 0 {
+		r.Latency, _ = rec.latency(at)
+	}
+	r.MicRate, r.MicChannels = res.MicRate, res.MicChannels
+	r.HandsFree = handsFree(r.MicRate, r.MicChannels)
+	r.Verdict = judge(r)
+	if onProgress != nil {
+		onProgress(1)
+	}
+	return finish(r, nil)
 }

@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
@@ -25,6 +26,7 @@ type fakeDriver struct {
 	noise         float64                 // peak amplitude of added noise
 	mic           func(frame int) float32 // what the microphone picks up besides the air
 	channels      int                     // a device's own channel count
+	nativeRate    int                     // a device's own rate; fakeRate when 0
 	tick          time.Duration           // real time per simulated period
 
 	frame   int // simulated clock in frames at fakeRate
@@ -218,6 +220,12 @@ func (s *fakeStream) stop() error {
 func (s *fakeStream) close()          {}
 func (s *fakeStream) sampleRate() int { return s.cfg.sampleRate }
 func (s *fakeStream) channels() int   { return s.ch }
+
+func (s *fakeStream) native() (int, int) {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	return cmp.Or(s.d.nativeRate, fakeRate), s.d.channels
+}
 
 // Devices used across tests.
 var (

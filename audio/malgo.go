@@ -160,8 +160,10 @@ func (d *malgoDriver) open(cfg streamConfig) (stream, error) {
 	s.rate = int(dev.SampleRate())
 	if cfg.device.Kind == Capture {
 		s.ch = int(dev.CaptureChannels())
+		s.nativeRate, s.nativeCh = int(dev.CaptureInternalSampleRate()), int(dev.CaptureInternalChannels())
 	} else {
 		s.ch = int(dev.PlaybackChannels())
+		s.nativeRate, s.nativeCh = int(dev.PlaybackInternalSampleRate()), int(dev.PlaybackInternalChannels())
 	}
 	return s, nil
 }
@@ -189,12 +191,15 @@ type malgoStream struct {
 	pin  runtime.Pinner
 	rate int
 	ch   int
+	// the device's own format, before miniaudio's conversion
+	nativeRate, nativeCh int
 }
 
-func (s *malgoStream) start() error    { return s.dev.Start() }
-func (s *malgoStream) stop() error     { return s.dev.Stop() }
-func (s *malgoStream) sampleRate() int { return s.rate }
-func (s *malgoStream) channels() int   { return s.ch }
+func (s *malgoStream) start() error       { return s.dev.Start() }
+func (s *malgoStream) stop() error        { return s.dev.Stop() }
+func (s *malgoStream) sampleRate() int    { return s.rate }
+func (s *malgoStream) channels() int      { return s.ch }
+func (s *malgoStream) native() (int, int) { return s.nativeRate, s.nativeCh }
 
 func (s *malgoStream) close() {
 	s.d.mu.Lock()

@@ -72,7 +72,7 @@ func TestPulseHeadsetCheck(t *testing.T) {
 	spk, mon := virtualSpeaker(t, s)
 	// Twice: the second check reopens both devices right after the first closed them.
 	for range 2 {
-		r, err := s.CheckHeadset(context.Background(), spk, mon)
+		r, err := s.CheckHeadset(context.Background(), spk, mon, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

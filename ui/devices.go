@@ -30,7 +30,7 @@ type DevicesModel interface {
 	Play(ctx context.Context, clip audio.Clip, loop bool, devices ...audio.Device) error
 	MonitorInput(ctx context.Context, mic audio.Device, onLevel func(audio.Level)) error
 	Record(ctx context.Context, mic audio.Device, d time.Duration, onLevel func(audio.Level)) (audio.Clip, error)
-	CheckHeadset(ctx context.Context, speaker, mic audio.Device) (audio.CheckResult, error)
+	CheckHeadset(ctx context.Context, speaker, mic audio.Device, onProgress func(float64)) (audio.CheckResult, error)
 }
 
 // PrefsStore keeps the device preferences between runs. The audio system
@@ -471,7 +471,7 @@ func (p *DevicesPage) CheckHeadset() {
 	async(func() (audio.CheckResult, error) {
 		ctx, cancel := context.WithTimeout(p.life, checkTimeout)
 		defer cancel()
-		return p.model.CheckHeadset(ctx, speaker.Device, mic.Device)
+		return p.model.CheckHeadset(ctx, speaker.Device, mic.Device, nil)
 	}, func(res audio.CheckResult, err error) {
 		p.checking = false
 		p.busy.Stop()

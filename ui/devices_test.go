@@ -115,7 +115,7 @@ func (f *fakeAudio) Record(_ context.Context, mic audio.Device, _ time.Duration,
 	return f.recording, nil
 }
 
-func (f *fakeAudio) CheckHeadset(_ context.Context, speaker, mic audio.Device) (audio.CheckResult, error) {
+func (f *fakeAudio) CheckHeadset(_ context.Context, speaker, mic audio.Device, _ func(float64)) (audio.CheckResult, error) {
 	f.checked = append(f.checked, [2]audio.Device{speaker, mic})
 	return f.result, f.checkErr
 }
