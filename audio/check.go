@@ -118,7 +118,7 @@ const (
 	checkTimeout = 2900 * time.Millisecond
 	// checkQuiet is how much the microphone must have delivered before the
 	// signal plays: proof that the capture path runs, and the noise floor.
-	checkQuiet = 120 * time.Millisecond
+	checkQuiet = 100 * time.Millisecond
 	// checkPoll is how often the waiting goroutine looks at the recording.
 	checkPoll = 20 * time.Millisecond
 	// Margins keep the level and noise windows clear of the fades and of
@@ -131,7 +131,7 @@ func newCheckSignal(rate int) checkSignal {
 	sig := checkSignal{rate: rate, toneFreq: checkToneFreq, maxLag: sec(checkMaxLag.Seconds())}
 	// A telephone-band sweep: every headset reproduces it, hands-free ones too.
 	sig.chirp = chirp(300, 3400, checkAmp, 0.15, rate)
-	tone := tone(checkToneFreq, checkAmp, 0.3, rate)
+	tone := tone(checkToneFreq, checkAmp, 0.25, rate)
 	sig.chirpAt = sec(0.02)
 	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.03)
 	sig.toneLen = len(tone)

@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"cmp"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -164,6 +165,16 @@ func (d *malgoDriver) open(cfg streamConfig) (stream, error) {
 	} else {
 		s.ch = int(dev.PlaybackChannels())
 		s.nativeRate, s.nativeCh = int(dev.PlaybackInternalSampleRate()), int(dev.PlaybackInternalChannels())
+	}
+	// A sound server (PulseAudio) converts to the stream's format itself, so
+	// the stream's internal format is ours: ask for the device's own.
+	d.mu.Lock()
+	info, err := d.ctx.DeviceInfo(maKind(cfg.device.Kind), *s.id, malgo.Shared)
+	d.mu.Unlock()
+	if err == nil && len(info.Formats) > 0 {
+		f := info.Formats[0]
+		s.nativeRate = cmp.Or(int(f.SampleRate), s.nativeRate)
+		s.nativeCh = cmp.Or(int(f.Channels), s.nativeCh)
 	}
 	return s, nil
 }
