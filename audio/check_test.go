@@ -273,6 +273,42 @@ func TestCheckHeadsetFake(t *testing.T) {
 	}
 }
 
+// The latency is the path's, to the sample, whatever the path adds and however
+// long the devices take to start: the check used to place its search window
+// with callback times, which a sound server's start-up delay threw off by
+// seconds ("the microphone didn't hear the test sound").
+func TestCheckHeadsetLatency(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		added time.Duration // on top of the 30 ms base path
+		stall time.Duration
+	}{
+		{"base", 0, 0},
+		{"+50 ms", 50 * time.Millisecond, 0},
+		{"+100 ms", 100 * time.Millisecond, 0},
+		{"+200 ms", 200 * time.Millisecond, 0},
+		{"devices start 1.9 s late", 0, 1900 * time.Millisecond},
+		{"+200 ms, devices start 1 s late", 200 * time.Millisecond, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, d := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
+			frames := func(x time.Duration) int { return int(x.Seconds() * fakeRate) }
+			d.mu.Lock()
+			d.outLat, d.inLat, d.gain, d.noise = 1000+frames(tc.added), 440, 0.5, 0.001
+			d.stall = frames(tc.stall)
+			d.mu.Unlock()
+			r, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 30*time.Millisecond + tc.added
+			if r.Verdict != VerdictOK || r.Latency < want-50*time.Microsecond || r.Latency > want+50*time.Microsecond {
+				t.Errorf("%v, latency %v; want ok, %v", r.Verdict, r.Latency, want)
+			}
+		})
+	}
+}
+
 func TestCheckHeadsetDeviceLost(t *testing.T) {
 	s, d := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
 	d.mu.Lock()

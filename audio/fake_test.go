@@ -28,6 +28,10 @@ type fakeDriver struct {
 	channels      int                     // a device's own channel count
 	nativeRate    int                     // a device's own rate; fakeRate when 0
 	tick          time.Duration           // real time per simulated period
+	// stall: a started stream's device takes this many frames to run, as an
+	// idle sound server's or a Bluetooth headset's does. Playback streams
+	// are asked for one buffer at once all the same, as a sound server does.
+	stall int
 
 	frame   int // simulated clock in frames at fakeRate
 	air     []float32
@@ -157,6 +161,13 @@ func (d *fakeDriver) step() {
 		if s.cfg.device.Kind != Playback {
 			continue
 		}
+		if d.stalled(s) {
+			if !s.primed {
+				s.primed = true
+				s.cfg.data(make([]float32, fakePeriod*s.ch), nil, fakePeriod, at)
+			}
+			continue
+		}
 		out := make([]float32, fakePeriod*s.ch)
 		s.cfg.data(out, nil, fakePeriod, at)
 		d.played[s.cfg.device.ID] = append(d.played[s.cfg.device.ID], out...)
@@ -165,7 +176,7 @@ func (d *fakeDriver) step() {
 		}
 	}
 	for _, s := range d.running {
-		if s.cfg.device.Kind != Capture {
+		if s.cfg.device.Kind != Capture || d.stalled(s) {
 			continue
 		}
 		in := make([]float32, fakePeriod*s.ch)
@@ -184,6 +195,8 @@ func (d *fakeDriver) step() {
 	}
 }
 
+func (d *fakeDriver) stalled(s *fakeStream) bool { return d.frame-s.started < d.stall }
+
 // uniform is deterministic noise in [-1, 1).
 func (d *fakeDriver) uniform() float64 {
 	d.rng ^= d.rng << 13
@@ -193,14 +206,17 @@ func (d *fakeDriver) uniform() float64 {
 }
 
 type fakeStream struct {
-	d   *fakeDriver
-	cfg streamConfig
-	ch  int
+	d       *fakeDriver
+	cfg     streamConfig
+	ch      int
+	started int  // the driver's frame when started
+	primed  bool // asked for its first buffer
 }
 
 func (s *fakeStream) start() error {
 	s.d.mu.Lock()
 	defer s.d.mu.Unlock()
+	s.started = s.d.frame
 	s.d.running = append(s.d.running, s)
 	return nil
 }
