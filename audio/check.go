@@ -105,17 +105,15 @@ type checkSignal struct {
 	toneAt   int
 	toneLen  int
 	toneFreq float64
-	maxLag   int // how long to listen past the signal's end for it to arrive, frames
 }
 
 const (
 	checkAmp      = 0.5 // -6 dBFS peak: loud enough to hear, far from clipping
 	checkToneFreq = 1000.0
-	checkMaxLag   = 500 * time.Millisecond
 	// checkTimeout bounds the whole check, opening devices included. A sound
 	// server can take up to 2 s to start delivering (PulseAudio's null sink
 	// sleeps that long when idle), so the signal is kept short.
-	checkTimeout = 2900 * time.Millisecond
+	checkTimeout = 2750 * time.Millisecond
 	// checkQuiet is how much the microphone must have delivered before the
 	// signal plays: proof that the capture path runs, and the noise floor.
 	checkQuiet = 100 * time.Millisecond
@@ -124,14 +122,16 @@ const (
 	// Margins keep the level and noise windows clear of the fades and of
 	// start-up transients.
 	checkMargin = 20 * time.Millisecond
+	// checkToneSlip is how much later than expected the tone is looked for.
+	checkToneSlip = 200 * time.Millisecond
 )
 
 func newCheckSignal(rate int) checkSignal {
 	sec := func(s float64) int { return int(s * float64(rate)) }
-	sig := checkSignal{rate: rate, toneFreq: checkToneFreq, maxLag: sec(checkMaxLag.Seconds())}
+	sig := checkSignal{rate: rate, toneFreq: checkToneFreq}
 	// A telephone-band sweep: every headset reproduces it, hands-free ones too.
 	sig.chirp = chirp(300, 3400, checkAmp, 0.15, rate)
-	tone := tone(checkToneFreq, checkAmp, 0.25, rate)
+	tone := tone(checkToneFreq, checkAmp, 0.2, rate)
 	sig.chirpAt = sec(0.02)
 	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.03)
 	sig.toneLen = len(tone)
@@ -184,10 +184,12 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 	r.Detected = true
 	// Where signal sample 0 sits in the recording.
 	zero := at - sig.chirpAt
+	// The tone where it should be, or up to checkToneSlip later: a dropout
+	// (an underrun on a busy machine, a Bluetooth hiccup) delays what follows it.
 	toneFrom := clampIndex(zero+sig.toneAt+margin, len(captured))
-	toneTo := clampIndex(zero+sig.toneAt+sig.toneLen-margin, len(captured))
+	toneTo := clampIndex(zero+sig.toneAt+sig.toneLen-margin+sig.rate*int(checkToneSlip)/int(time.Second), len(captured))
 	if toneTo > toneFrom {
-		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate) / math.Sqrt2)
+		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate, sig.toneLen-2*margin) / math.Sqrt2)
 	}
 	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms pieces.
 	noiseTo := clampIndex(at-margin, len(captured))
@@ -216,9 +218,24 @@ func medianOver(x []float32, piece int, f func([]float32) float64) float64 {
 	return vs[len(vs)/2]
 }
 
-// toneLevel is the tone's amplitude in x, the median over 40 ms pieces.
-func toneLevel(x []float32, freq float64, rate int) float64 {
-	return medianOver(x, rate/25, func(p []float32) float64 { return goertzel(p, freq, rate) })
+// toneLevel is the amplitude of a tone of about frames frames somewhere in
+// x: x is measured in 40 ms pieces, and of the pieces the tone can fill, the
+// second loudest in four counts, so that a dropout in the tone or a click
+// does not skew it. An input shorter than two pieces is measured whole.
+func toneLevel(x []float32, freq float64, rate, frames int) float64 {
+	piece := rate / 25
+	g := func(p []float32) float64 { return goertzel(p, freq, rate) }
+	if len(x) < 2*piece {
+		return g(x)
+	}
+	var vs []float64
+	for i := 0; i+piece <= len(x); i += piece {
+		vs = append(vs, g(x[i:i+piece]))
+	}
+	slices.Sort(vs)
+	slices.Reverse(vs)
+	k := min(max(frames/piece, 1), len(vs))
+	return vs[k/4]
 }
 
 // judge turns measurements into a verdict. Silence is judged first (a muted
@@ -251,42 +268,50 @@ func handsFree(rate, channels int) bool {
 // can take seconds to start), then the signal; the chirp is then found in the
 // recording by correlation, wherever start-up delays put it.
 //
-// The latency is counted in captured frames, the one clock both directions
-// share: from the capture frame at which the signal was released (armedAt) to
-// the one where the chirp arrived. Only the short wait between that capture
-// callback and the playback callback that took the signal's first frames is
-// timed with the driver's clock. Callback times alone cannot give it: a sound
-// server takes the first playback buffers at once and plays them only when
-// its device runs, which can be seconds later.
+// The latency is counted in captured frames: each playback callback that
+// hands over signal frames notes which capture frame was arriving then
+// (extrapolated from the latest capture callback), which gives the capture
+// frame at which the signal's first frame was handed over; the median of
+// those notes is robust to callbacks delayed by a busy machine. Callback times
+// alone cannot place the signal: a sound server takes the first playback
+// buffers at once and plays them only when its device runs, which can be
+// seconds later.
 type checkRecorder struct {
 	sig      checkSignal
 	quiet    int          // captured frames that release the signal
 	played   int          // playback thread only
+	start    int          // playback frame the signal starts at, -1 until it does; playback thread only
 	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
-	armTime  atomic.Int64 // driver clock of the capture callback that released it
-	start    atomic.Int64 // playback frame the signal starts at; -1 until it does
-	began    atomic.Int64 // driver clock of the playback callback that started it
 	captured []float32    // written by the capture thread
 	filled   atomic.Int64 // frames in captured
+	// capOrigin is the driver-clock time of capture frame 0 by the latest
+	// capture callback.
+	capOrigin atomic.Int64
+	// handed holds, for playback callbacks during the signal, the capture
+	// frame at which the signal's first frame was handed over.
+	handed  [64]int64 // playback thread until the streams stop
+	nHanded int
 }
 
 func newCheckRecorder(sig checkSignal, frames, quiet int) *checkRecorder {
-	c := &checkRecorder{sig: sig, quiet: quiet, captured: make([]float32, frames)}
+	c := &checkRecorder{sig: sig, quiet: quiet, start: -1, captured: make([]float32, frames)}
 	c.armedAt.Store(-1)
-	c.start.Store(-1)
 	return c
 }
 
 func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
-	st := int(c.start.Load())
-	if st < 0 && c.armedAt.Load() >= 0 {
-		st = c.played
-		c.began.Store(int64(at))
-		c.start.Store(int64(st))
+	if c.start < 0 && c.armedAt.Load() >= 0 {
+		c.start = c.played
 	}
+	st := c.start
 	n := 0
 	if st >= 0 && c.played-st < len(c.sig.samples) {
 		n = copy(out, c.sig.samples[c.played-st:])
+		if c.nHanded < len(c.handed) {
+			now := (int64(at) - c.capOrigin.Load()) * int64(c.sig.rate) / int64(time.Second)
+			c.handed[c.nHanded] = now - int64(c.played-st)
+			c.nHanded++
+		}
 	}
 	clear(out[n:])
 	c.played += frames
@@ -296,28 +321,30 @@ func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
 	n := int(c.filled.Load())
 	n += copy(c.captured[n:], in)
 	c.filled.Store(int64(n))
+	c.capOrigin.Store(int64(at) - int64(n)*int64(time.Second)/int64(c.sig.rate))
 	if n >= c.quiet && c.armedAt.Load() < 0 {
-		c.armTime.Store(int64(at))
 		c.armedAt.Store(int64(n))
 	}
 }
 
 // latency is the time from handing the chirp to the speaker to receiving it
-// at capture frame at.
+// at capture frame at. Call it once the streams have stopped.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
-	arm := c.armedAt.Load()
-	if arm < 0 || c.start.Load() < 0 {
+	if c.nHanded == 0 {
 		return 0, false
 	}
-	frames := int64(at) - arm - int64(c.sig.chirpAt)
-	wait := c.began.Load() - c.armTime.Load()
-	return time.Duration(frames*int64(time.Second)/int64(c.sig.rate) - wait), true
+	h := slices.Clone(c.handed[:c.nHanded])
+	slices.Sort(h)
+	frames := int64(at) - int64(c.sig.chirpAt) - h[len(h)/2]
+	return time.Duration(frames * int64(time.Second) / int64(c.sig.rate)), true
 }
 
 // heard reports whether the first n captured frames hold the whole signal.
+// It is asked every 50 ms, so it looks only at the latest stretch that can
+// hold a signal just completed.
 func (c *checkRecorder) heard(n int) bool {
-	arm := int(c.armedAt.Load())
-	at, match := locate(c.sig, c.captured[:n], arm)
+	from := max(int(c.armedAt.Load()), n-len(c.sig.samples)-c.sig.rate/5)
+	at, match := locate(c.sig, c.captured[:n], from)
 	return match >= minCorrelation && n >= at-c.sig.chirpAt+len(c.sig.samples)+c.sig.rate*int(checkMargin)/int(time.Second)
 }
 
@@ -397,10 +424,8 @@ wait:
 		}
 		n := int(rec.filled.Load())
 		arm := int(rec.armedAt.Load())
+		// Until the deadline: a speaker can start well after the microphone.
 		if arm >= 0 && n >= arm+len(sig.samples) {
-			if n >= arm+len(sig.samples)+sig.maxLag {
-				break wait // listened long enough: it did not come
-			}
 			// Look again once another 50 ms has come in.
 			if n-tried >= sig.rate/20 {
 				tried = n

@@ -26,7 +26,7 @@ func (c capture) record(sig checkSignal) []float32 {
 	if c.path != nil {
 		played = c.path(played)
 	}
-	out := make([]float32, len(sig.samples)+sig.maxLag+sig.rate/2)
+	out := make([]float32, len(sig.samples)+sig.rate)
 	for i := range out {
 		var v float64
 		if i < len(c.noise) {
@@ -42,7 +42,7 @@ func (c capture) record(sig checkSignal) []float32 {
 
 // simulateCapture records sig with uniform noise of the given peak.
 func simulateCapture(sig checkSignal, offset, delay int, gain, noise float64) []float32 {
-	n := len(sig.samples) + sig.maxLag + sig.rate/2
+	n := len(sig.samples) + sig.rate
 	return capture{offset: offset, delay: delay, gain: gain, noise: uniformNoise(n, noise)}.record(sig)
 }
 
@@ -115,7 +115,7 @@ func resampled(rate int) func([]float32) []float32 {
 func TestAnalyzeCheck(t *testing.T) {
 	sig := newCheckSignal(48000)
 	ms := func(m float64) int { return int(m * 48) }
-	n := len(sig.samples) + sig.maxLag + sig.rate/2
+	n := len(sig.samples) + sig.rate
 	white := func(peak float64) []float32 { return uniformNoise(n, peak) }
 	for _, tc := range []struct {
 		name         string
@@ -357,18 +357,22 @@ func TestToneLevel(t *testing.T) {
 		clear(x[from:to])
 		return x
 	}
+	late := make([]float32, 24000) // 500 ms: 200 ms of silence, then the tone
+	copy(late[9600:], interleave(14400, sine(1000, 0.5)))
 	for _, tc := range []struct {
-		name string
-		x    []float32
-		want float64
+		name   string
+		x      []float32
+		frames int // the tone's length
+		want   float64
 	}{
-		{"whole tone", withGap(0, 0), 0.5},
-		{"a 100 ms dropout is ignored", withGap(5000, 9800), 0.5},
-		{"mostly missing reads low", withGap(0, 12000), 0},
-		{"short input: one Goertzel", interleave(1000, sine(1000, 0.25)), 0.25},
-		{"off frequency", interleave(17280, sine(440, 0.5)), 0},
+		{"whole tone", withGap(0, 0), 17280, 0.5},
+		{"a 100 ms dropout is ignored", withGap(5000, 9800), 17280, 0.5},
+		{"mostly missing reads low", withGap(0, 14000), 17280, 0},
+		{"pushed back by a dropout", late, 14400, 0.5},
+		{"short input: one Goertzel", interleave(1000, sine(1000, 0.25)), 1000, 0.25},
+		{"off frequency", interleave(17280, sine(440, 0.5)), 17280, 0},
 	} {
-		if got := toneLevel(tc.x, 1000, 48000); !near(got, tc.want, 0.01) {
+		if got := toneLevel(tc.x, 1000, 48000, tc.frames); !near(got, tc.want, 0.01) {
 			t.Errorf("%s: %.3f, want %.3f", tc.name, got, tc.want)
 		}
 	}

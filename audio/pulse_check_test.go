@@ -228,37 +228,80 @@ func TestPulseCheckNoise(t *testing.T) {
 	}
 }
 
-// A path with an added delay (PulseAudio's module-loopback from one null
-// sink's monitor into another sink): the reported latency grows with it, and
-// repeated checks on one path agree.
+// A path with an added delay: PulseAudio's module-loopback from one loopback
+// sink's monitor into another sink, whose monitor is the microphone; kept
+// awake, so that the test is about latency, not start-up. The reported
+// latency grows with latency_msec, and repeated checks on one path agree
+// within checkLatencySpread.
 //
-// module-loopback aims at latency_msec for its whole path and keeps adjusting
-// its rate to get there, so the delay it adds is only roughly N: measured
-// here 50 → +50..70 ms, 100 → +105..140 ms, 200 → +175..185 ms over the
-// direct loopback. The check's own arithmetic is held to the sample by
-// TestCheckHeadsetLatency on the simulated driver.
+// module-loopback aims at latency_msec for its whole path and keeps
+// adjusting its rate to hold it, so the delay it adds is only roughly N: on a
+// busy machine (load 15 on two cores) the median growth was within N ± 5 ms
+// in most runs (48, 99, 196 ms) but 87 ms for N=50 once; it is held to
+// N -25..+40 ms. The check's own arithmetic is held to the
+// sample by TestCheckHeadsetLatency on the simulated driver. (A LADSPA delay
+// line, CMT's delay_5s in module-ladspa-sink, added N ± 2 ms, but on a busy
+// machine it garbled the signal now and then.)
 func TestPulseCheckLatency(t *testing.T) {
 	s := openPulse(t)
-	direct, directMon := nullSink(t, s, "lat_direct", 48000, 2)
-	base := median(latencies(runChecks(t, s, direct, directMon, 3, 300*time.Millisecond, VerdictOK)))
-	t.Logf("direct: %v", base)
+	direct, directMic := rateLoopback(t, s, "lat", 48000, 1)
+	keepAwake(t, s, "lat_air")
+	base := median(latencies(checkPath(t, s, "direct", direct, directMic)))
 	for _, n := range []int{50, 100, 200} {
 		t.Run(fmt.Sprintf("%dms", n), func(t *testing.T) {
-			spk, _ := nullSink(t, s, fmt.Sprintf("lat_in%d", n), 48000, 2)
-			_, mic := nullSink(t, s, fmt.Sprintf("lat_out%d", n), 48000, 2)
-			loadModule(t, "module-loopback", fmt.Sprintf("source=lat_in%d.monitor", n),
-				fmt.Sprintf("sink=lat_out%d", n), fmt.Sprintf("latency_msec=%d", n))
+			in, out := fmt.Sprintf("lat_in%d", n), fmt.Sprintf("lat_out%d", n)
+			spk, _ := nullSink(t, s, in, 48000, 1)
+			_, mic := nullSink(t, s, out, 48000, 1)
+			keepAwake(t, s, out)
+			loadModule(t, "module-loopback", "source="+in+".monitor", "sink="+out, fmt.Sprintf("latency_msec=%d", n))
 			time.Sleep(300 * time.Millisecond) // the loopback settles
-			rs := runChecks(t, s, spk, mic, 3, 300*time.Millisecond, VerdictOK)
-			lat := latencies(rs)
-			added := median(lat) - base
-			t.Logf("added %v: %s", added, summary(rs))
-			want := time.Duration(n) * time.Millisecond
-			if added < want-30*time.Millisecond || added > want+45*time.Millisecond {
+			added := median(latencies(checkPath(t, s, in, spk, mic))) - base
+			t.Logf("latency_msec=%d added %v", n, added)
+			if want := time.Duration(n) * time.Millisecond; added < want-25*time.Millisecond || added > want+40*time.Millisecond {
 				t.Errorf("latency_msec=%d added %v", n, added)
 			}
 		})
 	}
+}
+
+// checkLatencySpread: checks on one path mostly agree within 5 ms, but on a
+// busy machine one in a few moves by about one 20 ms period (a late callback,
+// or module-loopback adjusting).
+const checkLatencySpread = 25 * time.Millisecond
+
+// checkPath runs checks on one path, which must all say it works and agree
+// on the latency.
+func checkPath(t *testing.T, s *System, name string, spk, mic Device) []CheckResult {
+	t.Helper()
+	rs := runChecks(t, s, spk, mic, max(checkRuns(t), 3), 300*time.Millisecond, VerdictOK)
+	t.Logf("%s: %s", name, summary(rs))
+	lat := slices.Sorted(slices.Values(latencies(rs)))
+	if spread := lat[len(lat)-1] - lat[0]; spread > checkLatencySpread {
+		t.Errorf("%s: repeated checks spread over %v", name, spread)
+	}
+	return rs
+}
+
+// keepAwake plays silence on a sink for the test's duration, so that it
+// does not sleep between checks (see virtualSpeaker).
+func keepAwake(t testing.TB, s *System, sink string) {
+	t.Helper()
+	st, err := s.Refresh()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := pulseDevice(t, st, Playback, sink)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Play(ctx, Clip{SampleRate: 48000, Channels: 1, Samples: make([]float32, 4800)}, true, dev)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("keep-awake stream: %v", err)
+		}
+	})
 }
 
 func latencies(rs []CheckResult) []time.Duration {
