@@ -268,14 +268,10 @@ func handsFree(rate, channels int) bool {
 // can take seconds to start), then the signal; the chirp is then found in the
 // recording by correlation, wherever start-up delays put it.
 //
-// The latency is counted in captured frames: each playback callback that
-// hands over signal frames notes which capture frame was arriving then
-// (extrapolated from the latest capture callback), which gives the capture
-// frame at which the signal's first frame was handed over; the median of
-// those notes is robust to callbacks delayed by a busy machine. Callback times
-// alone cannot place the signal: a sound server takes the first playback
-// buffers at once and plays them only when its device runs, which can be
-// seconds later.
+// Callback times cannot place the signal: a sound server takes the first
+// playback buffers at once and plays them only when its device runs, which
+// can be seconds later. They serve only for the latency, once correlation
+// has placed the chirp (see latency).
 type checkRecorder struct {
 	sig      checkSignal
 	quiet    int          // captured frames that release the signal
@@ -284,13 +280,15 @@ type checkRecorder struct {
 	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
 	captured []float32    // written by the capture thread
 	filled   atomic.Int64 // frames in captured
-	// capOrigin is the driver-clock time of capture frame 0 by the latest
-	// capture callback.
-	capOrigin atomic.Int64
-	// handed holds, for playback callbacks during the signal, the capture
-	// frame at which the signal's first frame was handed over.
-	handed  [64]int64 // playback thread until the streams stop
+	// handed holds, for playback callbacks during the signal, the driver
+	// clock time at which the signal's first frame was (or would have been)
+	// handed over; playback thread until the streams stop.
+	handed  [64]int64
 	nHanded int
+	// received holds, for capture callbacks, the frames delivered so far and
+	// the driver clock time; capture thread until the streams stop.
+	received  [1024][2]int64
+	nReceived int
 }
 
 func newCheckRecorder(sig checkSignal, frames, quiet int) *checkRecorder {
@@ -308,8 +306,7 @@ func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
 	if st >= 0 && c.played-st < len(c.sig.samples) {
 		n = copy(out, c.sig.samples[c.played-st:])
 		if c.nHanded < len(c.handed) {
-			now := (int64(at) - c.capOrigin.Load()) * int64(c.sig.rate) / int64(time.Second)
-			c.handed[c.nHanded] = now - int64(c.played-st)
+			c.handed[c.nHanded] = int64(at) - c.frameTime(c.played-st)
 			c.nHanded++
 		}
 	}
@@ -321,22 +318,42 @@ func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
 	n := int(c.filled.Load())
 	n += copy(c.captured[n:], in)
 	c.filled.Store(int64(n))
-	c.capOrigin.Store(int64(at) - int64(n)*int64(time.Second)/int64(c.sig.rate))
+	if c.nReceived < len(c.received) {
+		c.received[c.nReceived] = [2]int64{int64(n), int64(at)}
+		c.nReceived++
+	}
 	if n >= c.quiet && c.armedAt.Load() < 0 {
 		c.armedAt.Store(int64(n))
 	}
 }
 
+func (c *checkRecorder) frameTime(frames int) int64 {
+	return int64(frames) * int64(time.Second) / int64(c.sig.rate)
+}
+
 // latency is the time from handing the chirp to the speaker to receiving it
 // at capture frame at. Call it once the streams have stopped.
+//
+// Both ends are times on the driver's clock, each the median over the
+// callbacks that carried the chirp: when playback callbacks say the signal
+// began to be handed over, and when capture callbacks say frame 0 of the
+// chirp's stretch would have arrived. Medians shrug off a callback delayed by
+// a busy machine; taking the capture end from the callbacks that carried the
+// chirp keeps frames a busy client lost earlier out of the sum.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
-	if c.nHanded == 0 {
+	var recv []int64
+	for _, r := range c.received[:c.nReceived] {
+		if end := r[0]; end > int64(at) && end <= int64(at+len(c.sig.chirp)) {
+			recv = append(recv, r[1]-c.frameTime(int(end)))
+		}
+	}
+	if c.nHanded == 0 || len(recv) == 0 {
 		return 0, false
 	}
-	h := slices.Clone(c.handed[:c.nHanded])
-	slices.Sort(h)
-	frames := int64(at) - int64(c.sig.chirpAt) - h[len(h)/2]
-	return time.Duration(frames * int64(time.Second) / int64(c.sig.rate)), true
+	handed := slices.Sorted(slices.Values(c.handed[:c.nHanded]))
+	slices.Sort(recv)
+	received := recv[len(recv)/2] + c.frameTime(at)
+	return time.Duration(received - handed[len(handed)/2] - c.frameTime(c.sig.chirpAt)), true
 }
 
 // heard reports whether the first n captured frames hold the whole signal.

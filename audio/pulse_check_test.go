@@ -237,8 +237,8 @@ func TestPulseCheckNoise(t *testing.T) {
 // module-loopback aims at latency_msec for its whole path and keeps
 // adjusting its rate to hold it, so the delay it adds is only roughly N: on a
 // busy machine (load 15 on two cores) the median growth was within N ± 5 ms
-// in most runs (48, 99, 196 ms) but 87 ms for N=50 once; it is held to
-// N -25..+40 ms. The check's own arithmetic is held to the
+// in most runs (48, 99, 196 ms) but 21 and 87 ms for N=50 once each; it is
+// held to N -30..+40 ms. The check's own arithmetic is held to the
 // sample by TestCheckHeadsetLatency on the simulated driver. (A LADSPA delay
 // line, CMT's delay_5s in module-ladspa-sink, added N ± 2 ms, but on a busy
 // machine it garbled the signal now and then.)
@@ -257,27 +257,33 @@ func TestPulseCheckLatency(t *testing.T) {
 			time.Sleep(300 * time.Millisecond) // the loopback settles
 			added := median(latencies(checkPath(t, s, in, spk, mic))) - base
 			t.Logf("latency_msec=%d added %v", n, added)
-			if want := time.Duration(n) * time.Millisecond; added < want-25*time.Millisecond || added > want+40*time.Millisecond {
+			if want := time.Duration(n) * time.Millisecond; added < want-30*time.Millisecond || added > want+40*time.Millisecond {
 				t.Errorf("latency_msec=%d added %v", n, added)
 			}
 		})
 	}
 }
 
-// checkLatencySpread: checks on one path mostly agree within 5 ms, but on a
-// busy machine one in a few moves by about one 20 ms period (a late callback,
-// or module-loopback adjusting).
+// checkLatencySpread: on an idle machine checks on one path agreed within
+// 5 ms. On this two-core machine with a load of 15, they mostly agreed within
+// 10 ms, one in a few moved by a 20 ms period (module-loopback adjusting),
+// and about one in twenty was off by up to 80 ms (a client starved of CPU
+// is called late or loses frames). So the fastest and the slowest of four
+// checks are left out, and the middle two must agree within this.
 const checkLatencySpread = 25 * time.Millisecond
 
 // checkPath runs checks on one path, which must all say it works and agree
 // on the latency.
 func checkPath(t *testing.T, s *System, name string, spk, mic Device) []CheckResult {
 	t.Helper()
-	rs := runChecks(t, s, spk, mic, max(checkRuns(t), 3), 300*time.Millisecond, VerdictOK)
+	rs := runChecks(t, s, spk, mic, max(checkRuns(t), 4), 300*time.Millisecond, VerdictOK)
 	t.Logf("%s: %s", name, summary(rs))
 	lat := slices.Sorted(slices.Values(latencies(rs)))
-	if spread := lat[len(lat)-1] - lat[0]; spread > checkLatencySpread {
-		t.Errorf("%s: repeated checks spread over %v", name, spread)
+	if len(lat) < 4 {
+		return rs
+	}
+	if inner := lat[1 : len(lat)-1]; inner[len(inner)-1]-inner[0] > checkLatencySpread {
+		t.Errorf("%s: repeated checks spread over %v", name, inner[len(inner)-1]-inner[0])
 	}
 	return rs
 }
