@@ -285,8 +285,9 @@ type checkRecorder struct {
 	// handed over; playback thread until the streams stop.
 	handed  [64]int64
 	nHanded int
-	// received holds, for capture callbacks, the frames delivered so far and
-	// the driver clock time; capture thread until the streams stop.
+	// received is a ring of the latest capture callbacks: the frames
+	// delivered so far and the driver clock time; capture thread until the
+	// streams stop.
 	received  [1024][2]int64
 	nReceived int
 }
@@ -318,10 +319,8 @@ func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
 	n := int(c.filled.Load())
 	n += copy(c.captured[n:], in)
 	c.filled.Store(int64(n))
-	if c.nReceived < len(c.received) {
-		c.received[c.nReceived] = [2]int64{int64(n), int64(at)}
-		c.nReceived++
-	}
+	c.received[c.nReceived%len(c.received)] = [2]int64{int64(n), int64(at)}
+	c.nReceived++
 	if n >= c.quiet && c.armedAt.Load() < 0 {
 		c.armedAt.Store(int64(n))
 	}
@@ -342,7 +341,7 @@ func (c *checkRecorder) frameTime(frames int) int64 {
 // chirp keeps frames a busy client lost earlier out of the sum.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 	var recv []int64
-	for _, r := range c.received[:c.nReceived] {
+	for _, r := range c.received[:min(c.nReceived, len(c.received))] {
 		if end := r[0]; end > int64(at) && end <= int64(at+len(c.sig.chirp)) {
 			recv = append(recv, r[1]-c.frameTime(int(end)))
 		}
