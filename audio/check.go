@@ -66,7 +66,8 @@ type CheckResult struct {
 	// Detected: the test signal was found in the recording.
 	Detected bool
 	// Latency is the round trip from handing the signal to the speaker to
-	// receiving it from the microphone. Zero unless Detected.
+	// receiving it from the microphone. Zero unless Detected, and when the
+	// callbacks could not time it (a machine too busy to call them on time).
 	Latency time.Duration
 	// Level is the received test tone's RMS in dBFS when Detected, else the
 	// input's overall RMS.
@@ -352,7 +353,9 @@ func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 	handed := slices.Sorted(slices.Values(c.handed[:c.nHanded]))
 	slices.Sort(recv)
 	received := recv[len(recv)/2] + c.frameTime(at)
-	return time.Duration(received - handed[len(handed)/2] - c.frameTime(c.sig.chirpAt)), true
+	lat := time.Duration(received - handed[len(handed)/2] - c.frameTime(c.sig.chirpAt))
+	// Sound cannot come back before it was sent: callbacks that late are no clock.
+	return lat, lat > 0
 }
 
 // heard reports whether the first n captured frames hold the whole signal.
@@ -472,7 +475,9 @@ wait:
 	}
 	r, at := analyzeCheck(sig, rec.captured[:rec.filled.Load()], from)
 	if at >= 0 {
-		r.Latency, _ = rec.latency(at)
+		if l, ok := rec.latency(at); ok {
+			r.Latency = l
+		}
 	}
 	r.MicRate, r.MicChannels = res.MicRate, res.MicChannels
 	r.HandsFree = handsFree(r.MicRate, r.MicChannels)

@@ -530,12 +530,15 @@ func (p *DevicesPage) CancelCheck() {
 func describeVerdict(r audio.CheckResult) (string, widget.Importance) {
 	switch r.Verdict {
 	case audio.VerdictOK:
-		return lang.L("Your headset works. The sound came back in {{.Latency}} ms at {{.Level}} dBFS, {{.SNR}} dB above the background noise.",
-			map[string]any{
-				"Latency": r.Latency.Milliseconds(),
-				"Level":   fmt.Sprintf("%.0f", r.Level),
-				"SNR":     fmt.Sprintf("%.0f", r.SNR),
-			}), widget.SuccessImportance
+		args := map[string]any{
+			"Latency": r.Latency.Milliseconds(),
+			"Level":   fmt.Sprintf("%.0f", r.Level),
+			"SNR":     fmt.Sprintf("%.0f", r.SNR),
+		}
+		if r.Latency <= 0 { // not timed
+			return lang.L("Your headset works. The sound came back at {{.Level}} dBFS, {{.SNR}} dB above the background noise.", args), widget.SuccessImportance
+		}
+		return lang.L("Your headset works. The sound came back in {{.Latency}} ms at {{.Level}} dBFS, {{.SNR}} dB above the background noise.", args), widget.SuccessImportance
 	case audio.VerdictTooQuiet:
 		return lang.L("The microphone is too quiet. Move it closer to your mouth or raise its input volume."), widget.WarningImportance
 	case audio.VerdictNoisy:

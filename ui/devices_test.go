@@ -366,6 +366,8 @@ func TestDevicesHeadsetCheck(t *testing.T) {
 	}{
 		{"ok", audio.CheckResult{Verdict: audio.VerdictOK, Latency: 84 * time.Millisecond, Level: -21.6, SNR: 38.2},
 			nil, "Your headset works. The sound came back in 84 ms at -22 dBFS, 38 dB above the background noise.", widget.SuccessImportance},
+		{"ok, latency not timed", audio.CheckResult{Verdict: audio.VerdictOK, Level: -21.6, SNR: 38.2},
+			nil, "Your headset works. The sound came back at -22 dBFS, 38 dB above the background noise.", widget.SuccessImportance},
 		{"quiet", audio.CheckResult{Verdict: audio.VerdictTooQuiet}, nil,
 			"The microphone is too quiet. Move it closer to your mouth or raise its input volume.", widget.WarningImportance},
 		{"noisy", audio.CheckResult{Verdict: audio.VerdictNoisy, SNR: 11.6}, nil,
