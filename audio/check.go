@@ -359,10 +359,10 @@ func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 }
 
 // heard reports whether the first n captured frames hold the whole signal.
-// It is asked every 50 ms, so it looks only at the latest stretch that can
-// hold a signal just completed.
-func (c *checkRecorder) heard(n int) bool {
-	from := max(int(c.armedAt.Load()), n-len(c.sig.samples)-c.sig.rate/5)
+// It was last asked at prev frames, so it looks only at what can hold a
+// signal completed since.
+func (c *checkRecorder) heard(prev, n int) bool {
+	from := max(int(c.armedAt.Load()), prev-len(c.sig.samples)-c.sig.rate/5)
 	at, match := locate(c.sig, c.captured[:n], from)
 	return match >= minCorrelation && n >= at-c.sig.chirpAt+len(c.sig.samples)+c.sig.rate*int(checkMargin)/int(time.Second)
 }
@@ -442,15 +442,18 @@ wait:
 		case <-poll.C:
 		}
 		n := int(rec.filled.Load())
+		if n == len(rec.captured) {
+			break wait // nothing more fits
+		}
 		arm := int(rec.armedAt.Load())
 		// Until the deadline: a speaker can start well after the microphone.
 		if arm >= 0 && n >= arm+len(sig.samples) {
 			// Look again once another 50 ms has come in.
 			if n-tried >= sig.rate/20 {
-				tried = n
-				if rec.heard(n) {
+				if rec.heard(tried, n) {
 					break wait
 				}
+				tried = n
 			}
 		}
 		if p := rec.progress(n, time.Since(began)); onProgress != nil && p > shown {
