@@ -68,6 +68,10 @@ func (m *Model) step() time.Duration {
 	if len(m.st.Entries) == 0 {
 		return max(0, m.cfg.PollInterval-time.Since(m.lastFetch))
 	}
+	if m.st.Entries[0].Seq >= m.savedSeq {
+		// Not on disk yet: the persister wakes the loop once it is.
+		return m.cfg.PollInterval
+	}
 	if next := m.st.clone(); settleHead(next) {
 		m.commit(next, MeChanged|SyncChanged|ConflictsChanged)
 		return 0
@@ -111,23 +115,6 @@ func (m *Model) step() time.Duration {
 	default:
 		return m.failed(err)
 	}
-}
-
-// commit makes next the state and saves it. A failed save is reported in
-// the sync state; the state is kept in memory because the server has
-// already seen it, and the next save writes it. m.mu held.
-func (m *Model) commit(next *fileState, c Change) {
-	if err := m.store.save(next); err != nil {
-		m.log.Error("account: saving outbox", "err", err)
-		m.saveErr = err
-		c |= SyncChanged
-	} else if m.saveErr != nil {
-		m.saveErr = nil
-		c |= SyncChanged
-	}
-	m.st = next
-	m.recompute()
-	m.notify(c)
 }
 
 // failed records a failed attempt and returns the backoff. m.mu held.

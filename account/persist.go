@@ -1,0 +1,166 @@
+package account
+
+import "errors"
+
+// Writing the outbox
+//
+// Every change of the state (an edit, or the sync loop's progress) takes
+// effect in memory at once and wakes the persister, the outbox's one
+// writer, which writes the whole state as it is then. The caller never
+// waits on the disk, and edits made during a slow write go into the next
+// one together. Until its write succeeds an edit is neither sent to the
+// server (the sync loop sends entries below savedSeq only) nor settled
+// against it, so a failed write can take it back: the user's edits not
+// on disk revert, FieldErrors gives the reason on their fields and Sync
+// reports the error. A failed write of the sync loop's progress only
+// reports: the server already has it, and the next write saves it.
+
+// settledConflict is a conflict a user edit removed, kept until the
+// removal is on disk so that a failed write can restore it.
+type settledConflict struct {
+	ver uint64
+	c   conflict
+}
+
+// errClosed is flush's answer once the persister has stopped.
+var errClosed = errors.New("account: closed")
+
+// commit makes next the state: the view and the subscribers follow at
+// once and the persister writes it. m.mu held.
+func (m *Model) commit(next *fileState, c Change) {
+	m.st = next
+	m.ver++
+	m.recompute()
+	m.notify(c)
+	select {
+	case m.persistCh <- struct{}{}:
+	default:
+	}
+}
+
+// persist writes the state after changes until Close, then once more.
+func (m *Model) persist() {
+	defer m.persistWG.Done()
+	for {
+		select {
+		case <-m.persistCh:
+			for m.writeOnce() {
+			}
+		case <-m.persistStop:
+			for m.writeOnce() {
+			}
+			m.mu.Lock()
+			m.persistDone = true
+			m.persisted.Broadcast()
+			m.mu.Unlock()
+			return
+		}
+	}
+}
+
+// writeOnce writes the state if it changed since the last attempt, and
+// reports whether it tried.
+func (m *Model) writeOnce() bool {
+	m.mu.Lock()
+	if m.st == nil || m.ver <= m.triedVer {
+		m.mu.Unlock()
+		return false
+	}
+	st, s, ver, gen := m.st, m.store, m.ver, m.gen
+	m.mu.Unlock()
+
+	// st is never changed in place: every change commits a clone.
+	m.saveMu.Lock()
+	err := s.save(st)
+	m.saveMu.Unlock()
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	defer m.persisted.Broadcast()
+	m.triedVer = max(m.triedVer, ver)
+	if gen != m.gen {
+		return true
+	}
+	if err != nil {
+		m.log.Error("account: saving outbox", "err", err)
+		m.saveErr = err
+		m.notify(SyncChanged | m.revertUnsaved(err))
+		// The reverted state is what the failed write leaves on disk,
+		// plus any sync progress: the next change writes it.
+		m.triedVer = m.ver
+		return true
+	}
+	m.savedVer, m.savedSeq = ver, st.NextSeq
+	i := 0
+	for i < len(m.settled) && m.settled[i].ver <= ver {
+		i++
+	}
+	m.settled = m.settled[i:]
+	if m.saveErr != nil {
+		m.saveErr = nil
+		m.notify(SyncChanged)
+	}
+	m.kick()
+	return true
+}
+
+// revertUnsaved takes back the user's edits that are not on disk after a
+// write failed with err, and returns what changed. m.mu held.
+func (m *Model) revertUnsaved(err error) Change {
+	next := m.st.clone()
+	reverted := map[string]bool{}
+	kept := next.Entries[:0]
+	for _, e := range next.Entries {
+		if e.Seq < m.savedSeq {
+			kept = append(kept, e)
+			continue
+		}
+		for f := range e.Set {
+			reverted[f] = true
+		}
+	}
+	next.Entries = kept
+	var c Change
+	for _, s := range m.settled {
+		if conflictIndex(next, s.c.Kind, s.c.Field) < 0 {
+			next.Conflicts = append(next.Conflicts, s.c)
+			reverted[s.c.Field] = true
+			c |= ConflictsChanged
+		}
+	}
+	m.settled = nil
+	if len(reverted) == 0 {
+		return c
+	}
+	if m.fieldErrs == nil {
+		m.fieldErrs = map[string]string{}
+	}
+	for f := range reverted {
+		m.fieldErrs[f] = err.Error()
+	}
+	m.log.Info("account: reverted edits the outbox could not hold", "fields", len(reverted))
+	m.st = next
+	m.ver++
+	m.recompute()
+	return c | MeChanged | FieldErrorsChanged
+}
+
+// flush waits until the state as it is now has been tried on disk, and
+// returns that attempt's error: nil means it is durable.
+func (m *Model) flush() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	target := m.ver
+	for m.st != nil && m.savedVer < target && m.triedVer < target && !m.persistDone {
+		m.persisted.Wait()
+	}
+	switch {
+	case m.savedVer >= target:
+		return nil
+	case m.triedVer >= target:
+		return m.saveErr
+	case m.st == nil:
+		return ErrSignedOut
+	}
+	return errClosed
+}

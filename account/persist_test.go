@@ -1,0 +1,236 @@
+package account
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// testDisk is the OS's file system with a disk the test controls: fsync
+// can be held until the test releases it, as on a disk that takes its
+// time, and one step of writing the file can fail.
+type testDisk struct {
+	mu     sync.Mutex
+	hold   chan struct{} // when set, Sync waits until it is closed
+	held   chan struct{} // told when a Sync starts waiting
+	failOn string        // "create", "write" or "sync" fails with EIO
+}
+
+func (d *testDisk) create(name string) (OutboxFile, error) {
+	if d.failing("create") {
+		return nil, &os.PathError{Op: "open", Path: name, Err: syscall.EIO}
+	}
+	f, err := createFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return testFile{f, d}, nil
+}
+
+func (d *testDisk) failing(step string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failOn == step
+}
+
+func (d *testDisk) fail(step string) {
+	d.mu.Lock()
+	d.failOn = step
+	d.mu.Unlock()
+}
+
+// holdSync makes every fsync wait until release is called.
+func (d *testDisk) holdSync() (release func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hold, d.held = make(chan struct{}), make(chan struct{}, 1)
+	hold := d.hold
+	return func() {
+		d.mu.Lock()
+		d.hold = nil
+		d.mu.Unlock()
+		close(hold)
+	}
+}
+
+type testFile struct {
+	OutboxFile
+	d *testDisk
+}
+
+func (f testFile) Write(p []byte) (int, error) {
+	if f.d.failing("write") {
+		return 0, &os.PathError{Op: "write", Path: "outbox", Err: syscall.EIO}
+	}
+	return f.OutboxFile.Write(p)
+}
+
+func (f testFile) Sync() error {
+	f.d.mu.Lock()
+	hold, held := f.d.hold, f.d.held
+	f.d.mu.Unlock()
+	if hold != nil {
+		select {
+		case held <- struct{}{}:
+		default:
+		}
+		<-hold
+	}
+	if f.d.failing("sync") {
+		return &os.PathError{Op: "sync", Path: "outbox", Err: syscall.EIO}
+	}
+	return f.OutboxFile.Sync()
+}
+
+// TestEditsDoNotWaitForTheDisk holds the outbox's fsync: edits made
+// meanwhile return and show at once, nothing unwritten reaches the server,
+// and once the disk answers the edits are written and sent in order.
+func TestEditsDoNotWaitForTheDisk(t *testing.T) {
+	h := newHarness(t)
+	h.disk = &testDisk{}
+	m := h.signedIn()
+	release := h.disk.holdSync()
+	must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("One")}))
+	<-h.disk.held // the persister is in fsync with the first edit
+
+	// Each of these would wait on the held fsync if it touched the disk.
+	must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("Two")}))
+	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Ann")}))
+	n := m.Me().Notifications
+	n.EmailVoicemails = true
+	must(t, m.SetNotifications(n))
+	if me := m.Me(); me.Profile.DisplayName != "Two" || me.Profile.FirstName != "Ann" || !me.Notifications.EmailVoicemails {
+		t.Errorf("edits not shown at once: %+v %+v", me.Profile, me.Notifications)
+	}
+	if s := m.Sync(); s.Pending != 4 || s.Kind != Pending {
+		t.Errorf("sync state while writing %+v, want 4 pending", s)
+	}
+	// A round of the sync loop (idle until the write ends) sends nothing
+	// that is not on disk.
+	m.step()
+	if got := h.srv.count("PATCH /v1/me/profile") + h.srv.count("PUT /v1/me/notifications"); got != 0 {
+		t.Errorf("%d edits sent before they were on disk", got)
+	}
+
+	release()
+	waitSynced(t, m)
+	if p := h.srv.profile(); p.DisplayName != "Two" || p.FirstName != "Ann" {
+		t.Errorf("server profile %+v", p)
+	}
+	if got := h.srv.patches; got != 3 {
+		t.Errorf("%d profile writes, want 3 (One, Two, Ann in order)", got)
+	}
+	h.srv.mu.Lock()
+	voicemails := h.srv.me.Notifications.EmailVoicemails
+	h.srv.mu.Unlock()
+	if !voicemails {
+		t.Error("notifications not sent")
+	}
+}
+
+// TestFailedWriteRevertsTheEdit makes the write of one edit fail at each
+// step: the edit shows at once, then reverts with the reason on its field
+// and in the sync state, the file stays as it was, nothing is sent, and
+// the next edit is written and clears the error.
+func TestFailedWriteRevertsTheEdit(t *testing.T) {
+	tests := []struct {
+		name     string
+		step     string
+		conflict bool // start with display_name in conflict: Mine here, Theirs on the server
+		edit     func(m *Model) error
+		shown    func(m *Model) bool // the edit, before it reverts
+		field    string              // where the reason shows
+		want     SyncKind
+	}{
+		{name: "profile edit", step: "sync",
+			edit:  func(m *Model) error { return m.UpdateProfile(api.ProfilePatch{LastName: ptr("Lost")}) },
+			shown: func(m *Model) bool { return m.Me().Profile.LastName == "Lost" },
+			field: "last_name", want: Error},
+		{name: "notifications", step: "write",
+			edit: func(m *Model) error {
+				n := m.Me().Notifications
+				n.EmailVoicemails = true
+				return m.SetNotifications(n)
+			},
+			shown: func(m *Model) bool { return m.Me().Notifications.EmailVoicemails },
+			field: "email_voicemails", want: Error},
+		{name: "editing a conflicted field", step: "create", conflict: true,
+			edit:  func(m *Model) error { return m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("Final")}) },
+			shown: func(m *Model) bool { return m.Me().Profile.DisplayName == "Final" && len(m.Conflicts()) == 0 },
+			field: "display_name", want: Conflicted},
+		{name: "keeping mine", step: "sync", conflict: true,
+			edit:  func(m *Model) error { return m.Resolve(KindProfile+".display_name", true) },
+			shown: func(m *Model) bool { return m.Me().Profile.DisplayName == "Mine" && len(m.Conflicts()) == 0 },
+			field: "display_name", want: Conflicted},
+		{name: "taking theirs", step: "sync", conflict: true,
+			edit:  func(m *Model) error { return m.Resolve(KindProfile+".display_name", false) },
+			shown: func(m *Model) bool { return m.Me().Profile.DisplayName == "Theirs" && len(m.Conflicts()) == 0 },
+			field: "display_name", want: Conflicted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.disk = &testDisk{}
+			m := h.signedIn()
+			if tt.conflict {
+				h.srv.setDown(true)
+				must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("Mine")}))
+				h.srv.edit(func(p *api.Profile) { p.DisplayName = "Theirs" })
+				h.srv.setDown(false)
+				m.kick()
+				waitFor(t, "conflict", func() bool { return m.Sync().Kind == Conflicted })
+			}
+			must(t, m.flush())
+			before, err := os.ReadFile(m.store.path)
+			must(t, err)
+			beforeMe, beforeConflicts := m.Me(), m.Conflicts()
+			writes := h.srv.count("PATCH /v1/me/profile") + h.srv.count("PUT /v1/me/notifications")
+
+			h.disk.fail(tt.step)
+			must(t, tt.edit(m))
+			if !tt.shown(m) {
+				t.Errorf("the edit did not show at once: %+v", m.Me())
+			}
+			if err := m.flush(); !errors.Is(err, syscall.EIO) {
+				t.Fatalf("write: %v, want EIO", err)
+			}
+			if me := m.Me(); !sameJSON(me, beforeMe) {
+				t.Errorf("not reverted:\n got %+v\nwant %+v", me, beforeMe)
+			}
+			if cs := m.Conflicts(); !sameJSON(cs, beforeConflicts) {
+				t.Errorf("conflicts %+v, want %+v", cs, beforeConflicts)
+			}
+			if m.FieldErrors()[tt.field] == "" {
+				t.Errorf("no reason on %s: %v", tt.field, m.FieldErrors())
+			}
+			if s := m.Sync(); s.Kind != tt.want || (s.Kind == Error && !errors.Is(s.Err, syscall.EIO)) {
+				t.Errorf("sync state %+v, want %v", s, tt.want)
+			}
+			if after, _ := os.ReadFile(m.store.path); string(after) != string(before) {
+				t.Error("the failed write changed the outbox file")
+			}
+			if got := h.srv.count("PATCH /v1/me/profile") + h.srv.count("PUT /v1/me/notifications"); got != writes {
+				t.Errorf("a reverted edit reached the server (%d writes, was %d)", got, writes)
+			}
+
+			h.disk.fail("")
+			must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Next")}))
+			must(t, m.flush())
+			if s := m.Sync(); s.Kind == Error {
+				t.Errorf("after a good write: %+v", s)
+			}
+			waitFor(t, "the next edit sent", func() bool { return h.srv.profile().FirstName == "Next" })
+		})
+	}
+}
+
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
