@@ -25,14 +25,15 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // Config wires a Model.
 type Config struct {
-	DataDir string      // holds the outbox files; created 0700 if missing
-	Client  *api.Client // the model installs its token hook on it
-	Keyring Keyring     // nil: the OS keyring
-	Server  string      // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
+	DataDir string         // holds the outbox files; created 0700 if missing
+	Client  *client.Client // the model installs its token hook on it
+	Keyring Keyring        // nil: the OS keyring
+	Server  string         // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
 	Logger  *slog.Logger
 	// CreateFile opens an outbox's temporary file for writing; nil: the
 	// OS's file system. Tests make the disk slow or full with it.
@@ -92,7 +93,7 @@ type Conflict struct {
 // on the UI goroutine.
 type Model struct {
 	cfg Config
-	c   *api.Client
+	c   *client.Client
 	kr  timedKeyring
 	log *slog.Logger
 
@@ -258,7 +259,7 @@ func (m *Model) syncState() SyncState {
 		return SyncState{Kind: Error, Err: api.ErrUnauthorized}
 	}
 	s := SyncState{Pending: len(m.st.Entries), Err: m.syncErr}
-	var te *api.TransportError
+	var te *client.TransportError
 	switch {
 	case len(m.st.Conflicts) > 0:
 		s.Kind = Conflicted
@@ -346,7 +347,7 @@ func (m *Model) kick() {
 // Client is the API client, for the account's online-only operations
 // (sessions, password, email and mobile changes, photos, plan, API key).
 // Call Refresh after those that change what Me shows.
-func (m *Model) Client() *api.Client { return m.c }
+func (m *Model) Client() *client.Client { return m.c }
 
 // Refresh refetches the account from the server now.
 func (m *Model) Refresh(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // Restore resumes the session saved in the keyring. It reports false when
@@ -35,7 +36,7 @@ func (m *Model) Restore(ctx context.Context) (bool, error) {
 	case errors.Is(err, api.ErrUnauthorized):
 		// The server ended the session while the app was closed.
 		return false, m.abandon(nil)
-	case api.IsTransient(err) || ctx.Err() != nil:
+	case client.IsTransient(err) || ctx.Err() != nil:
 		st, lerr := m.newStore(sess.UserID).load()
 		if lerr != nil || st == nil {
 			m.c.SetTokens(api.Tokens{})

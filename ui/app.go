@@ -12,6 +12,7 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/audio"
 )
 
@@ -22,7 +23,7 @@ type Model interface {
 	// Restore resumes the session kept in the keyring, if any.
 	Restore(ctx context.Context) (bool, error)
 	// Client reaches the server for what is not kept locally.
-	Client() *api.Client
+	Client() *client.Client
 }
 
 // Options are the facts about this installation the UI shows.

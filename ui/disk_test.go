@@ -13,6 +13,7 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 )
@@ -120,7 +121,7 @@ func (k *mapKeyring) Delete(s, u string) error {
 func TestPagesDoNotWaitOnTheDisk(t *testing.T) {
 	setup(t)
 	_, url, _ := servertest.New(t)
-	c, err := api.NewClient(url)
+	c, err := client.New(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestPagesDoNotWaitOnTheDisk(t *testing.T) {
 	}
 	// A conflict to resolve: another device changes the first name while
 	// this one's change waits for the disk.
-	other, err := api.NewClient(url)
+	other, err := client.New(url)
 	if err != nil {
 		t.Fatal(err)
 	}

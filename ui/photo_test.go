@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/photo"
 )
 
@@ -371,7 +372,7 @@ func TestPhotoServerCalls(t *testing.T) {
 			func(m *fakePhotos) bool { return m.gravatars == 0 }, "No Gravatar for this address."},
 		{"remove cover", nil, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 1 && m.removed[0] == photo.Cover }, "Cover photo removed."},
-		{"offline", &api.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },
+		{"offline", &client.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 0 }, "Can't reach the server. Check your connection and try again."},
 	}
 	for _, tt := range tests {
