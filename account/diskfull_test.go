@@ -159,6 +159,7 @@ func TestDiskFullOnRealFilesystem(t *testing.T) {
 	if p, err := other.Profile(ctx); err != nil || p.FirstName != "Kept" || p.LastName != "Saved" || p.Version != 3 {
 		t.Errorf("server profile %+v, %v", p, err)
 	}
+	must(t, m.flush()) // the acknowledgement's write
 	if st, err := decodeFile(path); err != nil || len(st.Entries) != 0 || st.Me.Profile.LastName != "Saved" {
 		t.Errorf("outbox after recovery: %v, %+v", err, st)
 	}

@@ -307,10 +307,7 @@ func (m *Model) Subscribe(fn func(Change)) (cancel func()) {
 // notify queues c for the subscribers; m.mu held.
 func (m *Model) notify(c Change) {
 	m.pending |= c
-	select {
-	case m.notifyCh <- struct{}{}:
-	default:
-	}
+	poke(m.notifyCh)
 }
 
 func (m *Model) dispatch() {
@@ -337,9 +334,13 @@ func (m *Model) dispatch() {
 }
 
 // kick wakes the sync loop.
-func (m *Model) kick() {
+func (m *Model) kick() { poke(m.wake) }
+
+// poke signals a goroutine waiting on ch, or leaves the signal it has not
+// taken yet: signals coalesce.
+func poke(ch chan struct{}) {
 	select {
-	case m.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }

@@ -604,6 +604,7 @@ func TestDiskFullKeepsTheOutboxIntact(t *testing.T) {
 	if p := h.srv.profile(); p.FirstName != "Kept" || p.LastName != "Saved" {
 		t.Errorf("server %+v", p)
 	}
+	must(t, m.flush()) // the acknowledgement's write
 	st, err := m.store.load()
 	if err != nil || len(st.Entries) != 0 {
 		t.Errorf("outbox after recovery: %v, %+v", err, st)

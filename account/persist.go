@@ -5,15 +5,16 @@ import "errors"
 // Writing the outbox
 //
 // Every change of the state (an edit, or the sync loop's progress) takes
-// effect in memory at once and wakes the persister, the outbox's one
-// writer, which writes the whole state as it is then. The caller never
-// waits on the disk, and edits made during a slow write go into the next
-// one together. Until its write succeeds an edit is neither sent to the
-// server (the sync loop sends entries below savedSeq only) nor settled
-// against it, so a failed write can take it back: the user's edits not
-// on disk revert, FieldErrors gives the reason on their fields and Sync
-// reports the error. A failed write of the sync loop's progress only
-// reports: the server already has it, and the next write saves it.
+// effect in memory at once and wakes the persister, which writes the whole
+// state as it is then (only signing in writes the first state itself;
+// saveMu keeps the two apart). The caller never waits on the disk, and
+// edits made during a slow write go into the next one together. Until its
+// write succeeds an edit is neither sent to the server (the sync loop
+// sends entries below savedSeq only) nor settled against it, so a failed
+// write can take it back: every user edit not on disk reverts, FieldErrors
+// gives the reason on its fields and Sync reports the error. A failed
+// write of the sync loop's progress only reports: the server already has
+// it, and the next write saves it.
 
 // settledConflict is a conflict a user edit removed, kept until the
 // removal is on disk so that a failed write can restore it.
@@ -32,23 +33,22 @@ func (m *Model) commit(next *fileState, c Change) {
 	m.ver++
 	m.recompute()
 	m.notify(c)
-	select {
-	case m.persistCh <- struct{}{}:
-	default:
-	}
+	poke(m.persistCh)
 }
 
 // persist writes the state after changes until Close, then once more.
 func (m *Model) persist() {
 	defer m.persistWG.Done()
 	for {
+		stop := false
 		select {
 		case <-m.persistCh:
-			for m.writeOnce() {
-			}
 		case <-m.persistStop:
-			for m.writeOnce() {
-			}
+			stop = true
+		}
+		for m.writeOnce() {
+		}
+		if stop {
 			m.mu.Lock()
 			m.persistDone = true
 			m.persisted.Broadcast()

@@ -11,17 +11,27 @@ import (
 	"github.com/phoneset/phoneset/api"
 )
 
-// testDisk is the OS's file system with a disk the test controls: fsync
-// can be held until the test releases it, as on a disk that takes its
+// testDisk is the OS's file system with a disk the test controls: writes
+// can be held until the test releases them, as on a disk that takes its
 // time, and one step of writing the file can fail.
 type testDisk struct {
 	mu     sync.Mutex
-	hold   chan struct{} // when set, Sync waits until it is closed
-	held   chan struct{} // told when a Sync starts waiting
+	hold   chan struct{} // when set, a write waits until it is closed
+	held   chan struct{} // told when a write starts waiting
 	failOn string        // "create", "write" or "sync" fails with EIO
 }
 
 func (d *testDisk) create(name string) (OutboxFile, error) {
+	d.mu.Lock()
+	hold, held := d.hold, d.held
+	d.mu.Unlock()
+	if hold != nil {
+		select {
+		case held <- struct{}{}:
+		default:
+		}
+		<-hold
+	}
 	if d.failing("create") {
 		return nil, &os.PathError{Op: "open", Path: name, Err: syscall.EIO}
 	}
@@ -44,8 +54,8 @@ func (d *testDisk) fail(step string) {
 	d.mu.Unlock()
 }
 
-// holdSync makes every fsync wait until release is called.
-func (d *testDisk) holdSync() (release func()) {
+// holdWrites makes every write of the outbox wait until release is called.
+func (d *testDisk) holdWrites() (release func()) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.hold, d.held = make(chan struct{}), make(chan struct{}, 1)
@@ -71,34 +81,24 @@ func (f testFile) Write(p []byte) (int, error) {
 }
 
 func (f testFile) Sync() error {
-	f.d.mu.Lock()
-	hold, held := f.d.hold, f.d.held
-	f.d.mu.Unlock()
-	if hold != nil {
-		select {
-		case held <- struct{}{}:
-		default:
-		}
-		<-hold
-	}
 	if f.d.failing("sync") {
 		return &os.PathError{Op: "sync", Path: "outbox", Err: syscall.EIO}
 	}
 	return f.OutboxFile.Sync()
 }
 
-// TestEditsDoNotWaitForTheDisk holds the outbox's fsync: edits made
+// TestEditsDoNotWaitForTheDisk holds the outbox's writes: edits made
 // meanwhile return and show at once, nothing unwritten reaches the server,
 // and once the disk answers the edits are written and sent in order.
 func TestEditsDoNotWaitForTheDisk(t *testing.T) {
 	h := newHarness(t)
 	h.disk = &testDisk{}
 	m := h.signedIn()
-	release := h.disk.holdSync()
+	release := h.disk.holdWrites()
 	must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("One")}))
-	<-h.disk.held // the persister is in fsync with the first edit
+	<-h.disk.held // the persister is writing the first edit
 
-	// Each of these would wait on the held fsync if it touched the disk.
+	// Each of these would wait on the held write if it touched the disk.
 	must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("Two")}))
 	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Ann")}))
 	n := m.Me().Notifications
@@ -192,10 +192,13 @@ func TestFailedWriteRevertsTheEdit(t *testing.T) {
 			writes := h.srv.count("PATCH /v1/me/profile") + h.srv.count("PUT /v1/me/notifications")
 
 			h.disk.fail(tt.step)
+			release := h.disk.holdWrites()
 			must(t, tt.edit(m))
+			<-h.disk.held
 			if !tt.shown(m) {
 				t.Errorf("the edit did not show at once: %+v", m.Me())
 			}
+			release()
 			if err := m.flush(); !errors.Is(err, syscall.EIO) {
 				t.Fatalf("write: %v, want EIO", err)
 			}

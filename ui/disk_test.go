@@ -81,36 +81,6 @@ func (f slowFile) Sync() error {
 	return f.File.Sync()
 }
 
-// mapKeyring keeps the session in memory.
-type mapKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *mapKeyring) Get(s, u string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[s+"|"+u]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *mapKeyring) Set(s, u, v string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.m[s+"|"+u] = v
-	return nil
-}
-
-func (k *mapKeyring) Delete(s, u string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, s+"|"+u)
-	return nil
-}
-
 // TestPagesDoNotWaitOnTheDisk drives the pages that edit the account
 // against the real model and backend while the outbox's fsync is held: each
 // tap must return with its edit shown while the first write is still in
@@ -125,9 +95,9 @@ func TestPagesDoNotWaitOnTheDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keyring.MockInit() // the OS keyring, in memory
 	disk := &slowDisk{}
-	m, err := account.Open(account.Config{DataDir: t.TempDir(), Client: c, Keyring: &mapKeyring{m: map[string]string{}},
-		CreateFile: disk.create, PollInterval: time.Hour})
+	m, err := account.Open(account.Config{DataDir: t.TempDir(), Client: c, CreateFile: disk.create, PollInterval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
