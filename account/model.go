@@ -122,6 +122,7 @@ type Model struct {
 	// the user's edits not yet on disk, which a failed write reverts.
 	ver, savedVer, triedVer uint64
 	savedSeq                uint64
+	ackVer                  uint64 // the sync loop's last acknowledgement
 	settled                 []settledConflict
 	persisted               *sync.Cond // on mu: an attempt has ended
 	persistCh               chan struct{}

@@ -88,6 +88,7 @@ func (m *Model) writeOnce() bool {
 		// The reverted state is what the failed write leaves on disk,
 		// plus any sync progress: the next change writes it.
 		m.triedVer = m.ver
+		m.kick()
 		return true
 	}
 	m.savedVer, m.savedSeq = ver, st.NextSeq

@@ -133,6 +133,34 @@ func TestEditsDoNotWaitForTheDisk(t *testing.T) {
 	}
 }
 
+// TestSendingWaitsForTheAcknowledgementOnDisk holds the write of the first
+// entry's acknowledgement: the second entry must wait for it, so that after
+// a crash the server is ahead of the file by the entry in flight at most.
+// Otherwise settleHead would see the first entry's field holding neither
+// its value nor its old one, and report a conflict with the user's own edit.
+func TestSendingWaitsForTheAcknowledgementOnDisk(t *testing.T) {
+	h := newHarness(t)
+	h.disk = &testDisk{}
+	m := h.signedIn()
+	h.srv.setDown(true)
+	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("First")}))
+	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Second")}))
+	must(t, m.flush())
+	release := h.disk.holdWrites()
+	h.srv.setDown(false)
+	m.kick()
+	<-h.disk.held // the first acknowledgement is being written
+	m.step()
+	if got := h.srv.count("PATCH /v1/me/profile"); got != 1 {
+		t.Errorf("%d entries sent while the first acknowledgement was not on disk, want 1", got)
+	}
+	release()
+	waitSynced(t, m)
+	if p := h.srv.profile(); p.LastName != "Second" || len(m.Conflicts()) != 0 {
+		t.Errorf("server %+v, conflicts %+v", p, m.Conflicts())
+	}
+}
+
 // TestFailedWriteRevertsTheEdit makes the write of one edit fail at each
 // step: the edit shows at once, then reverts with the reason on its field
 // and in the sync state, the file stays as it was, nothing is sent, and

@@ -69,8 +69,12 @@ func (m *Model) step() time.Duration {
 	if len(m.st.Entries) == 0 {
 		return max(0, m.cfg.PollInterval-time.Since(m.lastFetch))
 	}
-	if m.st.Entries[0].Seq >= m.savedSeq {
-		// Not on disk yet: the persister wakes the loop once it is.
+	if m.st.Entries[0].Seq >= m.savedSeq || m.triedVer < m.ackVer {
+		// Send nothing the disk does not hold, and nothing before it holds
+		// the last acknowledgement (or has failed to): after a crash the
+		// server may then be ahead of the file by the entry in flight only,
+		// which settleHead tells from a change made elsewhere. The
+		// persister wakes the loop after each write.
 		return m.cfg.PollInterval
 	}
 	if next := m.st.clone(); settleHead(next) {
@@ -92,6 +96,7 @@ func (m *Model) step() time.Duration {
 		next.Me = confirmed
 		next.Entries = next.Entries[1:]
 		m.commit(next, MeChanged|SyncChanged)
+		m.ackVer = m.ver
 		m.succeeded()
 		return 0
 	case client.IsTransient(err) || m.ctx.Err() != nil:
