@@ -18,8 +18,8 @@ import (
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
-	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/internal/userdir"
+	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/ui"
 )
 
@@ -95,7 +95,7 @@ func run(serverURL string, log *slog.Logger) error {
 
 	w := a.NewWindow("Phoneset")
 	w.Resize(fyne.NewSize(1024, 680))
-	ui.Show(w, m, opts)
+	ui.Show(w, m, c, opts)
 	w.ShowAndRun()
 	return nil
 }
