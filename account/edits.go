@@ -17,8 +17,8 @@ var ErrSignedOut = errors.New("account: not signed in")
 // UpdateProfile validates p with the server's rules (a failure is an
 // *api.Error with Fields), applies it to Me and queues it in the outbox. It
 // returns at once, without waiting on the disk; should the outbox fail to
-// hold the edit, it reverts and FieldErrors and Sync say why. Fields that
-// already hold the given value are ignored.
+// hold the edit, it reverts and Sync says why. Fields that already hold the
+// given value are ignored.
 func (m *Model) UpdateProfile(p api.ProfilePatch) error {
 	if errs := api.ValidatePatch(p); errs != nil {
 		return api.Invalid(errs)

@@ -111,7 +111,7 @@ type Model struct {
 	failures   int
 	// backoffUntil holds edits from waking the loop during a backoff.
 	backoffUntil time.Time
-	fieldErrs    map[string]string
+	fieldErrs    map[string]*api.Reason
 	subs         map[int]func(Change)
 	nextSub      int
 	pending      Change
@@ -279,11 +279,10 @@ func (m *Model) syncState() SyncState {
 	return s
 }
 
-// FieldErrors are the reasons for edits taken back, keyed by JSON field
-// name: the server refused them, or the outbox could not be written. The
-// values have been reverted. A field's reason is cleared when the user
-// edits it again.
-func (m *Model) FieldErrors() map[string]string {
+// FieldErrors are the server's reasons for edits it refused, keyed by JSON
+// field name. The refused values have been reverted. A field's reason is
+// cleared when the user edits it again.
+func (m *Model) FieldErrors() map[string]*api.Reason {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return maps.Clone(m.fieldErrs)

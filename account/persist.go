@@ -1,6 +1,9 @@
 package account
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Writing the outbox
 //
@@ -11,10 +14,9 @@ import "errors"
 // edits made during a slow write go into the next one together. Until its
 // write succeeds an edit is neither sent to the server (the sync loop
 // sends entries below savedSeq only) nor settled against it, so a failed
-// write can take it back: every user edit not on disk reverts, FieldErrors
-// gives the reason on its fields and Sync reports the error. A failed
-// write of the sync loop's progress only reports: the server already has
-// it, and the next write saves it.
+// write can take it back: every user edit not on disk reverts and Sync
+// reports the error. A failed write of the sync loop's progress only
+// reports: the server already has it, and the next write saves it.
 
 // settledConflict is a conflict a user edit removed, kept until the
 // removal is on disk so that a failed write can restore it.
@@ -84,7 +86,7 @@ func (m *Model) writeOnce() bool {
 	if err != nil {
 		m.log.Error("account: saving outbox", "err", err)
 		m.saveErr = err
-		m.notify(SyncChanged | m.revertUnsaved(err))
+		m.notify(SyncChanged | m.revertUnsaved())
 		// The reverted state is what the failed write leaves on disk,
 		// plus any sync progress: the next change writes it.
 		m.triedVer = m.ver
@@ -106,44 +108,29 @@ func (m *Model) writeOnce() bool {
 }
 
 // revertUnsaved takes back the user's edits that are not on disk after a
-// write failed with err, and returns what changed. m.mu held.
-func (m *Model) revertUnsaved(err error) Change {
+// write failed, and returns what changed. m.mu held.
+func (m *Model) revertUnsaved() Change {
 	next := m.st.clone()
-	reverted := map[string]bool{}
-	kept := next.Entries[:0]
-	for _, e := range next.Entries {
-		if e.Seq < m.savedSeq {
-			kept = append(kept, e)
-			continue
-		}
-		for f := range e.Set {
-			reverted[f] = true
-		}
-	}
-	next.Entries = kept
+	next.Entries = slices.DeleteFunc(next.Entries, func(e entry) bool { return e.Seq >= m.savedSeq })
 	var c Change
+	if len(next.Entries) != len(m.st.Entries) {
+		c |= MeChanged
+	}
 	for _, s := range m.settled {
 		if conflictIndex(next, s.c.Kind, s.c.Field) < 0 {
 			next.Conflicts = append(next.Conflicts, s.c)
-			reverted[s.c.Field] = true
-			c |= ConflictsChanged
+			c |= MeChanged | ConflictsChanged
 		}
 	}
 	m.settled = nil
-	if len(reverted) == 0 {
-		return c
+	if c == 0 {
+		return 0
 	}
-	if m.fieldErrs == nil {
-		m.fieldErrs = map[string]string{}
-	}
-	for f := range reverted {
-		m.fieldErrs[f] = err.Error()
-	}
-	m.log.Info("account: reverted edits the outbox could not hold", "fields", len(reverted))
+	m.log.Info("account: reverted the edits the outbox could not hold")
 	m.st = next
 	m.ver++
 	m.recompute()
-	return c | MeChanged | FieldErrorsChanged
+	return c
 }
 
 // flush waits until the state as it is now has been tried on disk, and

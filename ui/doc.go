@@ -7,4 +7,17 @@
 // Resolve, …) are not blocking work: an edit applies in memory and returns,
 // and the model writes its outbox on its own goroutine (account/persist.go).
 // Pages call them directly; only its methods taking a context block.
+//
+// Errors reach the user in their language: the server and api's validators
+// give reason codes with arguments (api.Reason), which reasonText translates
+// through lang; the server's English message is never shown.
+//
+// Golden files: every page test compares its rendering with testdata/<name>
+// (English) and, run again by TestGoldensInSwedish, testdata/sv/<name>. A
+// mismatch or a missing golden writes the actual rendering to
+// testdata/failed/<name>; to accept it after reading the diff, move it over
+// the golden (mv testdata/failed/sv/* testdata/sv/ for the Swedish ones)
+// and delete testdata/failed. A new golden test joins goldenTests, or
+// TestEveryGoldenHasASwedishTwin fails. TestNoTextClipped walks every page
+// in both languages for text wider than the space it got.
 package ui
