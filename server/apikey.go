@@ -118,8 +118,7 @@ func (s *Server) regenerateAPIKey(w http.ResponseWriter, r *http.Request, p *pri
 	return nil
 }
 
-var errLastAdmin = &api.Error{Status: http.StatusConflict, Code: api.CodeConflict,
-	Message: "you are your organisation's last admin; make someone else an admin first"}
+var errLastAdmin = api.Refused(http.StatusConflict, api.CodeConflict, api.Because(api.ReasonLastAdmin))
 
 // deleteAccount lets an admin delete their own account, with their
 // password, unless they are the organisation's last admin.
@@ -130,7 +129,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	if !slices.Contains(perms, api.PermAccount) {
-		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "only admins can delete their account; ask an admin"}
+		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonAdminsOnly))
 	}
 	u, err := s.proven(w, r, p)
 	if err != nil {

@@ -102,7 +102,7 @@ func (s *Server) authed(h authedFunc) http.Handler {
 func (s *Server) sessionOnly(h authedFunc) http.Handler {
 	return s.authed(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if p.apiKey {
-			return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "sign in with your password to do this; an API key cannot"}
+			return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonNeedsPassword))
 		}
 		return h(w, r, p)
 	})
@@ -169,14 +169,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = "enter your username or email"
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Password == "" || len(req.Password) > maxPasswordBytes {
-		fields["password"] = "enter your password"
+		fields[api.FieldPassword] = api.Because(api.ReasonRequired)
 	}
-	if why := validateDevice(req.Device); why != "" {
+	if why := validateDevice(req.Device); why != nil {
 		fields["device"] = why
 	}
 	if len(fields) > 0 {
@@ -233,9 +233,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func validateDevice(d string) string {
+func validateDevice(d string) *api.Reason {
 	if d == "" {
-		return ""
+		return nil
 	}
 	return api.ValidateName(d)
 }

@@ -188,7 +188,7 @@ func TestHostileImages(t *testing.T) {
 			continue
 		}
 		ae := r.apiErr(t)
-		if ae.Code != tt.code || ae.Message == "" || (tt.reason != "" && ae.Fields["image"] != tt.reason) {
+		if ae.Code != tt.code || ae.Message == "" || (tt.reason != "" && (ae.Fields["image"] == nil || ae.Fields["image"].Code != tt.reason)) {
 			t.Errorf("%s: error %+v, want code %s reason %q", tt.name, ae, tt.code, tt.reason)
 		}
 		if after := snapshot(t, e); after != before {
@@ -331,7 +331,7 @@ func TestHostileText(t *testing.T) {
 				continue
 			}
 			ae := r.apiErr(t)
-			if ae.Code != api.CodeInvalid || (tt.field != "" && ae.Fields[tt.field] == "") {
+			if ae.Code != api.CodeInvalid || (tt.field != "" && ae.Fields[tt.field] == nil) {
 				t.Errorf("%s: error %s does not name %q", tt.name, r.body, tt.field)
 			}
 			if after := snapshot(t, e); after != before {

@@ -63,7 +63,7 @@ func apiError(err error) (e *api.Error, ok bool) {
 			code = api.CodeTooLarge
 		}
 		return &api.Error{Status: pe.Reason.HTTPStatus(), Code: code, Message: pe.Error(),
-			Fields: map[string]string{"image": pe.Reason.String()}}, true
+			Fields: map[string]*api.Reason{"image": photoReason(pe.Reason)}}, true
 	}
 	return &api.Error{Status: http.StatusInternalServerError, Code: api.CodeInternal, Message: "internal error"}, false
 }
@@ -107,7 +107,7 @@ func writeVersioned(w http.ResponseWriter, status int, version int64, v any) {
 	writeJSON(w, status, v)
 }
 
-func badRequest(msg string, fields map[string]string) *api.Error {
+func badRequest(msg string, fields map[string]*api.Reason) *api.Error {
 	return &api.Error{Status: http.StatusBadRequest, Code: api.CodeInvalid, Message: msg, Fields: fields}
 }
 
@@ -196,26 +196,27 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return badRequest("a field has the wrong type", map[string]string{field: "must be " + jsonKind(te.Type.Kind().String())})
+		return badRequest("a field has the wrong type", map[string]*api.Reason{field: {Code: api.ReasonWrongType, Args: api.Args{"kind": jsonKind(te.Type.Kind().String())}}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return badRequest("the body has an unknown field", map[string]string{name: "is not a known field"})
+		return badRequest("the body has an unknown field", map[string]*api.Reason{name: api.Because(api.ReasonUnknownField)})
 	}
 	return badRequest("the body could not be read as JSON", nil)
 }
 
+// jsonKind names the JSON type a Go kind decodes from.
 func jsonKind(k string) string {
 	switch k {
 	case "string":
-		return "a string"
+		return "string"
 	case "bool":
-		return "true or false"
+		return "boolean"
 	case "slice", "array":
-		return "a list"
+		return "array"
 	case "struct", "map":
-		return "an object"
+		return "object"
 	}
-	return "a number"
+	return "number"
 }
 
 // ifMatch reads the version a write is conditional on. A write without
@@ -228,7 +229,7 @@ func ifMatch(r *http.Request) (int64, error) {
 	}
 	v, ok := api.ParseETag(h)
 	if !ok {
-		return 0, badRequest(`If-Match must be a version tag like "3"`, map[string]string{"If-Match": "is not a version tag"})
+		return 0, badRequest(`If-Match must be a version tag like "3"`, map[string]*api.Reason{"If-Match": api.Because(api.ReasonNotAVersion)})
 	}
 	return v, nil
 }

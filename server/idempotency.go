@@ -25,14 +25,14 @@ func (s *Server) idempotent(h authedFunc) authedFunc {
 			return h(w, r, p)
 		}
 		if len(key) > 128 {
-			return badRequest("Idempotency-Key is too long", map[string]string{api.HeaderIdempotencyKey: "at most 128 characters"})
+			return badRequest("Idempotency-Key is too long", map[string]*api.Reason{api.HeaderIdempotencyKey: {Code: api.ReasonTooLong, Args: api.Args{"max": 128}}})
 		}
 		ctx := r.Context()
 		prev, err := s.st.Q().GetReplay(ctx, p.UserID, key)
 		switch {
 		case err == nil:
 			if prev.Method != r.Method || prev.Path != r.URL.Path {
-				return api.Invalid(map[string]string{api.HeaderIdempotencyKey: "was already used for another request"})
+				return api.Invalid(map[string]*api.Reason{api.HeaderIdempotencyKey: api.Because(api.ReasonKeyReused)})
 			}
 			if prev.ETag != "" {
 				w.Header().Set("ETag", prev.ETag)

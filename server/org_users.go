@@ -42,7 +42,7 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	v := r.URL.Query()
 	f := store.MemberFilter{Option: v.Get("option"), CostCenter: v.Get("cost_center"), License: v.Get("license"), Query: v.Get("q")}
 	if len(f.Query) > 100 {
-		return badRequest("the search is too long", map[string]string{"q": "at most 100 characters"})
+		return badRequest("the search is too long", map[string]*api.Reason{"q": {Code: api.ReasonTooLong, Args: api.Args{"max": 100}}})
 	}
 	users, err := s.orgUsers(r.Context(), s.st.Q(), a.OrgID, f)
 	if err != nil {
@@ -59,8 +59,8 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 	if err != nil {
 		return err
 	}
-	if why := api.ValidateEmail(req.Email); why != "" {
-		return api.Invalid(map[string]string{"email": why})
+	if why := api.ValidateEmail(req.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	ctx := r.Context()
 	var old string
@@ -85,7 +85,7 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 		old, u.Email, u.PendingEmail = u.Email, req.Email, ""
 		if err := q.SaveProfile(ctx, u, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("that address belongs to another account", "email", "is taken")
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
@@ -142,15 +142,14 @@ func (s *Server) revokeAdmin(w http.ResponseWriter, r *http.Request, a *adminCal
 			return err
 		}
 		if u.Owner {
-			return conflict("the account owner always keeps the account permission; contact customer care to change the owner",
-				"permission", "held by the account owner")
+			return refuse("permission", api.Because(api.ReasonOwnerKeepsAdmin))
 		}
 		n, err := q.CountWithPermission(ctx, a.OrgID, api.PermAccount)
 		if err != nil {
 			return err
 		}
 		if n <= 1 {
-			return conflict("at least one admin must remain; make someone else an admin first", "permission", "last admin")
+			return refuse("permission", api.Because(api.ReasonAdminMustRemain))
 		}
 		if _, err := q.Revoke(ctx, id, api.PermAccount); err != nil {
 			return err

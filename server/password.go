@@ -43,11 +43,11 @@ func (s *Server) proveIdentity(ctx context.Context, u *store.User, password, fie
 		return err
 	}
 	if len(password) > maxPasswordBytes {
-		return api.Invalid(map[string]string{field: "is not your password"})
+		return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonWrongPassword)})
 	}
 	if ok, _ := verifyPassword(password, u.PasswordHash, s.hash); !ok {
 		s.hitLimits(ctx, limits)
-		return api.Invalid(map[string]string{field: "is not your password"})
+		return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonWrongPassword)})
 	}
 	return nil
 }
@@ -55,8 +55,8 @@ func (s *Server) proveIdentity(ctx context.Context, u *store.User, password, fie
 // checkNewPassword applies the policy of api.CheckPassword to a new
 // password for u.
 func checkNewPassword(u *store.User, pw, field string) error {
-	if why := api.ValidatePassword(pw, u.Username, u.Email); why != "" {
-		return api.Invalid(map[string]string{field: "needs " + why})
+	if why := api.ValidatePassword(pw, u.Username, u.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{field: why})
 	}
 	return nil
 }
@@ -78,7 +78,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 		return err
 	}
 	if req.New == req.Current {
-		return api.Invalid(map[string]string{"new": "must differ from your current password"})
+		return api.Invalid(map[string]*api.Reason{api.FieldNewPassword: api.Because(api.ReasonPasswordUnchanged)})
 	}
 	hash := hashPassword(req.New, s.hash)
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -136,12 +136,12 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = "enter your username or email"
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Channel != mail.Email && req.Channel != mail.SMS {
-		fields["channel"] = `must be "email" or "sms"`
+		fields[api.FieldChannel] = api.OneOf(req.Channel, mail.Email, mail.SMS)
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
@@ -211,7 +211,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 
 // errBadProof is the one answer to a wrong, used up or expired token or
 // code, so none of them tells an attacker more than the others.
-var errBadProof = api.Invalid(map[string]string{"token": "is wrong or has expired; ask for a new one"})
+var errBadProof = api.Invalid(map[string]*api.Reason{"token": api.Because(api.ReasonTokenInvalid)})
 
 // confirmPasswordReset sets a new password with an emailed token or a
 // texted code and signs out every session.
@@ -308,7 +308,7 @@ func (s *Server) deliver(ctx context.Context, sender mail.Sender, m mail.Message
 	m.At = s.now().UTC()
 	if err := sender.Send(ctx, m); err != nil {
 		s.log.Error("message delivery failed", "channel", m.Channel, "err", err)
-		return &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "the message could not be sent; try again later"}
+		return api.Refused(http.StatusBadGateway, api.CodeInternal, api.Because(api.ReasonNotSent))
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func TestChangePassword(t *testing.T) {
 					body: api.PasswordChangeRequest{Current: tt.current, New: tt.new_}})
 				if tt.field != "" {
 					ae := wantError(t, r, tt.status, api.CodeInvalid)
-					if ae.Fields[tt.field] == "" {
+					if ae.Fields[tt.field] == nil {
 						t.Fatalf("fields %v, want %s", ae.Fields, tt.field)
 					}
 					wantStatus(t, e.do(req{method: "GET", path: "/v1/me", token: b.AccessToken}), 200)

@@ -60,7 +60,7 @@ func TestSignIn(t *testing.T) {
 					return
 				}
 				ae := wantError(t, r, tt.status, tt.code)
-				if tt.field != "" && ae.Fields[tt.field] == "" {
+				if tt.field != "" && ae.Fields[tt.field] == nil {
 					t.Errorf("fields = %v, want %q", ae.Fields, tt.field)
 				}
 			})

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -66,7 +65,7 @@ func newContactCard(m ProfileModel, v VerifyModel) *contactCard {
 	c.mobile = widget.NewLabel("")
 	c.newMobile = widget.NewEntry()
 	c.newMobile.SetPlaceHolder("+46 70 123 45 67")
-	c.newMobile.Validator = validator(optional(func(s string) string { _, why := api.NormalizeMobile(s); return why }))
+	c.newMobile.Validator = validator(optional(func(s string) *api.Reason { _, why := api.NormalizeMobile(s); return why }))
 	c.newMobile.OnChanged = func(string) { c.updateButtons() }
 	c.newMobile.OnSubmitted = func(string) { c.SendCode() }
 	c.sendCode = widget.NewButton(lang.L("Send code"), c.SendCode)
@@ -107,10 +106,10 @@ func infoLabel() *widget.Label {
 }
 
 // optional lets an empty field pass: it just means "no change".
-func optional(rule func(string) string) func(string) string {
-	return func(s string) string {
+func optional(rule func(string) *api.Reason) func(string) *api.Reason {
+	return func(s string) *api.Reason {
 		if s == "" {
-			return ""
+			return nil
 		}
 		return rule(s)
 	}
@@ -163,9 +162,9 @@ func orNone(s string) string {
 }
 
 func (c *contactCard) updateButtons() {
-	setEnabled(c.sendLink, !c.newEmail.Disabled() && c.newEmail.Text != "" && api.ValidateEmail(c.newEmail.Text) == "")
+	setEnabled(c.sendLink, !c.newEmail.Disabled() && c.newEmail.Text != "" && api.ValidateEmail(c.newEmail.Text) == nil)
 	_, why := api.NormalizeMobile(c.newMobile.Text)
-	setEnabled(c.sendCode, c.newMobile.Text != "" && why == "")
+	setEnabled(c.sendCode, c.newMobile.Text != "" && why == nil)
 	setEnabled(c.confirm, c.code.Text != "")
 }
 
@@ -202,12 +201,7 @@ func (c *contactCard) online(call func(ctx context.Context) error, done func()) 
 }
 
 func (c *contactCard) fail(err error) {
-	var ae *api.Error
-	msg := describe(err)
-	if errors.As(err, &ae) && len(ae.Fields) > 0 {
-		msg = ae.Error()
-	}
-	c.problem.SetText(msg)
+	c.problem.SetText(describe(err))
 	c.problem.Show()
 }
 
@@ -224,8 +218,8 @@ func (c *contactCard) SendLink() {
 // SendCode texts a code to the new mobile.
 func (c *contactCard) SendCode() {
 	mobile, why := api.NormalizeMobile(c.newMobile.Text)
-	if why != "" {
-		c.fail(errors.New(lang.L("Mobile number") + ": " + why))
+	if why != nil {
+		c.fail(api.Invalid(map[string]*api.Reason{api.FieldMobile: why}))
 		return
 	}
 	c.online(func(ctx context.Context) error { return c.verify.RequestMobileChange(ctx, mobile) },
