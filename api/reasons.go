@@ -99,12 +99,14 @@ const (
 	ReasonCustomerCare = "customer_care"
 
 	// Whole requests.
-	ReasonRefused       = "refused" // the server gave no field-level reason
-	ReasonEmailManaged  = "email_managed"
-	ReasonAdminsOnly    = "admins_only"
-	ReasonNeedsPassword = "needs_password_session"
-	ReasonPhotoManaged  = "photo_managed"
-	ReasonNotSent       = "not_sent"
+	ReasonRefused        = "refused" // the server gave no field-level reason
+	ReasonEmailManaged   = "email_managed"
+	ReasonAdminsOnly     = "admins_only"
+	ReasonNeedsPassword  = "needs_password_session"
+	ReasonOwnerOnly      = "owner_only"
+	ReasonReauthRequired = "reauth_required"
+	ReasonPhotoManaged   = "photo_managed"
+	ReasonNotSent        = "not_sent"
 )
 
 // reasonText is each reason's English, a text/template over its arguments.
@@ -187,12 +189,14 @@ var reasonText = map[string]string{
 	ReasonReadOnly:     "cannot be changed",
 	ReasonCustomerCare: "only customer care can change this",
 
-	ReasonRefused:       "was refused by the server",
-	ReasonEmailManaged:  "your organisation manages email addresses; ask an admin",
-	ReasonAdminsOnly:    "only admins can delete their account; ask an admin",
-	ReasonNeedsPassword: "sign in with your password to do this; an API key cannot",
-	ReasonPhotoManaged:  "your organisation sets this picture; members cannot choose their own",
-	ReasonNotSent:       "the message could not be sent; try again later",
+	ReasonRefused:        "was refused by the server",
+	ReasonEmailManaged:   "your organisation manages email addresses; ask an admin",
+	ReasonAdminsOnly:     "only admins can delete their account; ask an admin",
+	ReasonNeedsPassword:  "sign in with your password to do this; an API key cannot",
+	ReasonOwnerOnly:      "only the account owner can change the owner's email address",
+	ReasonReauthRequired: "enter your password again to do this",
+	ReasonPhotoManaged:   "your organisation sets this picture; members cannot choose their own",
+	ReasonNotSent:        "the message could not be sent; try again later",
 }
 
 // ReasonCodes lists every reason code, sorted.

@@ -199,9 +199,12 @@ type OrgUserFilter struct {
 }
 
 // EmailSet is the body of PUT /v1/org/users/{id}/email: an admin sets a
-// member's address at once, without a confirmation link.
+// member's address at once, without a confirmation link, proving who they
+// are with their own current password (a new address is a password reset
+// away from the account).
 type EmailSet struct {
-	Email string `json:"email"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
 }
 
 // SMS zone scopes.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/store"
@@ -105,15 +106,28 @@ func (s *Server) revealAPIKey(w http.ResponseWriter, r *http.Request, p *princip
 	return nil
 }
 
+// regenerateLimits bound how often a user replaces their key: each new key
+// breaks every script using the old one, and someone holding the session
+// must not be able to churn keys.
+func regenerateLimits(userID string) []limit {
+	return []limit{{"api_key:" + userID, 5, time.Hour}}
+}
+
 func (s *Server) regenerateAPIKey(w http.ResponseWriter, r *http.Request, p *principal) error {
+	ctx := r.Context()
+	limits := regenerateLimits(p.UserID)
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
 	u, err := s.proven(w, r, p)
 	if err != nil {
 		return err
 	}
-	k, err := s.newAPIKey(r.Context(), p, u, "api_key.regenerate")
+	k, err := s.newAPIKey(ctx, p, u, "api_key.regenerate")
 	if err != nil {
 		return err
 	}
+	s.hitLimits(ctx, limits)
 	writeJSON(w, http.StatusOK, k)
 	return nil
 }

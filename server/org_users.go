@@ -52,8 +52,32 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	return nil
 }
 
-// setUserEmail lets an admin set a member's email address at once. It
-// replaces any change the member had pending; both addresses are told.
+var errOwnerOnly = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonOwnerOnly))
+
+// emailTarget is the member whose address admin a sets: 404 outside a's
+// organisation, 403 for the owner unless a is the owner, since an address
+// is a password reset away from the account.
+func (s *Server) emailTarget(ctx context.Context, q store.Q, a *adminCall, id string) (*store.User, error) {
+	u, err := q.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.OrgID != a.OrgID) {
+		return nil, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := q.OrgProfileByID(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == o.OwnerID && a.UserID != o.OwnerID {
+		return nil, errOwnerOnly
+	}
+	return u, nil
+}
+
+// setUserEmail lets an admin set a member's email address at once, with
+// the admin's own password. It replaces any change the member had pending;
+// both addresses are told.
 func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	req, version, err := conditional[api.EmailSet](w, r)
 	if err != nil {
@@ -63,12 +87,17 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	ctx := r.Context()
+	// Who may be changed is settled before the password is tried, so a
+	// refusal never costs one of the admin's password attempts.
+	if _, err := s.emailTarget(ctx, s.st.Q(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	if err := s.proveIdentity(ctx, a.user, req.Password, api.FieldPassword); err != nil {
+		return err
+	}
 	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		u, err := q.UserByID(ctx, r.PathValue("id"))
-		if errors.Is(err, store.ErrNotFound) || (err == nil && u.OrgID != a.OrgID) {
-			return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
-		}
+		u, err := s.emailTarget(ctx, q, a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,10 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
 		return api.Invalid(map[string]*api.Reason{api.FieldEmail: api.Because(api.ReasonSameEmail)})
 	}
+	// Before the lookup, so a stolen token cannot ask which addresses are taken.
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
+	}
 	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
 		return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 	}
@@ -150,6 +154,7 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		return nil, errors.Join(s.clearPending(r, p, store.PurposeEmailChange), errBadProof)
 	}
 	var u *store.User
+	var old string
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if u, err = q.UserByID(ctx, v.UserID); err != nil {
@@ -160,7 +165,7 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		}
 		var d diff
 		d.str(api.FieldEmail, u.Email, v.Target)
-		u.Email, u.PendingEmail = v.Target, ""
+		old, u.Email, u.PendingEmail = u.Email, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
@@ -169,6 +174,9 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		}
 		return s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d)
 	})
+	if err == nil {
+		s.announce(ctx, old, "", "email address", "It is now "+v.Target+".")
+	}
 	return u, err
 }
 
@@ -216,6 +224,9 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 	}
 	if number == u.Mobile {
 		return api.Invalid(map[string]*api.Reason{api.FieldMobile: api.Because(api.ReasonSameMobile)})
+	}
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -266,6 +277,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	var u *store.User
+	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if u, err = q.UserByID(ctx, p.UserID); err != nil {
 			return err
@@ -275,7 +287,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		}
 		var d diff
 		d.str(api.FieldMobile, u.Mobile, v.Target)
-		u.Mobile, u.PendingMobile = v.Target, ""
+		old, u.Mobile, u.PendingMobile = u.Mobile, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
 		}
@@ -284,6 +296,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
+	s.announce(ctx, u.Email, old, "mobile number", "It is now "+v.Target+".")
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
 	return nil
 }

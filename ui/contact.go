@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -13,11 +15,13 @@ import (
 )
 
 // VerifyModel starts and completes the email and mobile changes, which take
-// effect only once verified. *client.Client satisfies it.
+// effect only once verified, and re-enters the password when the server
+// wants a fresh proof for them. *client.Client satisfies it.
 type VerifyModel interface {
 	RequestEmailChange(ctx context.Context, email string) error
 	RequestMobileChange(ctx context.Context, mobile string) error
 	ConfirmMobile(ctx context.Context, code string) (api.Profile, error)
+	Reauthenticate(ctx context.Context, password string) error
 }
 
 // contactCard holds email and phone numbers: each change is verified (a link
@@ -45,6 +49,11 @@ type contactCard struct {
 	hideFixed  *widget.Check
 	voipNote   *widget.Label
 	loading    bool
+
+	// reauth asks for the password when the session is too old to start a
+	// change; reauthPassword is its entry.
+	reauth         *dialog.FormDialog
+	reauthPassword *widget.Entry
 
 	problem *widget.Label
 	content fyne.CanvasObject
@@ -190,6 +199,10 @@ func (c *contactCard) online(call func(ctx context.Context) error, done func()) 
 		}
 		return struct{}{}, c.model.Refresh(ctx)
 	}, func(_ struct{}, err error) {
+		if reauthRequired(err) {
+			c.askPassword(func() { c.online(call, done) })
+			return
+		}
 		if err != nil {
 			c.fail(err)
 			return
@@ -198,6 +211,43 @@ func (c *contactCard) online(call func(ctx context.Context) error, done func()) 
 		done()
 		c.refresh(c.model.Me())
 	})
+}
+
+// reauthRequired is whether the server wants the password again first.
+func reauthRequired(err error) bool {
+	var ae *api.Error
+	return errors.As(err, &ae) && ae.Reason != nil && ae.Reason.Code == api.ReasonReauthRequired
+}
+
+// askPassword asks for the password, re-authenticates the session and runs
+// retry: the server lets only a recently proven session change the email
+// or mobile, so a stolen token cannot.
+func (c *contactCard) askPassword(retry func()) {
+	w := windowFor(c.content)
+	if w == nil {
+		return
+	}
+	c.reauthPassword = widget.NewPasswordEntry()
+	pw := c.reauthPassword
+	c.reauth = dialog.NewForm(lang.L("Enter your password"), lang.L("Confirm"), lang.L("Cancel"),
+		[]*widget.FormItem{{Text: lang.L("Password"), Widget: pw, HintText: lang.L("Changing your email or mobile needs your password.")}},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			async(func() (struct{}, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				return struct{}{}, c.verify.Reauthenticate(ctx, pw.Text)
+			}, func(_ struct{}, err error) {
+				if err != nil {
+					c.fail(err)
+					return
+				}
+				retry()
+			})
+		}, w)
+	c.reauth.Show()
 }
 
 func (c *contactCard) fail(err error) {

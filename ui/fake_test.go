@@ -215,6 +215,7 @@ type fakeServer struct {
 	plan     api.Plan
 	key      api.APIKey
 	password string // the password that proves the user
+	stale    bool   // the session must re-authenticate before email or mobile changes
 	sessions []api.Session
 	err      error
 	calls    []string
@@ -296,9 +297,22 @@ func newFakeServer() *fakeServer {
 	}
 }
 
+var errReauthFake = api.Refused(403, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
+
 func (f *fakeServer) RequestEmailChange(_ context.Context, email string) error {
 	f.calls = append(f.calls, "email "+email)
+	if f.stale {
+		return errReauthFake
+	}
 	return f.err
+}
+
+func (f *fakeServer) Reauthenticate(_ context.Context, pw string) error {
+	if err := f.prove("reauth", pw); err != nil {
+		return err
+	}
+	f.stale = false
+	return nil
 }
 
 func (f *fakeServer) RequestMobileChange(_ context.Context, mobile string) error {

@@ -34,7 +34,7 @@ type OrgModel interface {
 // admins may: email addresses and the admin permission.
 type OrgUsersModel interface {
 	OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUser, error)
-	SetUserEmail(ctx context.Context, userID string, version int64, email string) (api.OrgUser, error)
+	SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error)
 	GrantAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	settingsSwitch

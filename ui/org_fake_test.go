@@ -270,9 +270,13 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
-func (f *fakeOrg) SetUserEmail(_ context.Context, userID string, version int64, email string) (api.OrgUser, error) {
+func (f *fakeOrg) SetUserEmail(_ context.Context, userID string, version int64, email, password string) (api.OrgUser, error) {
 	if err := f.call("email " + userID + " " + email); err != nil {
 		return api.OrgUser{}, err
+	}
+	if password != "admin-password" {
+		return api.OrgUser{}, &api.Error{Status: 422, Code: api.CodeInvalid, Message: "some fields are not valid",
+			Fields: map[string]*api.Reason{"password": api.Because(api.ReasonWrongPassword)}}
 	}
 	u := f.user(userID)
 	if version != u.ProfileVersion {

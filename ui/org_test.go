@@ -229,11 +229,15 @@ func TestOrgUsersTab(t *testing.T) {
 		t.Error("grant did not reach the server or the page")
 	}
 
-	u.SetEmail(f.users[2], "cy@new.test")
+	u.SetEmail(f.users[2], "cy@wrong.test", "not-my-password")
+	if !u.problem.Visible() || f.user("u_cy").Email == "cy@wrong.test" {
+		t.Error("a wrong admin password was not reported")
+	}
+	u.SetEmail(f.users[2], "cy@new.test", "admin-password")
 	if f.user("u_cy").Email != "cy@new.test" || p.members[2].Email != "cy@new.test" {
 		t.Error("email not set")
 	}
-	u.SetEmail(api.OrgUser{ID: "u_cy", ProfileVersion: 1}, "late@new.test")
+	u.SetEmail(api.OrgUser{ID: "u_cy", ProfileVersion: 1}, "late@new.test", "admin-password")
 	if !u.problem.Visible() || f.user("u_cy").Email != "cy@new.test" {
 		t.Error("a stale email change went through or was not reported")
 	}

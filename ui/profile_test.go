@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -224,6 +225,36 @@ func TestContactEmailChange(t *testing.T) {
 	p.Refresh()
 	if !c.newEmail.Disabled() || !c.emailNote.Visible() {
 		t.Error("email change offered although the organisation manages emails")
+	}
+}
+
+// TestContactAsksPasswordWhenStale: a session signed in long ago must
+// re-enter the password before starting an email change.
+func TestContactAsksPasswordWhenStale(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	srv := newFakeServer()
+	srv.stale = true
+	p := NewProfilePage(m, srv)
+	show(t, p.Content())
+	c := p.contact
+	c.newEmail.SetText("bo@example.com")
+	test.Tap(c.sendLink)
+	if c.reauth == nil || m.refreshes != 0 {
+		t.Fatalf("no password asked for; calls %v", srv.calls)
+	}
+	c.reauthPassword.SetText("wrong")
+	c.reauth.Submit()
+	if !c.problem.Visible() || m.refreshes != 0 || !slices.Equal(srv.calls, []string{"email bo@example.com", "reauth"}) {
+		t.Fatalf("wrong password: problem %q, calls %v", c.problem.Text, srv.calls)
+	}
+	c.reauth = nil
+	test.Tap(c.sendLink)
+	c.reauthPassword.SetText(srv.password)
+	c.reauth.Submit()
+	want := []string{"email bo@example.com", "reauth", "email bo@example.com", "reauth", "email bo@example.com"}
+	if !slices.Equal(srv.calls, want) || m.refreshes != 1 || c.newEmail.Text != "" {
+		t.Fatalf("calls %v, want %v; refreshes %d", srv.calls, want, m.refreshes)
 	}
 }
 
