@@ -71,10 +71,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
-	if err := s.proveIdentity(ctx, u, req.Current, "current"); err != nil {
+	if err := s.proveIdentity(ctx, u, req.Current, api.FieldCurrentPassword); err != nil {
 		return err
 	}
-	if err := checkNewPassword(u, req.New, "new"); err != nil {
+	if err := checkNewPassword(u, req.New, api.FieldNewPassword); err != nil {
 		return err
 	}
 	if req.New == req.Current {
@@ -213,7 +213,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 
 // errBadProof is the one answer to a wrong, used up or expired token or
 // code, so none of them tells an attacker more than the others.
-var errBadProof = api.Invalid(map[string]*api.Reason{"token": api.Because(api.ReasonTokenInvalid)})
+var errBadProof = api.Invalid(map[string]*api.Reason{api.FieldToken: api.Because(api.ReasonTokenInvalid)})
 
 // confirmPasswordReset sets a new password with an emailed token or a
 // texted code and signs out every session.
@@ -277,7 +277,7 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	if !s.now().Before(v.ExpiresAt) {
 		return errBadProof
 	}
-	if err := checkNewPassword(u, req.Password, "password"); err != nil {
+	if err := checkNewPassword(u, req.Password, api.FieldPassword); err != nil {
 		return err
 	}
 	hash := hashPassword(req.Password, s.hash)
