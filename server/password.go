@@ -275,12 +275,21 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
 	return s.st.Tx(ctx, func(q store.Q) error {
-		// Deleting the proof first makes a concurrent second use fail.
-		if err := q.DeleteVerification(ctx, u.ID, v.Purpose); err != nil {
+		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
 		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
 	})
+}
+
+// consume spends a link or code in the transaction that applies it: of
+// concurrent uses exactly one applies; the others are told it is used up.
+func consume(ctx context.Context, q store.Q, v *store.Verification) error {
+	err := q.ConsumeVerification(ctx, v)
+	if errors.Is(err, store.ErrNotFound) {
+		return errBadProof
+	}
+	return err
 }
 
 // useCode spends one of a code's tries and checks it. The try is taken

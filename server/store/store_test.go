@@ -270,6 +270,15 @@ func TestVerificationsUsagePhotosAudit(t *testing.T) {
 		if err != nil || got.Attempts != 0 || got.Target != v.Target {
 			t.Fatalf("replaced verification %+v %v", got, err)
 		}
+		// The replaced code cannot be consumed; the new one once.
+		if err := q.ConsumeVerification(ctx, &store.Verification{UserID: alice.ID, Purpose: v.Purpose, SecretHash: "x"}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("consume a replaced code: %v", err)
+		}
+		for i, want := range []error{nil, store.ErrNotFound} {
+			if err := q.ConsumeVerification(ctx, got); !errors.Is(err, want) {
+				t.Fatalf("consume %d: %v, want %v", i+1, err, want)
+			}
+		}
 
 		for range 3 {
 			if err := q.AddUsage(ctx, alice.ID, t0, "api_requests", 5); err != nil {
