@@ -93,7 +93,7 @@ type req struct {
 
 func (e *env) do(r req) resp {
 	e.t.Helper()
-	res, err := e.send(r)
+	res, err := e.send(http.DefaultClient, r)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func (e *env) do(r req) resp {
 
 // send is do for goroutines other than the test's: it reports errors
 // instead of failing the test.
-func (e *env) send(r req) (resp, error) {
+func (e *env) send(c *http.Client, r req) (resp, error) {
 	var body io.Reader
 	switch b := r.body.(type) {
 	case nil:
@@ -134,7 +134,7 @@ func (e *env) send(r req) (resp, error) {
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(hr)
+	res, err := c.Do(hr)
 	if err != nil {
 		return resp{}, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
@@ -145,6 +145,11 @@ func (e *env) send(r req) (resp, error) {
 	}
 	return resp{status: res.StatusCode, header: res.Header, body: b}, nil
 }
+
+// raceClient opens a connection per request: a shared pool would dial
+// spare connections that sit unused, and the server's shutdown waits 5 s
+// for such a connection before it counts as idle.
+var raceClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 
 // race sends n copies of a request at the same moment and returns the
 // answers; the test fails if any could not be sent.
@@ -157,7 +162,7 @@ func (e *env) race(n int, r func(i int) req) []resp {
 	for i := range n {
 		wg.Go(func() {
 			<-gate
-			out[i], errs[i] = e.send(r(i))
+			out[i], errs[i] = e.send(raceClient, r(i))
 		})
 	}
 	close(gate)
