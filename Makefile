@@ -10,11 +10,10 @@ export GOFLAGS := $(shell . scripts/env.sh && echo "$$GOFLAGS")
 # Tools run at named versions: the module proxy's @latest is not reliable here.
 FYNE_CMD := fyne.io/tools/cmd/fyne@v1.7.4
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
-.PHONY: run test build build-windows bench package lint fuzz screenshots clean
+.PHONY: run check test goldens build build-windows bench package lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
 run:
@@ -22,10 +21,19 @@ run:
 	$(MAKE) --no-print-directory build
 	./bin/phoneset
 
+## check: the quick loop while you work (under 3 minutes with a warm cache):
+## gofmt, go vet and every test that needs no service (those skip)
+check:
+	scripts/check.sh
+
 ## test: install test deps, start services, run every check (scripts/test.sh)
 test:
 	scripts/deps.sh test
 	scripts/test.sh
+
+## goldens: regenerate the UI golden files (then read git diff)
+goldens:
+	scripts/goldens.sh
 
 ## build: bin/phoneset and bin/phoneset-server for this machine
 build:
@@ -55,7 +63,7 @@ lint:
 	scripts/gofmt-check.sh
 	scripts/vet.sh
 	go run $(STATICCHECK) ./...
-	go run $(GOVULNCHECK) ./...
+	scripts/vulncheck.sh
 
 ## fuzz: every Fuzz* target for 60 s
 fuzz:

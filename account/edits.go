@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // ErrSignedOut is returned by edits made without a session.
@@ -64,7 +65,7 @@ func (m *Model) edit(kind string, set map[string]json.RawMessage) error {
 		return nil
 	}
 	if len(e.Set) > 0 {
-		e.Seq, e.Key = next.NextSeq, api.NewIdempotencyKey()
+		e.Seq, e.Key = next.NextSeq, client.NewIdempotencyKey()
 		next.NextSeq++
 		next.Entries = append(next.Entries, e)
 	}
@@ -124,7 +125,7 @@ func (m *Model) Resolve(id string, keepLocal bool) error {
 	next.Conflicts = slices.Delete(next.Conflicts, i, i+1)
 	if keepLocal {
 		next.Entries = append(next.Entries, entry{
-			Seq: next.NextSeq, Key: api.NewIdempotencyKey(), Kind: c.Kind, At: time.Now().UTC(),
+			Seq: next.NextSeq, Key: client.NewIdempotencyKey(), Kind: c.Kind, At: time.Now().UTC(),
 			Set:    map[string]json.RawMessage{c.Field: c.Local},
 			Before: map[string]json.RawMessage{c.Field: c.Server},
 		})

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/zalando/go-keyring"
 )
 
@@ -90,8 +91,8 @@ func faultChild(specPath string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	c, err := api.NewClient(spec.Server, api.WithTimeout(time.Second),
-		api.WithRetry(api.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 5 * time.Millisecond, MaxRetryAfter: time.Second}))
+	c, err := client.New(spec.Server, client.WithTimeout(time.Second),
+		client.WithRetry(client.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 5 * time.Millisecond, MaxRetryAfter: time.Second}))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/internal/testenv"
 	"github.com/zalando/go-keyring"
 )
@@ -17,8 +18,8 @@ import (
 func TestRealKeyring(t *testing.T) {
 	testenv.Require(t, "PHONESET_TEST_KEYRING", "a Secret Service keyring over D-Bus")
 	k := timedKeyring{OSKeyring{}, DefaultKeyringTimeout}
-	server := "http://127.0.0.1:1/" + api.NewIdempotencyKey()
-	want := savedSession{UserID: "u1", Tokens: api.Tokens{SessionID: "s", AccessToken: "a-" + api.NewIdempotencyKey(), RefreshToken: "r"}}
+	server := "http://127.0.0.1:1/" + client.NewIdempotencyKey()
+	want := savedSession{UserID: "u1", Tokens: api.Tokens{SessionID: "s", AccessToken: "a-" + client.NewIdempotencyKey(), RefreshToken: "r"}}
 
 	if _, ok, err := k.load(server); ok || err != nil {
 		t.Fatalf("load before save = %v, %v", ok, err)
@@ -35,7 +36,7 @@ func TestRealKeyring(t *testing.T) {
 	must(t, k.remove(server)) // removing twice is fine
 
 	h := newHarness(t)
-	c, err := api.NewClient(h.srv.URL())
+	c, err := client.New(h.srv.URL())
 	must(t, err)
 	m, err := Open(Config{DataDir: h.dir, Client: c})
 	must(t, err)
@@ -45,7 +46,7 @@ func TestRealKeyring(t *testing.T) {
 	}
 	_ = m.Close()
 
-	c2, _ := api.NewClient(h.srv.URL())
+	c2, _ := client.New(h.srv.URL())
 	m2, err := Open(Config{DataDir: h.dir, Client: c2, KeyringTimeout: 5 * time.Second})
 	must(t, err)
 	defer m2.Close()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/zalando/go-keyring"
 )
 
@@ -91,7 +92,7 @@ func newHarness(t testing.TB) *harness {
 // open starts a model as a fresh app process would.
 func (h *harness) open() *Model {
 	h.t.Helper()
-	c, err := api.NewClient(h.srv.URL(), api.WithRetry(api.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 2 * time.Millisecond}), api.WithTimeout(2*time.Second))
+	c, err := client.New(h.srv.URL(), client.WithRetry(client.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 2 * time.Millisecond}), client.WithTimeout(2*time.Second))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -477,7 +478,7 @@ func TestKeyringProblems(t *testing.T) {
 					close(h.kr.block)
 				}
 			}()
-			c, _ := api.NewClient(h.srv.URL())
+			c, _ := client.New(h.srv.URL())
 			m, err := Open(Config{DataDir: h.dir, Client: c, Keyring: h.kr, KeyringTimeout: 50 * time.Millisecond})
 			must(t, err)
 			defer m.Close()
@@ -505,7 +506,7 @@ func TestOSKeyringWithMock(t *testing.T) {
 	}
 	keyring.MockInit()
 	h := newHarness(t)
-	c, _ := api.NewClient(h.srv.URL())
+	c, _ := client.New(h.srv.URL())
 	m, err := Open(Config{DataDir: h.dir, Client: c})
 	must(t, err)
 	defer m.Close()
@@ -665,7 +666,7 @@ func TestSetStatus(t *testing.T) {
 	h := newHarness(t)
 	m := h.signedIn()
 	h.srv.setDown(true)
-	if err := m.SetStatus(context.Background(), api.StatusUpdate{Availability: api.Online}); !api.IsTransient(err) {
+	if err := m.SetStatus(context.Background(), api.StatusUpdate{Availability: api.Online}); !client.IsTransient(err) {
 		t.Errorf("offline status change: %v, want a transient error", err)
 	}
 	if m.Me().Status.Availability != api.Offline {

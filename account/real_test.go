@@ -11,15 +11,16 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 )
 
 // realClient signs another device in to the real server, to watch and
 // change the account behind the model's back.
-func realClient(t *testing.T, url, login string) *api.Client {
+func realClient(t *testing.T, url, login string) *client.Client {
 	t.Helper()
-	c, err := api.NewClient(url)
+	c, err := client.New(url)
 	must(t, err)
 	_, err = c.SignIn(context.Background(), api.SignInRequest{Login: login, Password: server.DemoPassword, Device: "other device"})
 	must(t, err)
@@ -28,7 +29,7 @@ func realClient(t *testing.T, url, login string) *api.Client {
 
 func realModel(t *testing.T, url string, kr Keyring, dir string) *Model {
 	t.Helper()
-	c, err := api.NewClient(url, api.WithRetry(api.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 5 * time.Millisecond, MaxRetryAfter: time.Second}))
+	c, err := client.New(url, client.WithRetry(client.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: 5 * time.Millisecond, MaxRetryAfter: time.Second}))
 	must(t, err)
 	m, err := Open(Config{DataDir: dir, Client: c, Keyring: kr, RetryMin: time.Millisecond, RetryMax: 20 * time.Millisecond, PollInterval: time.Hour})
 	must(t, err)
@@ -95,7 +96,7 @@ func TestRealServerSessionEditsAndConflicts(t *testing.T) {
 	if kr.len() != 0 {
 		t.Error("keyring kept the session after sign-out")
 	}
-	dead, _ := api.NewClient(url, api.WithTokens(tokens))
+	dead, _ := client.New(url, client.WithTokens(tokens))
 	if _, err := dead.Me(ctx); !errors.Is(err, api.ErrUnauthorized) {
 		t.Errorf("signed-out session still works on the server: %v", err)
 	}

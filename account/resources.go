@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // Kinds of resource the outbox edits.
@@ -24,7 +25,7 @@ type resource struct {
 	part   func(me *api.Me) any // pointer to the resource inside me
 	// send writes set at the confirmed state's version and stores the
 	// server's answer in confirmed.
-	send func(ctx context.Context, c *api.Client, confirmed *api.Me, set map[string]json.RawMessage) error
+	send func(ctx context.Context, c *client.Client, confirmed *api.Me, set map[string]json.RawMessage) error
 	// derive recomputes fields that follow from others, for the local view.
 	derive func(me *api.Me)
 }
@@ -33,7 +34,7 @@ var resources = map[string]*resource{
 	KindProfile: {
 		fields: []string{"first_name", "last_name", "display_name", "username", "language", "time_zone", "hide_mobile", "hide_fixed", "extra_info"},
 		part:   func(me *api.Me) any { return &me.Profile },
-		send: func(ctx context.Context, c *api.Client, me *api.Me, set map[string]json.RawMessage) error {
+		send: func(ctx context.Context, c *client.Client, me *api.Me, set map[string]json.RawMessage) error {
 			var p api.ProfilePatch
 			if err := unmarshalFields(set, &p); err != nil {
 				return err
@@ -51,7 +52,7 @@ var resources = map[string]*resource{
 	KindNotifications: {
 		fields: []string{"email_missed_calls", "email_voicemails"},
 		part:   func(me *api.Me) any { return &me.Notifications },
-		send: func(ctx context.Context, c *api.Client, me *api.Me, set map[string]json.RawMessage) error {
+		send: func(ctx context.Context, c *client.Client, me *api.Me, set map[string]json.RawMessage) error {
 			n := me.Notifications
 			if err := unmarshalFields(set, &n); err != nil {
 				return err

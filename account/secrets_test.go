@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // TestNoSecretOnDisk runs a whole session — sign-in, offline edits, a
@@ -24,7 +25,7 @@ func TestNoSecretOnDisk(t *testing.T) {
 	defer logFile.Close()
 	logger := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	open := func() *Model {
-		c, err := api.NewClient(h.srv.URL(), api.WithLogger(logger), api.WithRetry(api.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: time.Millisecond}))
+		c, err := client.New(h.srv.URL(), client.WithLogger(logger), client.WithRetry(client.RetryPolicy{Attempts: 2, Base: time.Millisecond, Cap: time.Millisecond}))
 		must(t, err)
 		m, err := Open(Config{DataDir: h.dir, Client: c, Keyring: h.kr, Logger: logger, RetryMin: time.Millisecond, RetryMax: 10 * time.Millisecond, PollInterval: time.Hour})
 		must(t, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // loop drains the outbox in order and refetches the account when idle.
@@ -75,7 +76,7 @@ func (m *Model) step() time.Duration {
 	head := m.st.Entries[0]
 	confirmed := m.st.Me
 	m.mu.Unlock()
-	err := resources[head.Kind].send(api.WithIdempotencyKey(m.ctx, head.Key), m.c, &confirmed, head.Set)
+	err := resources[head.Kind].send(client.WithIdempotencyKey(m.ctx, head.Key), m.c, &confirmed, head.Set)
 	m.mu.Lock()
 	if gen != m.gen || m.st == nil || len(m.st.Entries) == 0 || m.st.Entries[0].Seq != head.Seq {
 		return 0
@@ -89,13 +90,13 @@ func (m *Model) step() time.Duration {
 		m.commit(next, MeChanged|SyncChanged)
 		m.succeeded()
 		return 0
-	case api.IsTransient(err) || m.ctx.Err() != nil:
+	case client.IsTransient(err) || m.ctx.Err() != nil:
 		return m.failed(err)
 	case errors.Is(err, api.ErrStale):
 		// Changed elsewhere: refetch, then settle the entry against the
 		// new state under a new key, since its request will differ.
 		next := m.st.clone()
-		next.Entries[0].Key = api.NewIdempotencyKey()
+		next.Entries[0].Key = client.NewIdempotencyKey()
 		m.needFetch = true
 		m.commit(next, 0)
 		return 0
@@ -133,7 +134,7 @@ func (m *Model) commit(next *fileState, c Change) {
 // failed records a failed attempt and returns the backoff. m.mu held.
 func (m *Model) failed(err error) time.Duration {
 	m.failures++
-	p := api.RetryPolicy{Base: m.cfg.RetryMin, Cap: m.cfg.RetryMax}
+	p := client.RetryPolicy{Base: m.cfg.RetryMin, Cap: m.cfg.RetryMax}
 	wait := p.Backoff(m.failures - 1)
 	var ae *api.Error
 	if errors.As(err, &ae) && ae.RetryAfter > wait {
@@ -196,7 +197,7 @@ func settleHead(st *fileState) bool {
 		changed = true
 	}
 	if changed {
-		e.Key = api.NewIdempotencyKey()
+		e.Key = client.NewIdempotencyKey()
 		st.Entries = slices.DeleteFunc(st.Entries, func(e entry) bool { return len(e.Set) == 0 })
 	}
 	return changed
@@ -231,7 +232,7 @@ func (m *Model) reject(st *fileState, ae *api.Error) {
 			}
 		}
 	}
-	e.Key = api.NewIdempotencyKey()
+	e.Key = client.NewIdempotencyKey()
 	if len(e.Set) == 0 {
 		st.Entries = st.Entries[1:]
 	}

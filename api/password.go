@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/phoneset/phoneset/internal/zxcvbn"
+	"github.com/phoneset/phoneset/third_party/zxcvbn"
 )
 
 // Password policy limits, in characters.

@@ -11,6 +11,12 @@ const (
 	HeaderIdempotencyKey = "Idempotency-Key"
 )
 
+// Photo kinds: the {kind} of /v1/me/{kind} and /v1/org/photos/{kind}.
+const (
+	PhotoAvatar = "avatar"
+	PhotoCover  = "cover"
+)
+
 // SignInRequest is the body of POST /v1/sessions. Login is a username or an
 // email address, matched case-insensitively.
 type SignInRequest struct {

@@ -1,5 +1,7 @@
 package api
 
+import "time"
+
 // Wire types added with the account backend (server/). They complete the
 // contract in types.go for the endpoints listed in openapi.yaml.
 
@@ -12,4 +14,15 @@ type SignedOut struct {
 // POST /v1/me/email/confirm and POST /v1/email/confirm.
 type TokenRequest struct {
 	Token string `json:"token"`
+}
+
+// DevMessage is an email or text the server would have sent, as its
+// development outbox lists them.
+type DevMessage struct {
+	ID      int64     `json:"id"`
+	Channel string    `json:"channel"` // "email" or "sms"
+	To      string    `json:"to"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	At      time.Time `json:"at"`
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/internal/testenv"
 )
 
@@ -200,7 +201,7 @@ func (h *harness) eventually(what string, limit time.Duration, ok func() bool) {
 // storedDisplayName asks the server, as the user, for the stored value.
 func storedDisplayName(t *testing.T, url string) string {
 	t.Helper()
-	c, err := api.NewClient(url)
+	c, err := client.New(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up of the app beside a bare Fyne window (internal/benchbare), in the
+# Start-up of the app beside a bare Fyne window (tools/benchbare), in the
 # same run: time from exec to the first frame (the window viewable with its
 # final title and drawn), and resident memory 1 s later. Three rows:
 #   app, first run   fresh HOME/XDG dirs: creates the SQLite DB, seeds the demo org
@@ -8,7 +8,7 @@
 # The app counts as started when its title is "Phoneset — Sign in" (it is set
 # after the sign-in page has content and focus); the bare window at "Bare".
 # Rounds interleave the three so background load hits them alike. The
-# stopwatch is internal/benchbare/firstframe: it polls the X server every
+# stopwatch is tools/firstframe: it polls the X server every
 # 5 ms over one connection (xwininfo or xdotool cost a process per look).
 #
 #   scripts/bench-ui.sh               RUNS=5 scripts/bench-ui.sh
@@ -60,8 +60,8 @@ trap 'exit 143' TERM
 
 echo "bench-ui: building app, bare window and stopwatch" >&2
 go build -o "$work/phoneset" ./cmd/phoneset
-go build -o "$work/bare" ./internal/benchbare
-go build -o "$work/firstframe" ./internal/benchbare/firstframe
+go build -o "$work/bare" ./tools/benchbare
+go build -o "$work/firstframe" ./tools/firstframe
 
 display=${PHONESET_TEST_DISPLAY:-}
 if [ -z "$display" ]; then

@@ -11,12 +11,17 @@ cd "$(dirname "$0")/.."
 fuzztime=${1:-5s}
 cachedir="$(go env GOCACHE)/fuzz"
 
-# "dir<TAB>FuzzName" for each `func FuzzX(f *testing.F)` in a test file.
+# "dir<TAB>FuzzName" for every fuzz target, as the go command lists them:
+# `go test -list` prints a package's matching names, then "ok  <path>".
+listing=$(go test -list '^Fuzz' ./...)
 mapfile -t targets < <(
-  grep -rEo --include='*_test.go' --exclude-dir=.git --exclude-dir=testdata --exclude-dir=bin \
-    '^func Fuzz[A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\)' . |
-    sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|\1\t\2|; s|^\./[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|.\t\1|' |
-    sort -u
+  awk -v mod="$(go list -m)" '
+    /^Fuzz/ { names[n++] = $1; next }
+    $1 == "ok" {
+      dir = $2 == mod ? "." : substr($2, length(mod) + 2)
+      for (i = 0; i < n; i++) print dir "\t" names[i]
+      n = 0
+    }' <<<"$listing"
 )
 if [ ${#targets[@]} -eq 0 ]; then
   echo "fuzz: no fuzz targets found"
@@ -26,22 +31,11 @@ fi
 bindir=$(mktemp -d)
 trap 'rm -rf "$bindir"' EXIT
 
-# fuzz_one DIR NAME runs one target. Go 1.26's fuzz coordinator can end a
-# clean run with a bare "context deadline exceeded" when a worker is still
-# busy at the deadline (go.dev/issue/75804, fixed in Go 1.27), more often
-# on a loaded machine. Such a run wrote no failing input and is run once
-# more; a real finding says "Failing input written" and is never retried.
+# fuzz_one DIR NAME runs one target from its package directory, as
+# `go test -fuzz` does, so a crash lands in that package's testdata/fuzz/.
 fuzz_one() {
-  local dir=$1 name=$2 out="$bindir/out"
-  for _ in 1 2; do
-    if (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^${name}\$" -test.fuzztime "$fuzztime" \
-      -test.timeout 30m -test.fuzzcachedir "$cachedir/$importpath") 2>&1 | tee "$out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
-      return 0
-    fi
-    grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written' "$out" || return 1
-    echo "fuzz: $name: the coordinator's deadline race (go.dev/issue/75804), no failing input; once more"
-  done
-  return 1
+  (cd "$1" && "$bin" -test.run '^$' -test.fuzz "^${2}\$" -test.fuzztime "$fuzztime" \
+    -test.timeout 30m -test.fuzzcachedir "$cachedir/$importpath")
 }
 
 failed=()

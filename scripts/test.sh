@@ -50,29 +50,12 @@ print_summary() {
   printf '%s\n' "${summary[@]}"
 }
 
-have_cmds() { compgen -G 'cmd/*/*.go' >/dev/null; }
-
-build_linux() {
-  if ! have_cmds; then
-    echo "no cmd/* packages yet"
-    return 0
-  fi
-  make --no-print-directory build
-}
-
-build_windows() {
-  if ! have_cmds; then
-    echo "no cmd/* packages yet"
-    return 0
-  fi
-  make --no-print-directory build-windows
-}
 
 # fuzz_beside_windows fuzzes while the Windows cross-build runs: the build's
 # long single-threaded C compiles (GLFW, miniaudio) leave a core idle.
 fuzz_beside_windows() {
   local log="$SVC_TMP/build-windows.log" wstatus=0 fstatus=0 wpid
-  build_windows >"$log" 2>&1 &
+  make --no-print-directory build-windows >"$log" 2>&1 &
   wpid=$!
   scripts/fuzz.sh 3s || fstatus=$?
   wait "$wpid" || wstatus=$?
@@ -100,8 +83,9 @@ export PHONESET_BIN_DIR="$PWD/bin"
 step gofmt scripts/gofmt-check.sh
 step vet-linux scripts/vet.sh linux
 step vet-darwin scripts/vet.sh darwin
-step build build_linux
+step build make --no-print-directory build
 step go-test go_test
+step vulncheck scripts/vulncheck.sh
 step fuzz+build-win fuzz_beside_windows
 # After the build, whose compiled packages (MinGW cgo included) it reuses.
 step vet-windows scripts/vet.sh windows

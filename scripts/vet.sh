@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-nocgo_dirs=(api account server photo internal)
+nocgo_dirs=(api account server photo internal third_party tools)
 mingw_cc=x86_64-w64-mingw32-gcc # as WINDOWS_ENV in the Makefile
 
 # cgo_free GOOS PATTERN...: prints the packages matching PATTERN whose

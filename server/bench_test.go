@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 )
@@ -77,7 +78,7 @@ func loadTest(b *testing.B, url, token string) (rps float64) {
 // "me" line reports the ratio as x-bare.
 func BenchmarkGetMe(b *testing.B) {
 	_, base, demo := servertest.New(b)
-	c, err := api.NewClient(base)
+	c, err := client.New(base)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
 )
@@ -263,7 +264,7 @@ func TestNoSecretInLogs(t *testing.T) {
 		rp.ServeHTTP(w, r)
 	}))
 	defer proxy.Close()
-	c, err := api.NewClient(proxy.URL, api.WithLogger(alog))
+	c, err := client.New(proxy.URL, client.WithLogger(alog))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/store"
@@ -185,4 +189,81 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 		return err
 	}
 	return s.writeOrgUser(ctx, w, a.OrgID, id)
+}
+
+// packagePlanNames are the plan names PBX packages are stored as, which
+// GET /v1/me/plan shows.
+var packagePlanNames = map[string]string{api.PackageLight: "Light", api.PackageUnlimited: "Unlimited"}
+
+// downgradeRefusal says why the org cannot move to a smaller package now,
+// or "".
+func downgradeRefusal(o *store.OrgProfile, now time.Time) string {
+	if !o.ContractOngoing(now) {
+		return "downgrading needs an ongoing contract; contact customer care"
+	}
+	if now.Before(o.BindingEndsAt) {
+		return "your contract is in its binding period until " + o.BindingEndsAt.Format("2 January 2006") + "; you can downgrade after that"
+	}
+	return ""
+}
+
+func (s *Server) packageView(o *store.OrgProfile) api.PBXPackage {
+	now := s.now()
+	pkg := strings.ToLower(o.PlanName)
+	v := api.PBXPackage{Version: o.PackageVersion, Package: pkg,
+		Contract: api.Contract{Ongoing: o.ContractOngoing(now), StartedAt: o.ContractStartedAt,
+			EndsAt: o.ContractEndsAt, BindingEndsAt: o.BindingEndsAt},
+		DowngradeRefusal: downgradeRefusal(o, now)}
+	v.CanDowngrade = v.DowngradeRefusal == "" && slices.Index(api.Packages, pkg) > 0
+	return v
+}
+
+func (s *Server) getPackage(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	o, err := s.st.Q().OrgProfileByID(r.Context(), a.OrgID)
+	if err != nil {
+		return err
+	}
+	v := s.packageView(o)
+	writeVersioned(w, http.StatusOK, v.Version, v)
+	return nil
+}
+
+// putPackage moves to another PBX package: up at any time, down only with
+// an ongoing contract outside its binding period.
+func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	req, version, err := conditional[api.PackageChange](w, r)
+	if err != nil {
+		return err
+	}
+	to := slices.Index(api.Packages, req.Package)
+	if to < 0 {
+		return api.Invalid(map[string]string{"package": "must be one of " + strings.Join(api.Packages, ", ")})
+	}
+	ctx := r.Context()
+	var o *store.OrgProfile
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if o, err = q.OrgProfileByID(ctx, a.OrgID); err != nil {
+			return err
+		}
+		current := strings.ToLower(o.PlanName)
+		if err := checkWrite(o.PackageVersion, version, current == req.Package); err != nil || current == req.Package {
+			return err
+		}
+		if to < slices.Index(api.Packages, current) {
+			if why := downgradeRefusal(o, s.now()); why != "" {
+				return conflict("the package cannot be downgraded now: "+why, "package", why)
+			}
+		}
+		if err := q.SetOrgPackage(ctx, a.OrgID, packagePlanNames[req.Package], version); err != nil {
+			return err
+		}
+		o.PlanName, o.PackageVersion = packagePlanNames[req.Package], version+1
+		return s.orgAudit(ctx, q, a, "org.package.change", a.orgRes("package"), diff{{"package", current, req.Package}})
+	})
+	if err != nil && !errors.Is(err, errApplied) {
+		return err
+	}
+	v := s.packageView(o)
+	writeVersioned(w, http.StatusOK, v.Version, v)
+	return nil
 }

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/mail"
 	"github.com/phoneset/phoneset/server/store"
 )
 
@@ -51,41 +50,6 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	}
 	writeJSON(w, http.StatusOK, users)
 	return nil
-}
-
-// knownUsers checks that every ID names a member of the org and returns
-// them sorted without repeats, with the members' display names.
-func knownUsers(ctx context.Context, q store.Q, orgID, field string, ids []string) ([]string, map[string]string, error) {
-	names, err := q.MemberNames(ctx, orgID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := []string{}
-	for _, id := range ids {
-		if _, ok := names[id]; !ok {
-			return nil, nil, api.Invalid(map[string]string{field: "has " + quoteID(id) + ", who is not in your organisation"})
-		}
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return slices.Compact(out), names, nil
-}
-
-func quoteID(id string) string {
-	if len(id) > 40 {
-		id = id[:40] + "…"
-	}
-	return `"` + id + `"`
-}
-
-// nameList renders users for the audit log: their names, sorted.
-func nameList(ids []string, names map[string]string) string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, names[id])
-	}
-	slices.Sort(out)
-	return strings.Join(out, ", ")
 }
 
 // setUserEmail lets an admin set a member's email address at once. It
@@ -197,4 +161,18 @@ func (s *Server) revokeAdmin(w http.ResponseWriter, r *http.Request, a *adminCal
 		return err
 	}
 	return s.writeOrgUser(ctx, w, a.OrgID, id)
+}
+
+// notifyEmailSet tells a member, at the old and the new address, that an
+// admin changed their email address.
+func (s *Server) notifyEmailSet(ctx context.Context, old, next string) error {
+	body := "An administrator of your organisation changed the email address of your Phoneset account from " +
+		old + " to " + next + ".\nIf you did not expect this, contact your administrator."
+	for _, to := range []string{old, next} {
+		if err := s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: to,
+			Subject: "Your Phoneset email address was changed", Body: body}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // APIKeyModel shows, reveals and regenerates the user's API key.
-// *api.Client satisfies it.
+// *client.Client satisfies it.
 type APIKeyModel interface {
 	APIKey(ctx context.Context) (api.APIKey, error)
 	RevealAPIKey(ctx context.Context, password string) (api.APIKey, error)

@@ -21,8 +21,18 @@ type Model interface {
 	ShellModel
 	// Restore resumes the session kept in the keyring, if any.
 	Restore(ctx context.Context) (bool, error)
-	// Client reaches the server for what is not kept locally.
-	Client() *api.Client
+}
+
+// Server is what the pages reach on the backend directly, because it is not
+// kept in the account model: each part is the small interface a page
+// declares. cmd/phoneset wires in the HTTP client.
+type Server interface {
+	ResetModel
+	PlanModel
+	APIKeyModel
+	SecurityServices
+	VerifyModel
+	OrgModel
 }
 
 // Options are the facts about this installation the UI shows.
@@ -56,8 +66,8 @@ func (d *DemoAccounts) hint() string {
 }
 
 // Show fills w with the app: it resumes a stored session or asks to sign in.
-func Show(w fyne.Window, m Model, opts Options) {
-	a := &windowApp{w: w, m: m, opts: opts}
+func Show(w fyne.Window, m Model, srv Server, opts Options) {
+	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).
@@ -80,6 +90,7 @@ func Show(w fyne.Window, m Model, opts Options) {
 type windowApp struct {
 	w    fyne.Window
 	m    Model
+	srv  Server
 	opts Options
 
 	language string // the language the UI speaks now
@@ -102,7 +113,7 @@ func (a *windowApp) showSignIn() {
 		a.stop()
 		a.stop = nil
 	}
-	p := NewSignInPage(a.m, a.m.Client(), a.opts.Device, a.opts.Demo.hint(), a.showShell)
+	p := NewSignInPage(a.m, a.srv, a.opts.Device, a.opts.Demo.hint(), a.showShell)
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
 	// The title changes last: it tells the user (and the end-to-end test)
@@ -117,7 +128,6 @@ func (a *windowApp) showShell() {
 	a.followLanguage()
 	app := fyne.CurrentApp()
 	pres := newPresence(a.m, app, func() { a.w.Show(); a.w.RequestFocus() })
-	c := a.m.Client()
 	// As on the sign-in page, the title is set once the page has focus.
 	title, ready := "", false
 	setTitle := func(t string) {
@@ -125,7 +135,7 @@ func (a *windowApp) showShell() {
 			a.w.SetTitle(t)
 		}
 	}
-	svc := Services{Plan: c, APIKey: c, Security: c, Verify: c, Org: c,
+	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
 		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
 		DemoInbox: a.opts.DemoInbox}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)

@@ -14,7 +14,7 @@ import (
 )
 
 // VerifyModel starts and completes the email and mobile changes, which take
-// effect only once verified. *api.Client satisfies it.
+// effect only once verified. *client.Client satisfies it.
 type VerifyModel interface {
 	RequestEmailChange(ctx context.Context, email string) error
 	RequestMobileChange(ctx context.Context, mobile string) error

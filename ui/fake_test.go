@@ -204,7 +204,7 @@ func loadTranslations(t *testing.T) {
 	}
 }
 
-// fakeServer stands in for the online-only endpoints (*api.Client).
+// fakeServer stands in for the online-only endpoints (*client.Client).
 type fakeServer struct {
 	plan     api.Plan
 	key      api.APIKey

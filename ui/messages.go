@@ -7,13 +7,14 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // describe turns an error from the account model into a sentence a user can
 // act on. Field errors are shown beside their fields, not here.
 func describe(err error) string {
 	var ae *api.Error
-	var te *api.TransportError
+	var te *client.TransportError
 	switch {
 	case err == nil:
 		return ""

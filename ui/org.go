@@ -19,7 +19,7 @@ import (
 )
 
 // OrgModel is everything the Organisation page asks of the server, for
-// admins (permission "account"). *api.Client satisfies it; each tab
+// admins (permission "account"). *client.Client satisfies it; each tab
 // depends on its own part.
 type OrgModel interface {
 	OrgSettingsModel

@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 // Compile-time proof that the real client serves the page.
-var _ OrgModel = (*api.Client)(nil)
+var _ OrgModel = (*client.Client)(nil)
 
 // fakeOrg stands in for the /v1/org endpoints: it keeps the state, applies
 // the server's main rules (versions, license counts, downgrades, the

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 func TestStatusPage(t *testing.T) {
@@ -50,7 +51,7 @@ func TestStatusPage(t *testing.T) {
 func TestStatusPageShowsFailure(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
-	m.statusErr = &api.TransportError{Err: errors.New("refused")}
+	m.statusErr = &client.TransportError{Err: errors.New("refused")}
 	p := NewStatusPage(m)
 	show(t, p.Content())
 	p.choice.SetSelected("Offline")
@@ -91,7 +92,7 @@ func TestPlanPage(t *testing.T) {
 		t.Errorf("plan %q with %d usage rows", p.name.Text, len(p.usage.Objects))
 	}
 
-	srv.err = &api.TransportError{Err: errors.New("down")}
+	srv.err = &client.TransportError{Err: errors.New("down")}
 	p.Load()
 	if !p.problem.Visible() {
 		t.Error("a failed load says nothing")

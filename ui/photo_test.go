@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/photo"
 )
 
@@ -207,13 +208,13 @@ func TestPhotoRefusesFiles(t *testing.T) {
 			m := newFakePhotos()
 			p, _ := showPhotoPage(t, m)
 			p.Drop([]fyne.URI{file(t, tt.name, tt.data)})
-			if !p.problem.Visible() || p.problem.Text != tt.want {
-				t.Errorf("problem = %q (visible %v), want %q", p.problem.Text, p.problem.Visible(), tt.want)
+			if !p.status.problem.Visible() || p.status.problem.Text != tt.want {
+				t.Errorf("problem = %q (visible %v), want %q", p.status.problem.Text, p.status.problem.Visible(), tt.want)
 			}
-			if p.editor.Visible() || p.editing != 0 {
+			if p.editor.card.Visible() || p.editor.kind != 0 {
 				t.Error("editor opened for a refused file")
 			}
-			if p.busy || p.progress.Visible() || p.chooseAvatar.Disabled() {
+			if p.status.busy || p.status.progress.Visible() || p.chooseAvatar.Disabled() {
 				t.Error("page left busy")
 			}
 		})
@@ -231,11 +232,11 @@ func TestPhotoWarnsAboutSmallPictures(t *testing.T) {
 	for _, tt := range tests {
 		p, _ := showPhotoPage(t, newFakePhotos())
 		p.Drop([]fyne.URI{file(t, "me.png", picture(t, tt.w, tt.h))})
-		if !p.editor.Visible() {
-			t.Fatalf("%dx%d: editor not opened: %s", tt.w, tt.h, p.problem.Text)
+		if !p.editor.card.Visible() {
+			t.Fatalf("%dx%d: editor not opened: %s", tt.w, tt.h, p.status.problem.Text)
 		}
-		if got := p.small.Text; p.small.Visible() != (tt.want != "") || p.small.Visible() && got != tt.want {
-			t.Errorf("%dx%d: warning %q (visible %v), want %q", tt.w, tt.h, got, p.small.Visible(), tt.want)
+		if got := p.editor.small.Text; p.editor.small.Visible() != (tt.want != "") || p.editor.small.Visible() && got != tt.want {
+			t.Errorf("%dx%d: warning %q (visible %v), want %q", tt.w, tt.h, got, p.editor.small.Visible(), tt.want)
 		}
 	}
 }
@@ -260,13 +261,13 @@ func TestPhotoSaveUploadsTheCrop(t *testing.T) {
 			p, w := showPhotoPage(t, m)
 			data := picture(t, 600, 450)
 			p.Drop([]fyne.URI{file(t, "me.png", data)})
-			if p.editing != tt.kind || p.editor.Title != tt.wantTitle {
-				t.Fatalf("editing %v titled %q, want %v %q", p.editing, p.editor.Title, tt.kind, tt.wantTitle)
+			if p.editor.kind != tt.kind || p.editor.card.Title != tt.wantTitle {
+				t.Fatalf("editing %v titled %q, want %v %q", p.editor.kind, p.editor.card.Title, tt.kind, tt.wantTitle)
 			}
-			c := p.cropper()
+			c := p.editor.cropper()
 			c.SetZoom(2)
-			if p.zoom.Value != 2 {
-				t.Errorf("slider = %v after zooming to 2", p.zoom.Value)
+			if p.editor.zoom.Value != 2 {
+				t.Errorf("slider = %v after zooming to 2", p.editor.zoom.Value)
 			}
 			before := c.Crop()
 			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(c)
@@ -275,11 +276,11 @@ func TestPhotoSaveUploadsTheCrop(t *testing.T) {
 			if crop == before {
 				t.Fatal("dragging did not move the crop")
 			}
-			test.Tap(p.save)
+			test.Tap(p.editor.save)
 
 			ups := m.uploads[tt.kind]
 			if len(ups) != 1 {
-				t.Fatalf("%d uploads of %v (problem %q)", len(ups), tt.kind, p.problem.Text)
+				t.Fatalf("%d uploads of %v (problem %q)", len(ups), tt.kind, p.status.problem.Text)
 			}
 			want, err := photo.Process(data, tt.kind, crop)
 			if err != nil {
@@ -292,8 +293,8 @@ func TestPhotoSaveUploadsTheCrop(t *testing.T) {
 			if err != nil || image.Pt(cfg.Width, cfg.Height) != tt.wantSize {
 				t.Errorf("uploaded %dx%d (%v), want %v", cfg.Width, cfg.Height, err, tt.wantSize)
 			}
-			if p.editor.Visible() || !p.notice.Visible() {
-				t.Errorf("after saving: editor visible %v, notice %q", p.editor.Visible(), p.notice.Text)
+			if p.editor.card.Visible() || !p.status.notice.Visible() {
+				t.Errorf("after saving: editor visible %v, notice %q", p.editor.card.Visible(), p.status.notice.Text)
 			}
 		})
 	}
@@ -302,26 +303,26 @@ func TestPhotoSaveUploadsTheCrop(t *testing.T) {
 func TestPhotoZoomSliderAndWheel(t *testing.T) {
 	p, _ := showPhotoPage(t, newFakePhotos())
 	p.Drop([]fyne.URI{file(t, "me.png", picture(t, 800, 600))})
-	c := p.avatarCrop
-	if p.zoom.Min != photo.MinZoom || p.zoom.Max != c.MaxZoom() {
-		t.Errorf("slider range %v…%v, want %v…%v", p.zoom.Min, p.zoom.Max, photo.MinZoom, c.MaxZoom())
+	c := p.editor.avatarCrop
+	if p.editor.zoom.Min != photo.MinZoom || p.editor.zoom.Max != c.MaxZoom() {
+		t.Errorf("slider range %v…%v, want %v…%v", p.editor.zoom.Min, p.editor.zoom.Max, photo.MinZoom, c.MaxZoom())
 	}
-	p.zoom.SetValue(3)
+	p.editor.zoom.SetValue(3)
 	if c.Crop().Zoom != 3 {
 		t.Errorf("slider at 3 gives zoom %v", c.Crop().Zoom)
 	}
 	c.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -25)})
-	if z := c.Crop().Zoom; z >= 3 || math.Abs(p.zoom.Value-z) > p.zoom.Step {
-		t.Errorf("wheel down: zoom %v, slider %v; want below 3 and equal", z, p.zoom.Value)
+	if z := c.Crop().Zoom; z >= 3 || math.Abs(p.editor.zoom.Value-z) > p.editor.zoom.Step {
+		t.Errorf("wheel down: zoom %v, slider %v; want below 3 and equal", z, p.editor.zoom.Value)
 	}
-	if p.preview.Image == nil || p.smallPreview.Image == nil {
+	if p.editor.preview.Image == nil || p.editor.smallPreview.Image == nil {
 		t.Fatal("no preview rendered")
 	}
-	want, err := photo.Render(p.source.preview, photo.Avatar, c.Crop())
+	want, err := photo.Render(p.editor.source.preview, photo.Avatar, c.Crop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.preview.Image.Bounds().Size(); got != want[1].Size {
+	if got := p.editor.preview.Image.Bounds().Size(); got != want[1].Size {
 		t.Errorf("preview is %v, want the %v rendition", got, want[1].Size)
 	}
 }
@@ -331,7 +332,7 @@ func TestPhotoRemoveShowsInitials(t *testing.T) {
 	m.me.User.HasAvatar = true
 	m.me.User.PhotoVersion = 7
 	p, w := showPhotoPage(t, m)
-	if len(m.fetched) != 1 || p.avatar.img.Image == nil || p.avatar.img.Image.Bounds().Dx() != 64 {
+	if len(m.fetched) != 1 || p.display.avatar.img.Image == nil || p.display.avatar.img.Image.Bounds().Dx() != 64 {
 		t.Fatalf("stored avatar not shown: fetched %v", m.fetched)
 	}
 	p.Refresh()
@@ -347,12 +348,12 @@ func TestPhotoRemoveShowsInitials(t *testing.T) {
 		t.Fatalf("removed %v", m.removed)
 	}
 	want := photo.RenderInitials("BA", 2*avatarSide, "u-42").(*image.NRGBA)
-	got, ok := p.avatar.img.Image.(*image.NRGBA)
+	got, ok := p.display.avatar.img.Image.(*image.NRGBA)
 	if !ok || !bytes.Equal(got.Pix, want.Pix) {
 		t.Error("avatar does not show the initials BA on the user's colour")
 	}
-	if !p.removeAvatar.Disabled() || p.notice.Text != "Photo removed." {
-		t.Errorf("remove enabled %v, notice %q", !p.removeAvatar.Disabled(), p.notice.Text)
+	if !p.removeAvatar.Disabled() || p.status.notice.Text != "Photo removed." {
+		t.Errorf("remove enabled %v, notice %q", !p.removeAvatar.Disabled(), p.status.notice.Text)
 	}
 }
 
@@ -371,7 +372,7 @@ func TestPhotoServerCalls(t *testing.T) {
 			func(m *fakePhotos) bool { return m.gravatars == 0 }, "No Gravatar for this address."},
 		{"remove cover", nil, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 1 && m.removed[0] == photo.Cover }, "Cover photo removed."},
-		{"offline", &api.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },
+		{"offline", &client.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 0 }, "Can't reach the server. Check your connection and try again."},
 	}
 	for _, tt := range tests {
@@ -384,9 +385,9 @@ func TestPhotoServerCalls(t *testing.T) {
 			if !tt.check(m) {
 				t.Error("model not called as expected")
 			}
-			label := p.notice
+			label := p.status.notice
 			if tt.err != nil {
-				label = p.problem
+				label = p.status.problem
 			}
 			if !label.Visible() || label.Text != tt.message {
 				t.Errorf("message %q (visible %v), want %q", label.Text, label.Visible(), tt.message)
@@ -412,20 +413,20 @@ func TestPhotoOrganisationSetsPhotos(t *testing.T) {
 		t.Error("organisation notes hidden")
 	}
 	p.Drop([]fyne.URI{file(t, "me.png", picture(t, 300, 300))})
-	if p.editor.Visible() || p.problem.Text != "Your organisation sets avatars." {
-		t.Errorf("drop: editor %v, problem %q", p.editor.Visible(), p.problem.Text)
+	if p.editor.card.Visible() || p.status.problem.Text != "Your organisation sets avatars." {
+		t.Errorf("drop: editor %v, problem %q", p.editor.card.Visible(), p.status.problem.Text)
 	}
 
 	// The organisation changing its mind closes an open editor.
 	m.me.Org.MembersChooseAvatar = true
 	p.Refresh()
 	p.Drop([]fyne.URI{file(t, "me.png", picture(t, 300, 300))})
-	if !p.editor.Visible() {
+	if !p.editor.card.Visible() {
 		t.Fatal("editor not opened once allowed")
 	}
 	m.me.Org.MembersChooseAvatar = false
 	p.Refresh()
-	if p.editor.Visible() || p.editing != 0 {
+	if p.editor.card.Visible() || p.editor.kind != 0 {
 		t.Error("editor stayed open after the organisation took avatars over")
 	}
 }
@@ -475,17 +476,17 @@ func TestPhotoShowsCompanyPhotos(t *testing.T) {
 		r, g, b, _ := img.Image.At(1, 1).RGBA()
 		return b > 0x9000 && r < 0x3000 && g < 0x3000
 	}
-	if !blue(p.avatar.img) || !blue(p.cover.img) {
+	if !blue(p.display.avatar.img) || !blue(p.display.cover.img) {
 		t.Fatal("the company avatar and default cover are not shown")
 	}
-	if !p.coverDefault.Visible() || p.coverNone.Visible() || !p.removeCover.Disabled() {
+	if !p.display.coverDefault.Visible() || p.display.coverNone.Visible() || !p.removeCover.Disabled() {
 		t.Errorf("default cover: caption %v, \"no cover\" %v, remove enabled %v",
-			p.coverDefault.Visible(), p.coverNone.Visible(), !p.removeCover.Disabled())
+			p.display.coverDefault.Visible(), p.display.coverNone.Visible(), !p.removeCover.Disabled())
 	}
 	m.me.User.HasCover, m.me.User.PhotoVersion = true, 1
 	p.Refresh()
-	if blue(p.cover.img) || p.cover.img.Image == nil || p.coverDefault.Visible() || p.removeCover.Disabled() {
-		t.Errorf("own cover: shown %v, caption %v, remove enabled %v", p.cover.img.Image != nil, p.coverDefault.Visible(), !p.removeCover.Disabled())
+	if blue(p.display.cover.img) || p.display.cover.img.Image == nil || p.display.coverDefault.Visible() || p.removeCover.Disabled() {
+		t.Errorf("own cover: shown %v, caption %v, remove enabled %v", p.display.cover.img.Image != nil, p.display.coverDefault.Visible(), !p.removeCover.Disabled())
 	}
 }
 
@@ -501,8 +502,8 @@ func TestPhotoRemoveCoverAsks(t *testing.T) {
 	}
 	test.Tap(p.removeCover)
 	answer(t, w, "Yes")
-	if len(m.removed) != 1 || m.removed[0] != photo.Cover || p.notice.Text != "Cover photo removed." {
-		t.Fatalf("removed %v, notice %q", m.removed, p.notice.Text)
+	if len(m.removed) != 1 || m.removed[0] != photo.Cover || p.status.notice.Text != "Cover photo removed." {
+		t.Fatalf("removed %v, notice %q", m.removed, p.status.notice.Text)
 	}
 }
 

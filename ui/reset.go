@@ -13,7 +13,7 @@ import (
 	"github.com/phoneset/phoneset/api"
 )
 
-// ResetModel is "forgot password". *api.Client satisfies it; no session is
+// ResetModel is "forgot password". *client.Client satisfies it; no session is
 // needed.
 type ResetModel interface {
 	RequestPasswordReset(ctx context.Context, req api.PasswordResetRequest) error

@@ -14,7 +14,7 @@ import (
 	"github.com/phoneset/phoneset/api"
 )
 
-// SecurityServices are the security endpoints. *api.Client satisfies it.
+// SecurityServices are the security endpoints. *client.Client satisfies it.
 type SecurityServices interface {
 	SessionsModel
 	ResetModel

@@ -13,7 +13,7 @@ import (
 	"github.com/phoneset/phoneset/api"
 )
 
-// SessionsModel lists and ends the user's sessions. *api.Client satisfies it.
+// SessionsModel lists and ends the user's sessions. *client.Client satisfies it.
 type SessionsModel interface {
 	Sessions(ctx context.Context) ([]api.Session, error)
 	RevokeSession(ctx context.Context, id string) error

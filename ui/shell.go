@@ -40,7 +40,7 @@ type ShellModel interface {
 }
 
 // Services are the online-only parts of the account, each a small interface
-// that *api.Client satisfies.
+// that the HTTP client (package api/client) satisfies.
 type Services struct {
 	Plan     PlanModel
 	APIKey   APIKeyModel

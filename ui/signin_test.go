@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 )
 
 func TestSignInPageRenders(t *testing.T) {
@@ -34,7 +35,7 @@ func TestSignInPage(t *testing.T) {
 		{"success", " agent1 ", "Phoneset-demo-1", nil, 1, true, ""},
 		{"wrong password", "agent1", "nope", &api.Error{Status: 401, Code: api.CodeUnauthorized}, 1, false, "Wrong username or password."},
 		{"rate limited", "agent1", "x", &api.Error{Status: 429, Code: api.CodeRateLimited, RetryAfter: 30 * time.Second}, 1, false, "Too many attempts. Try again in 30 seconds."},
-		{"server down", "agent1", "x", &api.TransportError{Err: errors.New("connection refused")}, 1, false, "Can't reach the server. Check your connection and try again."},
+		{"server down", "agent1", "x", &client.TransportError{Err: errors.New("connection refused")}, 1, false, "Can't reach the server. Check your connection and try again."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,11 +15,11 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/phoneset/phoneset/account"
-	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
-	"github.com/phoneset/phoneset/internal/embedded"
 	"github.com/phoneset/phoneset/internal/userdir"
+	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/ui"
 )
 
@@ -83,11 +83,11 @@ func run(serverURL string, log *slog.Logger) error {
 	} else {
 		opts.Audio = sys
 	}
-	client, err := api.NewClient(serverURL, api.WithLogger(log))
+	c, err := client.New(serverURL, client.WithLogger(log))
 	if err != nil {
 		return err
 	}
-	m, err := account.Open(account.Config{DataDir: filepath.Join(dataDir, "client"), Client: client, Server: keyringKey, Logger: log})
+	m, err := account.Open(account.Config{DataDir: filepath.Join(dataDir, "client"), Client: c, Server: keyringKey, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func run(serverURL string, log *slog.Logger) error {
 
 	w := a.NewWindow("Phoneset")
 	w.Resize(fyne.NewSize(1024, 680))
-	ui.Show(w, m, opts)
+	ui.Show(w, m, c, opts)
 	w.ShowAndRun()
 	return nil
 }

@@ -131,28 +131,3 @@ func (q Q) GetOrgPhoto(ctx context.Context, orgID, kind string, size int) (*Phot
 	}
 	return &p, nil
 }
-
-// list runs a query and scans every row with scan.
-func list[T any](ctx context.Context, q Q, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-// scanOne scans a single-column row.
-func scanOne[T any](sc scanner) (T, error) {
-	var v T
-	err := sc.Scan(&v)
-	return v, err
-}

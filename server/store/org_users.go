@@ -87,15 +87,6 @@ func (q Q) OrgMembers(ctx context.Context, orgID string, f MemberFilter) ([]api.
 	return users, nil
 }
 
-// pairs reads rows of three strings.
-func (q Q) pairs(ctx context.Context, query string, args ...any) ([][3]string, error) {
-	return list(ctx, q, func(sc scanner) ([3]string, error) {
-		var p [3]string
-		err := sc.Scan(&p[0], &p[1], &p[2])
-		return p, err
-	}, query, args...)
-}
-
 // MemberNames maps each of the org's user IDs to the display name.
 func (q Q) MemberNames(ctx context.Context, orgID string) (map[string]string, error) {
 	pairs, err := q.pairs(ctx, `SELECT id, display_name, '' FROM users WHERE org_id = ?`, orgID)

@@ -59,35 +59,6 @@ func (q Q) OrgByID(ctx context.Context, id string) (*Org, error) {
 	return &o, nil
 }
 
-// AddReasonCode appends a reason code to the org's list.
-func (q Q) AddReasonCode(ctx context.Context, orgID string, rc api.ReasonCode) error {
-	_, err := q.exec(ctx, `INSERT INTO reason_codes (org_id, code, label, retired, sort_order)
-		VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM reason_codes WHERE org_id = ?))`, orgID, rc.Code, rc.Label, rc.Retired, orgID)
-	if err != nil {
-		return classify(err)
-	}
-	_, err = q.exec(ctx, `UPDATE orgs SET version = version + 1 WHERE id = ?`, orgID)
-	return err
-}
-
-// ReasonCodes lists the org's reason codes in their order.
-func (q Q) ReasonCodes(ctx context.Context, orgID string) ([]api.ReasonCode, error) {
-	rows, err := q.query(ctx, `SELECT code, label, retired FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	codes := []api.ReasonCode{}
-	for rows.Next() {
-		var rc api.ReasonCode
-		if err := rows.Scan(&rc.Code, &rc.Label, &rc.Retired); err != nil {
-			return nil, err
-		}
-		codes = append(codes, rc)
-	}
-	return codes, rows.Err()
-}
-
 // SetPlanLimit sets the plan's limit for a metric (0 = unlimited).
 func (q Q) SetPlanLimit(ctx context.Context, orgID, metric string, limit int64) error {
 	_, err := q.exec(ctx, `INSERT INTO plan_limits (org_id, metric, max_value) VALUES (?, ?, ?)

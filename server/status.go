@@ -1,0 +1,73 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server/store"
+)
+
+func (s *Server) getStatus(w http.ResponseWriter, r *http.Request, p *principal) error {
+	u, err := s.st.Q().UserByID(r.Context(), p.UserID)
+	if err != nil && !errors.Is(err, errApplied) {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.StatusVersion, u.Status())
+	return nil
+}
+
+// putStatus sets Online, Unavailable (with one of the org's active reason
+// codes) or Offline. Queue eligibility follows: only Online takes queue
+// calls.
+func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	req, err := decode[api.StatusUpdate](w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	switch req.Availability {
+	case api.Online, api.Offline:
+		if req.ReasonCode != "" {
+			return api.Invalid(map[string]string{"reason_code": "is only for Unavailable"})
+		}
+	case api.Unavailable:
+		codes, err := s.st.Q().ReasonCodes(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(codes, func(c api.ReasonCode) bool { return c.Code == req.ReasonCode && !c.Retired }) {
+			return api.Invalid(map[string]string{"reason_code": "must be one of your organisation's reasons"})
+		}
+	default:
+		return api.Invalid(map[string]string{"availability": `must be "online", "unavailable" or "offline"`})
+	}
+	var u *store.User
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+			return err
+		}
+		var d diff
+		d.str("availability", string(u.Availability), string(req.Availability))
+		d.str("reason_code", u.ReasonCode, req.ReasonCode)
+		if err := checkWrite(u.StatusVersion, version, len(d) == 0); err != nil || len(d) == 0 {
+			return err
+		}
+		u.Availability, u.ReasonCode = req.Availability, req.ReasonCode
+		u.StatusChangedBy, u.StatusChangedByName, u.StatusChangedAt = u.ID, u.DisplayName, s.now()
+		if err := q.SaveStatus(ctx, u, version); err != nil {
+			return err
+		}
+		return s.audit(r, q, p, u, "status.update", userRes(u.ID, "status"), d)
+	})
+	if err != nil && !errors.Is(err, errApplied) {
+		return err
+	}
+	writeVersioned(w, http.StatusOK, u.StatusVersion, u.Status())
+	return nil
+}
