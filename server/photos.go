@@ -245,6 +245,15 @@ func renditions(data []byte, kind photo.Kind, crop photo.Crop, source string) ([
 }
 
 func (s *Server) storePhoto(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, data []byte, crop photo.Crop, source string) error {
+	// A stale If-Match is refused before any pixel is decoded; savePhotos
+	// checks again in its transaction.
+	u, err := s.st.Q().UserByID(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(u.PhotoVersion, version); err != nil {
+		return err
+	}
 	ps, desc, err := renditions(data, kind, crop, source)
 	if err != nil {
 		return err
