@@ -354,7 +354,7 @@ func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
 	if !in {
 		return ErrSignedOut
 	}
-	if fields := checkStatus(u, codes); fields != nil {
+	if fields := api.ValidateStatus(u, codes); fields != nil {
 		return api.Invalid(fields)
 	}
 	s, err := m.c.SetStatus(ctx, version, u)
@@ -376,25 +376,4 @@ func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
 	next.Me.Status = s
 	m.commit(next, MeChanged)
 	return nil
-}
-
-// checkStatus applies the server's rules for a status change: a known
-// availability, and for Unavailable one of the organisation's current
-// reason codes.
-func checkStatus(u api.StatusUpdate, codes []api.ReasonCode) map[string]string {
-	switch u.Availability {
-	case api.Online, api.Offline:
-		if u.ReasonCode != "" {
-			return map[string]string{"reason_code": "only applies when unavailable"}
-		}
-		return nil
-	case api.Unavailable:
-		for _, c := range codes {
-			if c.Code == u.ReasonCode && !c.Retired {
-				return nil
-			}
-		}
-		return map[string]string{"reason_code": "choose one of the organisation's reasons"}
-	}
-	return map[string]string{"availability": "must be online, unavailable or offline"}
 }

@@ -32,7 +32,7 @@ type resource struct {
 
 var resources = map[string]*resource{
 	KindProfile: {
-		fields: []string{"first_name", "last_name", "display_name", "username", "language", "time_zone", "hide_mobile", "hide_fixed", "extra_info"},
+		fields: []string{api.FieldFirstName, api.FieldLastName, api.FieldDisplayName, api.FieldUsername, api.FieldLanguage, api.FieldTimeZone, api.FieldHideMobile, api.FieldHideFixed, api.FieldExtraInfo},
 		part:   func(me *api.Me) any { return &me.Profile },
 		send: func(ctx context.Context, c *client.Client, me *api.Me, set map[string]json.RawMessage) error {
 			var p api.ProfilePatch
@@ -46,11 +46,11 @@ var resources = map[string]*resource{
 			return err
 		},
 		derive: func(me *api.Me) {
-			me.Profile.CallsViaMobileVoIP = me.Profile.HideMobile && me.Profile.HideFixed
+			me.Profile.CallsViaMobileVoIP = api.CallsViaMobileVoIP(me.Profile.HideMobile, me.Profile.HideFixed)
 		},
 	},
 	KindNotifications: {
-		fields: []string{"email_missed_calls", "email_voicemails"},
+		fields: []string{api.FieldEmailMissedCalls, api.FieldEmailVoicemails},
 		part:   func(me *api.Me) any { return &me.Notifications },
 		send: func(ctx context.Context, c *client.Client, me *api.Me, set map[string]json.RawMessage) error {
 			n := me.Notifications

@@ -130,12 +130,12 @@ func ValidatePatch(p ProfilePatch) map[string]string {
 			}
 		}
 	}
-	check("first_name", p.FirstName, ValidateName)
-	check("last_name", p.LastName, ValidateName)
-	check("display_name", p.DisplayName, ValidateDisplayName)
-	check("username", p.Username, ValidateUsername)
-	check("language", p.Language, ValidateLanguage)
-	check("time_zone", p.TimeZone, ValidateTimeZone)
+	check(FieldFirstName, p.FirstName, ValidateName)
+	check(FieldLastName, p.LastName, ValidateName)
+	check(FieldDisplayName, p.DisplayName, ValidateDisplayName)
+	check(FieldUsername, p.Username, ValidateUsername)
+	check(FieldLanguage, p.Language, ValidateLanguage)
+	check(FieldTimeZone, p.TimeZone, ValidateTimeZone)
 	if p.ExtraInfo != nil {
 		if len(*p.ExtraInfo) > MaxInfoFields {
 			errs["extra_info"] = "at most " + strconv.Itoa(MaxInfoFields) + " fields"

@@ -55,6 +55,22 @@ func (d *diff) json(field string, old, new any) {
 	d.str(field, string(o), string(n))
 }
 
+// setStr sets *dst to *v when v is given, recording the change.
+func (d *diff) setStr(field string, dst, v *string) {
+	if v != nil {
+		d.str(field, *dst, *v)
+		*dst = *v
+	}
+}
+
+// setBool is setStr for a switch.
+func (d *diff) setBool(field string, dst, v *bool) {
+	if v != nil {
+		d.bool(field, *dst, *v)
+		*dst = *v
+	}
+}
+
 // audit writes one event per changed field.
 func (s *Server) audit(r *http.Request, q store.Q, p *principal, u *store.User, action, resource string, d diff) error {
 	for _, c := range d {

@@ -35,8 +35,8 @@ func (s *Server) putNotifications(w http.ResponseWriter, r *http.Request, p *pri
 			return err
 		}
 		var d diff
-		d.bool("email_missed_calls", u.NotifyMissedCalls, req.EmailMissedCalls)
-		d.bool("email_voicemails", u.NotifyVoicemails, req.EmailVoicemails)
+		d.bool(api.FieldEmailMissedCalls, u.NotifyMissedCalls, req.EmailMissedCalls)
+		d.bool(api.FieldEmailVoicemails, u.NotifyVoicemails, req.EmailVoicemails)
 		if err := checkWrite(u.NotificationsVersion, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}

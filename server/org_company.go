@@ -135,7 +135,7 @@ func (s *Server) cancelPendingEmails(ctx context.Context, q store.Q, a *adminCal
 			return err
 		}
 		var d diff
-		d.str("pending_email", u.PendingEmail, "")
+		d.str(api.FieldPendingEmail, u.PendingEmail, "")
 		u.PendingEmail = ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -150,36 +150,20 @@ func (s *Server) cancelPendingEmails(ctx context.Context, q store.Q, a *adminCal
 // applyOrgPatch sets the fields p carries and returns what changed.
 func applyOrgPatch(o *store.OrgProfile, p api.OrgSettingsPatch) diff {
 	var d diff
-	d.setStr("display_name", &o.DisplayName, p.DisplayName)
+	d.setStr(api.FieldDisplayName, &o.DisplayName, p.DisplayName)
 	if p.Address != nil {
-		d.setStr("address.street", &o.Address.Street, &p.Address.Street)
-		d.setStr("address.postal_code", &o.Address.PostalCode, &p.Address.PostalCode)
-		d.setStr("address.city", &o.Address.City, &p.Address.City)
-		d.setStr("address.country", &o.Address.Country, &p.Address.Country)
+		d.setStr(api.FieldAddressStreet, &o.Address.Street, &p.Address.Street)
+		d.setStr(api.FieldAddressPostalCode, &o.Address.PostalCode, &p.Address.PostalCode)
+		d.setStr(api.FieldAddressCity, &o.Address.City, &p.Address.City)
+		d.setStr(api.FieldAddressCountry, &o.Address.Country, &p.Address.Country)
 	}
-	d.setStr("time_zone", &o.TimeZone, p.TimeZone)
-	d.setStr("language", &o.Language, p.Language)
-	d.setBool("members_choose_avatar", &o.MembersChooseAvatar, p.MembersChooseAvatar)
-	d.setBool("members_choose_cover", &o.MembersChooseCover, p.MembersChooseCover)
-	d.setBool("members_change_email", &o.MembersChangeEmail, p.MembersChangeEmail)
-	d.setBool("cost_centers_enabled", &o.CostCentersEnabled, p.CostCentersEnabled)
+	d.setStr(api.FieldTimeZone, &o.TimeZone, p.TimeZone)
+	d.setStr(api.FieldLanguage, &o.Language, p.Language)
+	d.setBool(api.FieldMembersChooseAvatar, &o.MembersChooseAvatar, p.MembersChooseAvatar)
+	d.setBool(api.FieldMembersChooseCover, &o.MembersChooseCover, p.MembersChooseCover)
+	d.setBool(api.FieldMembersChangeEmail, &o.MembersChangeEmail, p.MembersChangeEmail)
+	d.setBool(api.FieldCostCentersEnabled, &o.CostCentersEnabled, p.CostCentersEnabled)
 	return d
-}
-
-// setStr sets *dst to *v when v is given, recording the change.
-func (d *diff) setStr(field string, dst, v *string) {
-	if v != nil {
-		d.str(field, *dst, *v)
-		*dst = *v
-	}
-}
-
-// setBool is setStr for a switch.
-func (d *diff) setBool(field string, dst, v *bool) {
-	if v != nil {
-		d.bool(field, *dst, *v)
-		*dst = *v
-	}
 }
 
 // getOrgPhoto answers an admin with the company avatar or default cover.

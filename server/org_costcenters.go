@@ -47,16 +47,16 @@ func (s *Server) createCostCenter(w http.ResponseWriter, r *http.Request, a *adm
 	if err != nil {
 		return err
 	}
-	if err := validName("name", &req.Name); err != nil {
+	if err := validName(api.FieldName, &req.Name); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	c := api.CostCenter{ID: newID("cc"), Name: req.Name, UserIDs: []string{}}
 	err = s.costCenterTx(ctx, a, func(q store.Q) error {
 		if err := q.CreateCostCenter(ctx, a.OrgID, &c, s.now()); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
-		return s.orgAudit(ctx, q, a, "cost_center.create", a.orgRes("cost-centers/"+c.ID), diff{{"name", "", c.Name}})
+		return s.orgAudit(ctx, q, a, "cost_center.create", a.orgRes("cost-centers/"+c.ID), diff{{api.FieldName, "", c.Name}})
 	})
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func (s *Server) renameCostCenter(w http.ResponseWriter, r *http.Request, a *adm
 	if err != nil {
 		return err
 	}
-	if err := validName("name", &req.Name); err != nil {
+	if err := validName(api.FieldName, &req.Name); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -84,9 +84,9 @@ func (s *Server) renameCostCenter(w http.ResponseWriter, r *http.Request, a *adm
 			return err
 		}
 		if err := q.RenameCostCenter(ctx, a.OrgID, id, req.Name, version); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
-		return s.orgAudit(ctx, q, a, "cost_center.rename", a.orgRes("cost-centers/"+id), diff{{"name", c.Name, req.Name}})
+		return s.orgAudit(ctx, q, a, "cost_center.rename", a.orgRes("cost-centers/"+id), diff{{api.FieldName, c.Name, req.Name}})
 	})
 	if err != nil && !errors.Is(err, errApplied) {
 		return err
@@ -113,14 +113,14 @@ func (s *Server) deleteCostCenter(w http.ResponseWriter, r *http.Request, a *adm
 			return err
 		}
 		for _, u := range c.UserIDs {
-			if err := s.orgAudit(ctx, q, a, "cost_center.unassign", userRes(u, "cost-center"), diff{{"cost_center", c.Name, ""}}); err != nil {
+			if err := s.orgAudit(ctx, q, a, "cost_center.unassign", userRes(u, "cost-center"), diff{{api.FieldCostCenter, c.Name, ""}}); err != nil {
 				return err
 			}
 		}
 		if err := q.DeleteCostCenter(ctx, a.OrgID, id); err != nil {
 			return err
 		}
-		return s.orgAudit(ctx, q, a, "cost_center.delete", a.orgRes("cost-centers/"+id), diff{{"name", c.Name, ""}})
+		return s.orgAudit(ctx, q, a, "cost_center.delete", a.orgRes("cost-centers/"+id), diff{{api.FieldName, c.Name, ""}})
 	})
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (s *Server) setCostCenterUsers(w http.ResponseWriter, r *http.Request, a *a
 	ctx := r.Context()
 	id := r.PathValue("id")
 	err = s.costCenterTx(ctx, a, func(q store.Q) error {
-		ids, _, err := knownUsers(ctx, q, a.OrgID, "user_ids", req.UserIDs)
+		ids, _, err := knownUsers(ctx, q, a.OrgID, api.FieldUserIDs, req.UserIDs)
 		if err != nil {
 			return err
 		}
@@ -180,13 +180,13 @@ func (s *Server) setCostCenterUsers(w http.ResponseWriter, r *http.Request, a *a
 					return err
 				}
 			}
-			if err := s.orgAudit(ctx, q, a, "cost_center.assign", userRes(u, "cost-center"), diff{{"cost_center", prev.Name, c.Name}}); err != nil {
+			if err := s.orgAudit(ctx, q, a, "cost_center.assign", userRes(u, "cost-center"), diff{{api.FieldCostCenter, prev.Name, c.Name}}); err != nil {
 				return err
 			}
 		}
 		for _, u := range c.UserIDs {
 			if !slices.Contains(ids, u) {
-				if err := s.orgAudit(ctx, q, a, "cost_center.unassign", userRes(u, "cost-center"), diff{{"cost_center", c.Name, ""}}); err != nil {
+				if err := s.orgAudit(ctx, q, a, "cost_center.unassign", userRes(u, "cost-center"), diff{{api.FieldCostCenter, c.Name, ""}}); err != nil {
 					return err
 				}
 			}

@@ -258,7 +258,7 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 			return err
 		}
 		o.PlanName, o.PackageVersion = packagePlanNames[req.Package], version+1
-		return s.orgAudit(ctx, q, a, "org.package.change", a.orgRes("package"), diff{{"package", current, req.Package}})
+		return s.orgAudit(ctx, q, a, "org.package.change", a.orgRes("package"), diff{{api.FieldPackage, current, req.Package}})
 	})
 	if err != nil && !errors.Is(err, errApplied) {
 		return err

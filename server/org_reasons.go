@@ -71,7 +71,7 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 			}
 			return err
 		}
-		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), diff{{"label", "", rc.Label}})
+		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), diff{{api.FieldLabel, "", rc.Label}})
 	})
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 	if err != nil {
 		return err
 	}
-	if err := validName("label", req.Label); err != nil {
+	if err := validName(api.FieldLabel, req.Label); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -104,14 +104,8 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 		}
 		rc = codes[i]
 		var d diff
-		if req.Label != nil {
-			d.str("label", rc.Label, *req.Label)
-			rc.Label = *req.Label
-		}
-		if req.Retired != nil {
-			d.bool("retired", rc.Retired, *req.Retired)
-			rc.Retired = *req.Retired
-		}
+		d.setStr(api.FieldLabel, &rc.Label, req.Label)
+		d.setBool(api.FieldRetired, &rc.Retired, req.Retired)
 		if err := checkWrite(rc.Version, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}

@@ -107,7 +107,7 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	ctx := r.Context()
 	return s.smsWrite(w, r, a, func(q store.Q) (diff, string, error) {
-		ids, names, err := knownUsers(ctx, q, a.OrgID, "user_ids", req.UserIDs)
+		ids, names, err := knownUsers(ctx, q, a.OrgID, api.FieldUserIDs, req.UserIDs)
 		if err != nil {
 			return nil, "", err
 		}
@@ -117,8 +117,8 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 		}
 		old := zones[zone]
 		var d diff
-		d.bool("enabled", old.Scope != "", req.Enabled)
-		d.str("scope", old.Scope, req.Scope)
+		d.bool(api.FieldEnabled, old.Scope != "", req.Enabled)
+		d.str(api.FieldScope, old.Scope, req.Scope)
 		d.str("users", nameList(old.UserIDs, names), nameList(ids, names))
 		if len(d) == 0 {
 			return nil, "", nil
@@ -148,7 +148,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 			return nil, "", err
 		}
 		var d diff
-		d.str("allowed", strings.Join(old, ", "), strings.Join(allowed, ", "))
+		d.str(api.FieldAllowed, strings.Join(old, ", "), strings.Join(allowed, ", "))
 		if len(d) == 0 {
 			return nil, "", nil
 		}

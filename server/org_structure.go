@@ -56,17 +56,17 @@ func (s *Server) createCategory(w http.ResponseWriter, r *http.Request, a *admin
 	if err != nil {
 		return err
 	}
-	if err := validName("name", &req.Name); err != nil {
+	if err := validName(api.FieldName, &req.Name); err != nil {
 		return err
 	}
-	if err := checkOptionNames("options", req.Options, nil); err != nil {
+	if err := checkOptionNames(api.FieldOptions, req.Options, nil); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	c := api.Category{ID: newID("cat"), Name: req.Name, Options: []api.CategoryOption{}}
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.CreateCategory(ctx, a.OrgID, &c, s.now()); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
 		for _, n := range req.Options {
 			o := api.CategoryOption{ID: newID("opt"), Name: n, UserIDs: []string{}}
@@ -75,8 +75,8 @@ func (s *Server) createCategory(w http.ResponseWriter, r *http.Request, a *admin
 			}
 			c.Options = append(c.Options, o)
 		}
-		d := diff{{"name", "", c.Name}}
-		d.str("options", "", optionNames(c.Options))
+		d := diff{{api.FieldName, "", c.Name}}
+		d.str(api.FieldOptions, "", optionNames(c.Options))
 		return s.orgAudit(ctx, q, a, "category.create", a.orgRes("structure/"+c.ID), d)
 	})
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 	if err != nil {
 		return err
 	}
-	if err := validName("name", req.Name); err != nil {
+	if err := validName(api.FieldName, req.Name); err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -122,11 +122,11 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 				return api.Invalid(map[string]string{"remove_options": "has " + quoteID(rid) + ", which is not an option of this category"})
 			}
 		}
-		if err := checkOptionNames("add_options", req.AddOptions, kept); err != nil {
+		if err := checkOptionNames(api.FieldAddOptions, req.AddOptions, kept); err != nil {
 			return err
 		}
 		if err := q.UpdateCategory(ctx, a.OrgID, id, name, version); err != nil {
-			return takenName(err, "name")
+			return takenName(err, api.FieldName)
 		}
 		for _, o := range c.Options {
 			if !slices.Contains(req.RemoveOptions, o.ID) {
@@ -147,8 +147,8 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 			kept = append(kept, o)
 		}
 		var d diff
-		d.str("name", c.Name, name)
-		d.str("options", optionNames(c.Options), optionNames(kept))
+		d.str(api.FieldName, c.Name, name)
+		d.str(api.FieldOptions, optionNames(c.Options), optionNames(kept))
 		return s.orgAudit(ctx, q, a, "category.update", a.orgRes("structure/"+id), d)
 	})
 	if err != nil && !errors.Is(err, errApplied) {
@@ -193,8 +193,8 @@ func (s *Server) deleteCategory(w http.ResponseWriter, r *http.Request, a *admin
 		if err := q.DeleteCategory(ctx, a.OrgID, id); err != nil {
 			return err
 		}
-		d := diff{{"name", c.Name, ""}}
-		d.str("options", optionNames(c.Options), "")
+		d := diff{{api.FieldName, c.Name, ""}}
+		d.str(api.FieldOptions, optionNames(c.Options), "")
 		return s.orgAudit(ctx, q, a, "category.delete", a.orgRes("structure/"+id), d)
 	})
 	if err != nil {
@@ -214,7 +214,7 @@ func (s *Server) setOptionUsers(w http.ResponseWriter, r *http.Request, a *admin
 	ctx := r.Context()
 	id, optID := r.PathValue("id"), r.PathValue("option")
 	err = s.orgTx(ctx, a, func(q store.Q) error {
-		ids, _, err := knownUsers(ctx, q, a.OrgID, "user_ids", req.UserIDs)
+		ids, _, err := knownUsers(ctx, q, a.OrgID, api.FieldUserIDs, req.UserIDs)
 		if err != nil {
 			return err
 		}

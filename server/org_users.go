@@ -80,8 +80,8 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 			return err
 		}
 		var d diff
-		d.str("email", u.Email, req.Email)
-		d.str("pending_email", u.PendingEmail, "")
+		d.str(api.FieldEmail, u.Email, req.Email)
+		d.str(api.FieldPendingEmail, u.PendingEmail, "")
 		old, u.Email, u.PendingEmail = u.Email, req.Email, ""
 		if err := q.SaveProfile(ctx, u, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {

@@ -62,29 +62,17 @@ func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request, p *princip
 // applyPatch sets the fields p carries and returns what changed.
 func applyPatch(u *store.User, p api.ProfilePatch) diff {
 	var d diff
-	setStr := func(field string, dst *string, v *string) {
-		if v != nil {
-			d.str(field, *dst, *v)
-			*dst = *v
-		}
-	}
-	setBool := func(field string, dst *bool, v *bool) {
-		if v != nil {
-			d.bool(field, *dst, *v)
-			*dst = *v
-		}
-	}
-	setStr("first_name", &u.FirstName, p.FirstName)
-	setStr("last_name", &u.LastName, p.LastName)
-	setStr("display_name", &u.DisplayName, p.DisplayName)
-	setStr("username", &u.Username, p.Username)
-	setStr("language", &u.Language, p.Language)
-	setStr("time_zone", &u.TimeZone, p.TimeZone)
-	setBool("hide_mobile", &u.HideMobile, p.HideMobile)
-	setBool("hide_fixed", &u.HideFixed, p.HideFixed)
+	d.setStr(api.FieldFirstName, &u.FirstName, p.FirstName)
+	d.setStr(api.FieldLastName, &u.LastName, p.LastName)
+	d.setStr(api.FieldDisplayName, &u.DisplayName, p.DisplayName)
+	d.setStr(api.FieldUsername, &u.Username, p.Username)
+	d.setStr(api.FieldLanguage, &u.Language, p.Language)
+	d.setStr(api.FieldTimeZone, &u.TimeZone, p.TimeZone)
+	d.setBool(api.FieldHideMobile, &u.HideMobile, p.HideMobile)
+	d.setBool(api.FieldHideFixed, &u.HideFixed, p.HideFixed)
 	if p.ExtraInfo != nil {
 		next := append([]api.InfoField{}, (*p.ExtraInfo)...)
-		d.json("extra_info", u.ExtraInfo, next)
+		d.json(api.FieldExtraInfo, u.ExtraInfo, next)
 		u.ExtraInfo = next
 	}
 	return d

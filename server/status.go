@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/store"
@@ -31,21 +30,12 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 		return err
 	}
 	ctx := r.Context()
-	switch req.Availability {
-	case api.Online, api.Offline:
-		if req.ReasonCode != "" {
-			return api.Invalid(map[string]string{"reason_code": "is only for Unavailable"})
-		}
-	case api.Unavailable:
-		codes, err := s.st.Q().ReasonCodes(ctx, p.OrgID)
-		if err != nil {
-			return err
-		}
-		if !slices.ContainsFunc(codes, func(c api.ReasonCode) bool { return c.Code == req.ReasonCode && !c.Retired }) {
-			return api.Invalid(map[string]string{"reason_code": "must be one of your organisation's reasons"})
-		}
-	default:
-		return api.Invalid(map[string]string{"availability": `must be "online", "unavailable" or "offline"`})
+	codes, err := s.st.Q().ReasonCodes(ctx, p.OrgID)
+	if err != nil {
+		return err
+	}
+	if fields := api.ValidateStatus(req, codes); fields != nil {
+		return api.Invalid(fields)
 	}
 	var u *store.User
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -53,8 +43,8 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 			return err
 		}
 		var d diff
-		d.str("availability", string(u.Availability), string(req.Availability))
-		d.str("reason_code", u.ReasonCode, req.ReasonCode)
+		d.str(api.FieldAvailability, string(u.Availability), string(req.Availability))
+		d.str(api.FieldReasonCode, u.ReasonCode, req.ReasonCode)
 		if err := checkWrite(u.StatusVersion, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}

@@ -59,7 +59,7 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 			return err
 		}
 		var d diff
-		d.str("pending_email", u.PendingEmail, req.Email)
+		d.str(api.FieldPendingEmail, u.PendingEmail, req.Email)
 		u.PendingEmail = req.Email
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 			return err
 		}
 		var d diff
-		d.str("email", u.Email, v.Target)
+		d.str(api.FieldEmail, u.Email, v.Target)
 		u.Email, u.PendingEmail = v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -187,10 +187,10 @@ func (s *Server) clearPending(r *http.Request, p *principal, purpose string) err
 		}
 		var d diff
 		if purpose == store.PurposeEmailChange {
-			d.str("pending_email", u.PendingEmail, "")
+			d.str(api.FieldPendingEmail, u.PendingEmail, "")
 			u.PendingEmail = ""
 		} else {
-			d.str("pending_mobile", u.PendingMobile, "")
+			d.str(api.FieldPendingMobile, u.PendingMobile, "")
 			u.PendingMobile = ""
 		}
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
@@ -231,7 +231,7 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 			return err
 		}
 		var d diff
-		d.str("pending_mobile", u.PendingMobile, number)
+		d.str(api.FieldPendingMobile, u.PendingMobile, number)
 		u.PendingMobile = number
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
@@ -276,7 +276,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 			return err
 		}
 		var d diff
-		d.str("mobile", u.Mobile, v.Target)
+		d.str(api.FieldMobile, u.Mobile, v.Target)
 		u.Mobile, u.PendingMobile = v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err

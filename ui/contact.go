@@ -139,7 +139,7 @@ func (c *contactCard) refresh(me api.Me) {
 	c.hideMobile.SetChecked(p.HideMobile)
 	c.hideFixed.SetChecked(p.HideFixed)
 	c.loading = false
-	showIf(c.voipNote, p.CallsViaMobileVoIP || (p.HideMobile && p.HideFixed), "")
+	showIf(c.voipNote, api.CallsViaMobileVoIP(p.HideMobile, p.HideFixed), "")
 	c.updateButtons()
 }
 
@@ -177,7 +177,7 @@ func (c *contactCard) saveHidden() {
 	if err := c.model.UpdateProfile(api.ProfilePatch{HideMobile: &hm, HideFixed: &hf}); err != nil {
 		c.fail(err)
 	}
-	showIf(c.voipNote, hm && hf, "")
+	showIf(c.voipNote, api.CallsViaMobileVoIP(hm, hf), "")
 }
 
 // online runs a verification call, then refetches the account so pending

@@ -74,19 +74,19 @@ type ProfilePage struct {
 func NewProfilePage(m ProfileModel, svc VerifyModel) *ProfilePage {
 	p := &ProfilePage{model: m}
 	p.fields = []*textField{
-		{key: "first_name", label: lang.L("First name"), validate: api.ValidateName,
+		{key: api.FieldFirstName, label: lang.L("First name"), validate: api.ValidateName,
 			get: func(pr api.Profile) string { return pr.FirstName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.FirstName = v }},
-		{key: "last_name", label: lang.L("Last name"), validate: api.ValidateName,
+		{key: api.FieldLastName, label: lang.L("Last name"), validate: api.ValidateName,
 			get: func(pr api.Profile) string { return pr.LastName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.LastName = v }},
-		{key: "display_name", label: lang.L("Display name"), validate: api.ValidateDisplayName,
+		{key: api.FieldDisplayName, label: lang.L("Display name"), validate: api.ValidateDisplayName,
 			get: func(pr api.Profile) string { return pr.DisplayName },
 			set: func(pt *api.ProfilePatch, v *string) { pt.DisplayName = v }},
-		{key: "username", label: lang.L("Username"), validate: api.ValidateUsername,
+		{key: api.FieldUsername, label: lang.L("Username"), validate: api.ValidateUsername,
 			get: func(pr api.Profile) string { return pr.Username },
 			set: func(pt *api.ProfilePatch, v *string) { pt.Username = v }},
-		{key: "time_zone", label: lang.L("Time zone"), validate: api.ValidateTimeZone,
+		{key: api.FieldTimeZone, label: lang.L("Time zone"), validate: api.ValidateTimeZone,
 			get: func(pr api.Profile) string { return pr.TimeZone },
 			set: func(pt *api.ProfilePatch, v *string) { pt.TimeZone = v }},
 	}

@@ -53,7 +53,7 @@ func (u *User) Profile() api.Profile {
 		DisplayName: u.DisplayName, Username: u.Username, Language: u.Language, TimeZone: u.TimeZone,
 		Email: u.Email, PendingEmail: u.PendingEmail, Mobile: u.Mobile, PendingMobile: u.PendingMobile,
 		FixedNumber: u.FixedNumber, HideMobile: u.HideMobile, HideFixed: u.HideFixed,
-		CallsViaMobileVoIP: u.HideMobile && u.HideFixed,
+		CallsViaMobileVoIP: api.CallsViaMobileVoIP(u.HideMobile, u.HideFixed),
 		AdminInfo:          u.AdminInfo, ExtraInfo: u.ExtraInfo,
 	}
 	if p.AdminInfo == nil {

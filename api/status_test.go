@@ -1,0 +1,47 @@
+package api_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+func TestValidateStatus(t *testing.T) {
+	codes := []api.ReasonCode{{Code: "lunch", Label: "Lunch"}, {Code: "training", Label: "Training", Retired: true}}
+	tests := []struct {
+		name string
+		u    api.StatusUpdate
+		bad  []string // fields refused
+	}{
+		{"online", api.StatusUpdate{Availability: api.Online}, nil},
+		{"offline", api.StatusUpdate{Availability: api.Offline}, nil},
+		{"unavailable with a reason", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch"}, nil},
+		{"unavailable without a reason", api.StatusUpdate{Availability: api.Unavailable}, []string{api.FieldReasonCode}},
+		{"unknown reason", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "nap"}, []string{api.FieldReasonCode}},
+		{"retired reason", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "training"}, []string{api.FieldReasonCode}},
+		{"reason case matters", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "Lunch"}, []string{api.FieldReasonCode}},
+		{"reason while online", api.StatusUpdate{Availability: api.Online, ReasonCode: "lunch"}, []string{api.FieldReasonCode}},
+		{"reason while offline", api.StatusUpdate{Availability: api.Offline, ReasonCode: "lunch"}, []string{api.FieldReasonCode}},
+		{"unknown availability", api.StatusUpdate{Availability: "away", ReasonCode: "lunch"}, []string{api.FieldAvailability}},
+		{"no availability", api.StatusUpdate{}, []string{api.FieldAvailability}},
+		{"availability case matters", api.StatusUpdate{Availability: "Online"}, []string{api.FieldAvailability}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := api.ValidateStatus(tt.u, codes)
+			if fields := slices.Sorted(maps.Keys(got)); !slices.Equal(fields, tt.bad) {
+				t.Fatalf("ValidateStatus(%+v) = %v, want errors on %v", tt.u, got, tt.bad)
+			}
+			for f, why := range got {
+				if why == "" {
+					t.Errorf("field %s refused without a reason", f)
+				}
+			}
+		})
+	}
+	if got := api.ValidateStatus(api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch"}, nil); got == nil {
+		t.Error("a reason the organisation does not have was accepted")
+	}
+}
