@@ -24,15 +24,15 @@ type fakeServer struct {
 	access    map[string]bool
 	refresh   map[string]bool
 	n         int
-	down      bool              // drop every connection
-	idem      map[string][]byte // Idempotency-Key → response body
-	patches   int               // profile writes applied
-	requests  []string          // "METHOD path" of every request served while up
-	refuse    map[string]string // display_name value → reason (422)
-	failNext  []int             // statuses to answer the next writes with
-	dropAfter bool              // apply the next write, then drop the connection
-	issued    []string          // every token handed out
-	photos    map[string][]byte // path → image
+	down      bool                   // drop every connection
+	idem      map[string][]byte      // Idempotency-Key → response body
+	patches   int                    // profile writes applied
+	requests  []string               // "METHOD path" of every request served while up
+	refuse    map[string]*api.Reason // display_name value → reason (422)
+	failNext  []int                  // statuses to answer the next writes with
+	dropAfter bool                   // apply the next write, then drop the connection
+	issued    []string               // every token handed out
+	photos    map[string][]byte      // path → image
 }
 
 func newFakeServer(t testing.TB) *fakeServer {
@@ -42,7 +42,7 @@ func newFakeServer(t testing.TB) *fakeServer {
 		access:   map[string]bool{},
 		refresh:  map[string]bool{},
 		idem:     map[string][]byte{},
-		refuse:   map[string]string{},
+		refuse:   map[string]*api.Reason{},
 		photos:   map[string][]byte{},
 		me: api.Me{
 			User:          api.User{ID: "u-agent1", OrgID: "o1", Email: "agent1@example.com"},
@@ -239,7 +239,7 @@ func (f *fakeServer) write(w http.ResponseWriter, r *http.Request, reply func(in
 		}
 		if p.DisplayName != nil {
 			if why, ok := f.refuse[*p.DisplayName]; ok {
-				fail(w, api.Invalid(map[string]string{"display_name": why}))
+				fail(w, api.Invalid(map[string]*api.Reason{"display_name": why}))
 				return
 			}
 		}

@@ -102,7 +102,7 @@ type Model struct {
 	failures   int
 	// backoffUntil holds edits from waking the loop during a backoff.
 	backoffUntil time.Time
-	fieldErrs    map[string]string
+	fieldErrs    map[string]*api.Reason
 	subs         map[int]func(Change)
 	nextSub      int
 	pending      Change
@@ -246,7 +246,7 @@ func (m *Model) syncState() SyncState {
 // FieldErrors are the server's reasons for edits it refused, keyed by JSON
 // field name. The refused values have been reverted. A field's reason is
 // cleared when the user edits it again.
-func (m *Model) FieldErrors() map[string]string {
+func (m *Model) FieldErrors() map[string]*api.Reason {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return maps.Clone(m.fieldErrs)

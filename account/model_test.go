@@ -226,7 +226,7 @@ func TestLocalValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := m.UpdateProfile(tt.patch)
 			var ae *api.Error
-			if !errors.As(err, &ae) || ae.Fields[tt.field] == "" {
+			if !errors.As(err, &ae) || ae.Fields[tt.field] == nil {
 				t.Fatalf("err = %v, want field error on %s", err, tt.field)
 			}
 			if m.Sync().Pending != 0 {
@@ -345,12 +345,12 @@ func TestEditingAConflictedFieldResolvesIt(t *testing.T) {
 func TestServerRefusalRevertsTheField(t *testing.T) {
 	h := newHarness(t)
 	m := h.signedIn()
-	h.srv.refuse["Taken Name"] = "is reserved"
+	h.srv.refuse["Taken Name"] = api.Because(api.ReasonTaken)
 	must(t, m.UpdateProfile(api.ProfilePatch{DisplayName: ptr("Taken Name"), FirstName: ptr("Bo")}))
 	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Kept")}))
 	waitSynced(t, m)
-	if got := m.FieldErrors()["display_name"]; got != "is reserved" {
-		t.Errorf("field error %q", got)
+	if got := m.FieldErrors()["display_name"]; got == nil || got.Code != api.ReasonTaken {
+		t.Errorf("field error %v", got)
 	}
 	p := h.srv.profile()
 	if p.DisplayName != "Agent One" || p.FirstName != "Bo" || p.LastName != "Kept" {
@@ -643,7 +643,7 @@ func TestSetStatus(t *testing.T) {
 			err := m.SetStatus(context.Background(), tt.update)
 			if tt.wantField != "" {
 				var ae *api.Error
-				if !errors.As(err, &ae) || ae.Fields[tt.wantField] == "" {
+				if !errors.As(err, &ae) || ae.Fields[tt.wantField] == nil {
 					t.Fatalf("err %v, want a field error on %s", err, tt.wantField)
 				}
 				if h.srv.count("PUT /v1/me/status") != 0 {

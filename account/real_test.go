@@ -81,7 +81,7 @@ func TestRealServerSessionEditsAndConflicts(t *testing.T) {
 	// The server refuses a taken username: the field reverts with its reason.
 	must(t, m.UpdateProfile(api.ProfilePatch{Username: ptr("agent2")}))
 	waitSynced(t, m)
-	if m.FieldErrors()["username"] == "" || m.Me().Profile.Username != "agent1" {
+	if m.FieldErrors()["username"] == nil || m.Me().Profile.Username != "agent1" {
 		t.Errorf("taken username: errors %v, local %q", m.FieldErrors(), m.Me().Profile.Username)
 	}
 

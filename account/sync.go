@@ -1,6 +1,7 @@
 package account
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -209,7 +210,7 @@ func settleHead(st *fileState) bool {
 // value. m.mu held.
 func (m *Model) reject(st *fileState, ae *api.Error) {
 	e := &st.Entries[0]
-	refused := map[string]string{}
+	refused := map[string]*api.Reason{}
 	for f := range e.Set {
 		if why, ok := ae.Fields[f]; ok {
 			refused[f] = why
@@ -217,7 +218,7 @@ func (m *Model) reject(st *fileState, ae *api.Error) {
 	}
 	if len(refused) == 0 {
 		for f := range e.Set {
-			refused[f] = ae.Message
+			refused[f] = cmp.Or(ae.Reason, api.Because(api.ReasonRefused))
 		}
 	}
 	srv := resources[e.Kind].values(&st.Me)
@@ -237,7 +238,7 @@ func (m *Model) reject(st *fileState, ae *api.Error) {
 		st.Entries = st.Entries[1:]
 	}
 	if m.fieldErrs == nil {
-		m.fieldErrs = map[string]string{}
+		m.fieldErrs = map[string]*api.Reason{}
 	}
 	for f, why := range refused {
 		m.fieldErrs[f] = why

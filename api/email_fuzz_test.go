@@ -17,7 +17,7 @@ func FuzzValidateEmail(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if ValidateEmail(s) != "" {
+		if ValidateEmail(s) != nil {
 			return
 		}
 		a, err := mail.ParseAddress(s)

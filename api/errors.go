@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +30,18 @@ type ErrorBody struct {
 	Error *Error `json:"error"`
 }
 
-// Error is a failed request as the server describes it. Fields maps a JSON
-// field name to why its value was refused.
+// Error is a failed request as the server describes it. Code is the kind of
+// failure; Reason, when set, says more about a failure that is not about one
+// field; Fields maps a JSON field name to why its value was refused. Message
+// is English for logs and people reading the JSON: clients show Code, Reason
+// and Fields in their own language.
 type Error struct {
-	Status     int               `json:"-"`
-	Code       string            `json:"code"`
-	Message    string            `json:"message"`
-	Fields     map[string]string `json:"fields,omitempty"`
-	RetryAfter time.Duration     `json:"-"`
+	Status     int                `json:"-"`
+	Code       string             `json:"code"`
+	Message    string             `json:"message"`
+	Reason     *Reason            `json:"reason,omitempty"`
+	Fields     map[string]*Reason `json:"fields,omitempty"`
+	RetryAfter time.Duration      `json:"-"`
 }
 
 func (e *Error) Error() string {
@@ -45,8 +50,9 @@ func (e *Error) Error() string {
 	}
 	parts := make([]string, 0, len(e.Fields))
 	for f, why := range e.Fields {
-		parts = append(parts, f+": "+why)
+		parts = append(parts, f+": "+why.String())
 	}
+	slices.Sort(parts)
 	return fmt.Sprintf("%s (%s)", e.Message, strings.Join(parts, "; "))
 }
 
@@ -66,8 +72,13 @@ var (
 	ErrRateLimited  = &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, Message: "too many requests"}
 )
 
+// Refused builds an error whose message is reason's English.
+func Refused(status int, code string, reason *Reason) *Error {
+	return &Error{Status: status, Code: code, Message: reason.String(), Reason: reason}
+}
+
 // Invalid builds a validation error for one or more fields.
-func Invalid(fields map[string]string) *Error {
+func Invalid(fields map[string]*Reason) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Code: CodeInvalid, Message: "some fields are not valid", Fields: fields}
 }
 

@@ -34,9 +34,19 @@ const (
 
 // PasswordCheck is one line of the password checklist.
 type PasswordCheck struct {
-	Rule  string `json:"rule"`
-	Label string `json:"label"` // English; the app translates by Rule
-	OK    bool   `json:"ok"`
+	Rule string `json:"rule"`
+	OK   bool   `json:"ok"`
+}
+
+// ruleReasons say why a password breaks each rule.
+var ruleReasons = map[string]*Reason{
+	RuleLength:     {Code: ReasonPasswordLength, Args: Args{"min": MinPasswordLen, "max": MaxPasswordLen}},
+	RuleUpper:      {Code: ReasonPasswordUpper},
+	RuleLower:      {Code: ReasonPasswordLower},
+	RuleDigit:      {Code: ReasonPasswordDigit},
+	RuleSpecial:    {Code: ReasonPasswordSpecial},
+	RuleNotCommon:  {Code: ReasonPasswordCommon},
+	RuleNotPersona: {Code: ReasonPasswordPersonal},
 }
 
 // PasswordReport is the whole checklist for a candidate password.
@@ -47,14 +57,14 @@ type PasswordReport struct {
 	OK    bool `json:"ok"`
 }
 
-// Failed returns the first failing check's label, or "".
-func (r PasswordReport) Failed() string {
+// Failed returns why the first failing check fails, or nil.
+func (r PasswordReport) Failed() *Reason {
 	for _, c := range r.Checks {
 		if !c.OK {
-			return c.Label
+			return ruleReasons[c.Rule]
 		}
 	}
-	return ""
+	return nil
 }
 
 // password_common.txt is the 10,000 most common passwords in frequency
@@ -135,15 +145,15 @@ func CheckPassword(pw, username, email string) PasswordReport {
 		}
 	}
 	r := PasswordReport{Score: score, Checks: []PasswordCheck{
-		{RuleLength, "8 to 128 characters", n >= MinPasswordLen && n <= MaxPasswordLen && utf8.ValidString(pw)},
-		{RuleUpper, "an upper-case letter", upper},
-		{RuleLower, "a lower-case letter", lower},
-		{RuleDigit, "a digit", digit},
-		{RuleSpecial, "a special character", special},
-		{RuleNotCommon, "not a common or easily guessed password", notCommon},
-		{RuleNotPersona, "does not contain your username or email", notPersonal},
+		{RuleLength, n >= MinPasswordLen && n <= MaxPasswordLen && utf8.ValidString(pw)},
+		{RuleUpper, upper},
+		{RuleLower, lower},
+		{RuleDigit, digit},
+		{RuleSpecial, special},
+		{RuleNotCommon, notCommon},
+		{RuleNotPersona, notPersonal},
 	}}
-	r.OK = r.Failed() == ""
+	r.OK = r.Failed() == nil
 	return r
 }
 
@@ -165,7 +175,7 @@ func personalWords(username, email string) []string {
 	return out
 }
 
-// ValidatePassword returns why pw breaks the policy, or "".
-func ValidatePassword(pw, username, email string) string {
+// ValidatePassword returns why pw breaks the policy, or nil.
+func ValidatePassword(pw, username, email string) *Reason {
 	return CheckPassword(pw, username, email).Failed()
 }

@@ -13,29 +13,29 @@ const MaxPhoneInput = 40
 // form ("+46 70-123 45 67", "0046701234567") and returns it as E.164, or why
 // it is not accepted. Numbers that cannot take an SMS code (fixed lines,
 // premium rate, pagers…) are refused, since the number is verified by SMS.
-func NormalizeMobile(s string) (string, string) {
+func NormalizeMobile(s string) (string, *Reason) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", "enter a mobile number"
+		return "", Because(ReasonPhoneRequired)
 	}
-	if len(s) > MaxPhoneInput || checkText(s, MaxPhoneInput, true) != "" {
-		return "", "must be a phone number like +46 70 123 45 67"
+	if len(s) > MaxPhoneInput || checkText(s, MaxPhoneInput, true) != nil {
+		return "", Because(ReasonPhoneFormat)
 	}
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
 	}
 	if !strings.HasPrefix(s, "+") {
-		return "", "start with + and the country code, like +46 70 123 45 67"
+		return "", Because(ReasonPhoneCountry)
 	}
 	n, err := phonenumbers.Parse(s, "ZZ")
 	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", "is not a valid phone number"
+		return "", Because(ReasonPhoneInvalid)
 	}
 	switch phonenumbers.GetNumberType(n) {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
-		return phonenumbers.Format(n, phonenumbers.E164), ""
+		return phonenumbers.Format(n, phonenumbers.E164), nil
 	}
-	return "", "must be a mobile number that can receive SMS"
+	return "", Because(ReasonPhoneNotMobile)
 }
 
 // FormatPhone shows an E.164 number in international format for people

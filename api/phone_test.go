@@ -28,7 +28,7 @@ func TestNormalizeMobile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, why := NormalizeMobile(tt.in)
-		if got != tt.want || (tt.want == "") != (why != "") {
+		if got != tt.want || (tt.want == "") != (why != nil) {
 			t.Errorf("NormalizeMobile(%q) = %q, %q; want %q", tt.in, got, why, tt.want)
 		}
 	}
@@ -49,7 +49,7 @@ func FuzzNormalizeMobile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, why := NormalizeMobile(s)
-		if (got == "") == (why == "") {
+		if (got == "") == (why == nil) {
 			t.Fatalf("NormalizeMobile(%q) = %q, %q: exactly one must be set", s, got, why)
 		}
 		if got != "" {

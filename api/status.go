@@ -6,18 +6,18 @@ import "slices"
 // name, or nil: the availability must be known, and Unavailable needs one of
 // the organisation's reason codes that is not retired (codes), the others
 // none. The server and the app both check a change with it.
-func ValidateStatus(u StatusUpdate, codes []ReasonCode) map[string]string {
+func ValidateStatus(u StatusUpdate, codes []ReasonCode) map[string]*Reason {
 	switch u.Availability {
 	case Online, Offline:
 		if u.ReasonCode != "" {
-			return map[string]string{FieldReasonCode: "is only for Unavailable"}
+			return map[string]*Reason{FieldReasonCode: Because(ReasonOnlyUnavailable)}
 		}
 		return nil
 	case Unavailable:
 		if !slices.ContainsFunc(codes, func(c ReasonCode) bool { return c.Code == u.ReasonCode && !c.Retired }) {
-			return map[string]string{FieldReasonCode: "must be one of your organisation's reasons"}
+			return map[string]*Reason{FieldReasonCode: Because(ReasonUnknownReason)}
 		}
 		return nil
 	}
-	return map[string]string{FieldAvailability: `must be "online", "unavailable" or "offline"`}
+	return map[string]*Reason{FieldAvailability: OneOf(string(u.Availability), string(Online), string(Unavailable), string(Offline))}
 }

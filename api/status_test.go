@@ -35,7 +35,7 @@ func TestValidateStatus(t *testing.T) {
 				t.Fatalf("ValidateStatus(%+v) = %v, want errors on %v", tt.u, got, tt.bad)
 			}
 			for f, why := range got {
-				if why == "" {
+				if why == nil || api.ReasonText(why.Code) == "" {
 					t.Errorf("field %s refused without a reason", f)
 				}
 			}

@@ -188,12 +188,17 @@ type OrgSummary struct {
 // address takes effect only when the link mailed to it is opened.
 type EmailChangeRequest struct {
 	Email string `json:"email"`
+	// Password is the current one; it may be left out within five minutes
+	// of signing in or of POST /v1/sessions/reauth.
+	Password string `json:"password,omitempty"`
 }
 
 // MobileChangeRequest starts a mobile change: POST /v1/me/mobile. The number
 // takes effect only after the SMS code is confirmed.
 type MobileChangeRequest struct {
 	Mobile string `json:"mobile"`
+	// Password: as in EmailChangeRequest.
+	Password string `json:"password,omitempty"`
 }
 
 // MobileConfirmRequest is POST /v1/me/mobile/confirm.

@@ -86,7 +86,7 @@ type PBXPackage struct {
 	Package          string   `json:"package"`
 	Contract         Contract `json:"contract"`
 	CanDowngrade     bool     `json:"can_downgrade"`
-	DowngradeRefusal string   `json:"downgrade_refusal,omitempty"`
+	DowngradeRefusal *Reason  `json:"downgrade_refusal,omitempty"`
 }
 
 // PackageChange is the body of PUT /v1/org/package.
@@ -199,9 +199,12 @@ type OrgUserFilter struct {
 }
 
 // EmailSet is the body of PUT /v1/org/users/{id}/email: an admin sets a
-// member's address at once, without a confirmation link.
+// member's address at once, without a confirmation link, proving who they
+// are with their own current password (a new address is a password reset
+// away from the account).
 type EmailSet struct {
-	Email string `json:"email"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
 }
 
 // SMS zone scopes.
@@ -364,28 +367,28 @@ const MaxAddressLen = 100
 
 // ValidateOrgPatch checks every field an org settings patch sets and
 // returns the field errors keyed by JSON name, or nil.
-func ValidateOrgPatch(p OrgSettingsPatch) map[string]string {
-	errs := map[string]string{}
+func ValidateOrgPatch(p OrgSettingsPatch) map[string]*Reason {
+	errs := map[string]*Reason{}
 	if p.DisplayName != nil {
-		if why := ValidateDisplayName(*p.DisplayName); why != "" {
-			errs["display_name"] = why
+		if why := ValidateDisplayName(*p.DisplayName); why != nil {
+			errs[FieldDisplayName] = why
 		}
 	}
 	if a := p.Address; a != nil {
 		for field, v := range map[string]string{"street": a.Street, "postal_code": a.PostalCode, "city": a.City, "country": a.Country} {
-			if why := checkText(v, MaxAddressLen, false); why != "" {
+			if why := checkText(v, MaxAddressLen, false); why != nil {
 				errs["address."+field] = why
 			}
 		}
 	}
 	if p.TimeZone != nil {
-		if why := ValidateTimeZone(*p.TimeZone); why != "" {
-			errs["time_zone"] = why
+		if why := ValidateTimeZone(*p.TimeZone); why != nil {
+			errs[FieldTimeZone] = why
 		}
 	}
 	if p.Language != nil {
-		if why := ValidateLanguage(*p.Language); why != "" {
-			errs["language"] = why
+		if why := ValidateLanguage(*p.Language); why != nil {
+			errs[FieldLanguage] = why
 		}
 	}
 	if len(errs) == 0 {

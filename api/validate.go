@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -24,108 +23,112 @@ const (
 // checkText refuses what a name field must never hold: invalid UTF-8,
 // control characters and overlong values. Combining marks and right-to-left
 // text are fine and kept exactly as given.
-func checkText(s string, max int, required bool) string {
+func checkText(s string, max int, required bool) *Reason {
 	switch {
 	case !utf8.ValidString(s):
-		return "must be valid UTF-8 text"
+		return Because(ReasonInvalidUTF8)
 	case required && strings.TrimSpace(s) == "":
-		return "must not be empty"
+		return Because(ReasonRequired)
 	case utf8.RuneCountInString(s) > max:
-		return "must be at most " + strconv.Itoa(max) + " characters"
+		return &Reason{Code: ReasonTooLong, Args: Args{"max": max}}
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return "must not contain control characters"
+			return Because(ReasonControlChars)
 		}
 	}
 	if s != strings.TrimSpace(s) {
-		return "must not start or end with spaces"
+		return Because(ReasonOuterSpace)
 	}
-	return ""
+	return nil
 }
 
-// ValidateDisplayName returns why s is not a valid display name, or "".
-func ValidateDisplayName(s string) string { return checkText(s, MaxNameLen, true) }
+// ValidateDisplayName returns why s is not a valid display name, or nil.
+func ValidateDisplayName(s string) *Reason { return checkText(s, MaxNameLen, true) }
 
-// ValidateName returns why s is not a valid first or last name, or "".
+// ValidateName returns why s is not a valid first or last name, or nil.
 // Names may be empty.
-func ValidateName(s string) string { return checkText(s, MaxNameLen, false) }
+func ValidateName(s string) *Reason { return checkText(s, MaxNameLen, false) }
 
-// ValidateInfo returns why an "Add info" field is not valid, or "".
-func ValidateInfo(f InfoField) string {
-	if why := checkText(f.Label, MaxNameLen, true); why != "" {
-		return "label " + why
+// ValidateInfo returns why an "Add info" field is not valid and which part
+// ("label" or "value") it is about, or nil.
+func ValidateInfo(f InfoField) (part string, why *Reason) {
+	if why := checkText(f.Label, MaxNameLen, true); why != nil {
+		return "label", why
 	}
-	if why := checkText(f.Value, MaxInfoLen, false); why != "" {
-		return "value " + why
+	if why := checkText(f.Value, MaxInfoLen, false); why != nil {
+		return "value", why
 	}
-	return ""
+	return "", nil
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 
-// ValidateUsername returns why s is not a valid username, or "". Usernames
+// ValidateUsername returns why s is not a valid username, or nil. Usernames
 // are unique case-insensitively; see NormalizeUsername.
-func ValidateUsername(s string) string {
+func ValidateUsername(s string) *Reason {
 	n := len(s)
 	switch {
 	case n < MinUsernameLen || n > MaxUsernameLen:
-		return "must be " + strconv.Itoa(MinUsernameLen) + " to " + strconv.Itoa(MaxUsernameLen) + " characters"
+		return &Reason{Code: ReasonLengthRange, Args: Args{"min": MinUsernameLen, "max": MaxUsernameLen}}
 	case !usernameRE.MatchString(s):
-		return "may use letters a–z, digits, dot, dash and underscore, starting with a letter or digit"
+		return Because(ReasonUsernameChars)
 	}
-	return ""
+	return nil
 }
 
 // NormalizeUsername is the form usernames are compared and indexed in.
 func NormalizeUsername(s string) string { return strings.ToLower(s) }
 
-// ValidateEmail returns why s is not a plain email address, or "".
+// ValidateEmail returns why s is not a plain email address, or nil.
 // Display-name forms ("Ann <a@b>") are refused: the field holds an address.
-func ValidateEmail(s string) string {
+func ValidateEmail(s string) *Reason {
 	if len(s) > MaxEmailLen {
-		return "must be at most " + strconv.Itoa(MaxEmailLen) + " characters"
+		return &Reason{Code: ReasonTooLong, Args: Args{"max": MaxEmailLen}}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return "must be an email address like name@example.com"
+		return Because(ReasonEmailFormat)
 	}
 	at := strings.LastIndexByte(s, '@')
 	if domain := s[at+1:]; !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
-		return "must be an email address like name@example.com"
+		return Because(ReasonEmailFormat)
 	}
-	return ""
+	return nil
 }
 
-// ValidateTimeZone returns why s is not an IANA time zone name, or "".
-func ValidateTimeZone(s string) string {
+// ValidateTimeZone returns why s is not an IANA time zone name, or nil.
+func ValidateTimeZone(s string) *Reason {
 	if s == "" || s == "Local" || strings.ContainsAny(s, " \\") {
-		return "must be a time zone like Europe/Stockholm"
+		return Because(ReasonTimeZone)
 	}
 	if _, err := time.LoadLocation(s); err != nil {
-		return "must be a time zone like Europe/Stockholm"
+		return Because(ReasonTimeZone)
 	}
-	return ""
+	return nil
 }
 
 // Languages Phoneset is translated into.
 var Languages = []string{"en", "sv"}
 
-// ValidateLanguage returns why s is not a supported language tag, or "".
-func ValidateLanguage(s string) string {
-	if slices.Contains(Languages, s) {
-		return ""
+// ValidateLanguage returns why s is not a supported language tag, or nil.
+func ValidateLanguage(s string) *Reason { return OneOf(s, Languages...) }
+
+// OneOf returns why s is none of allowed, or nil.
+func OneOf(s string, allowed ...string) *Reason {
+	if slices.Contains(allowed, s) {
+		return nil
 	}
-	return "must be one of " + strings.Join(Languages, ", ")
+	return &Reason{Code: ReasonOneOf, Args: Args{"values": strings.Join(allowed, ", ")}}
 }
 
 // ValidatePatch checks every field a profile patch sets and returns the
 // field errors keyed by JSON name, or nil.
-func ValidatePatch(p ProfilePatch) map[string]string {
-	errs := map[string]string{}
-	check := func(field string, v *string, f func(string) string) {
+func ValidatePatch(p ProfilePatch) map[string]*Reason {
+	errs := map[string]*Reason{}
+	check := func(field string, v *string, f func(string) *Reason) {
 		if v != nil {
-			if why := f(*v); why != "" {
+			if why := f(*v); why != nil {
 				errs[field] = why
 			}
 		}
@@ -138,10 +141,10 @@ func ValidatePatch(p ProfilePatch) map[string]string {
 	check(FieldTimeZone, p.TimeZone, ValidateTimeZone)
 	if p.ExtraInfo != nil {
 		if len(*p.ExtraInfo) > MaxInfoFields {
-			errs["extra_info"] = "at most " + strconv.Itoa(MaxInfoFields) + " fields"
+			errs["extra_info"] = &Reason{Code: ReasonTooMany, Args: Args{"max": MaxInfoFields}}
 		}
 		for _, f := range *p.ExtraInfo {
-			if why := ValidateInfo(f); why != "" {
+			if _, why := ValidateInfo(f); why != nil {
 				errs["extra_info"] = why
 				break
 			}

@@ -8,35 +8,39 @@ import (
 
 func TestValidateDisplayName(t *testing.T) {
 	tests := []struct {
-		in string
-		ok bool
+		in   string
+		want string // reason code, "" when valid
 	}{
-		{"Ann Agent", true},
-		{"Zoë Åström", true},
-		{"e\u0301e\u0301", true},            // combining marks kept
-		{"مرحبا بالعالم", true},             // right-to-left text
-		{"", false},                         // required
-		{"   ", false},                      // blank
-		{" Ann", false},                     // leading space
-		{"Ann\x00", false},                  // control character
-		{"Ann\nAgent", false},               // newline
-		{"A\u2028B", false},                 // line separator
-		{strings.Repeat("x", 64), true},     // at the limit
-		{strings.Repeat("x", 65), false},    // over it
-		{strings.Repeat("é", 64), true},     // counted in characters, not bytes
-		{string([]byte{0xff, 0xfe}), false}, // invalid UTF-8
+		{"Ann Agent", ""},
+		{"Zoë Åström", ""},
+		{"e\u0301e\u0301", ""},                          // combining marks kept
+		{"مرحبا بالعالم", ""},                           // right-to-left text
+		{"", ReasonRequired},                            // required
+		{"   ", ReasonRequired},                         // blank
+		{" Ann", ReasonOuterSpace},                      // leading space
+		{"Ann\x00", ReasonControlChars},                 // control character
+		{"Ann\nAgent", ReasonControlChars},              // newline
+		{"A\u2028B", ReasonControlChars},                // line separator
+		{strings.Repeat("x", 64), ""},                   // at the limit
+		{strings.Repeat("x", 65), ReasonTooLong},        // over it
+		{strings.Repeat("é", 64), ""},                   // counted in characters, not bytes
+		{string([]byte{0xff, 0xfe}), ReasonInvalidUTF8}, // invalid UTF-8
 	}
 	for _, tt := range tests {
-		if got := ValidateDisplayName(tt.in); (got == "") != tt.ok {
-			t.Errorf("ValidateDisplayName(%q) = %q, want ok=%v", tt.in, got, tt.ok)
+		got := ValidateDisplayName(tt.in)
+		if code := reasonCode(got); code != tt.want {
+			t.Errorf("ValidateDisplayName(%q) = %q, want %q", tt.in, code, tt.want)
 		}
+	}
+	if got := ValidateDisplayName(strings.Repeat("x", 65)); got.Args["max"] != MaxNameLen {
+		t.Errorf("too_long args %v, want max=%d", got.Args, MaxNameLen)
 	}
 }
 
 func TestValidateUsernameEmailZoneLanguage(t *testing.T) {
 	tests := []struct {
 		name string
-		f    func(string) string
+		f    func(string) *Reason
 		in   string
 		ok   bool
 	}{
@@ -62,8 +66,8 @@ func TestValidateUsernameEmailZoneLanguage(t *testing.T) {
 		{"language", ValidateLanguage, "EN", false},
 	}
 	for _, tt := range tests {
-		if got := tt.f(tt.in); (got == "") != tt.ok {
-			t.Errorf("%s(%q) = %q, want ok=%v", tt.name, tt.in, got, tt.ok)
+		if got := tt.f(tt.in); (got == nil) != tt.ok {
+			t.Errorf("%s(%q) = %v, want ok=%v", tt.name, tt.in, got, tt.ok)
 		}
 	}
 }
@@ -74,14 +78,14 @@ func TestValidatePatch(t *testing.T) {
 		t.Fatalf("valid patch refused: %v", errs)
 	}
 	errs := ValidatePatch(ProfilePatch{DisplayName: s(""), Username: s("x"), FirstName: s("ok")})
-	if len(errs) != 2 || errs["display_name"] == "" || errs["username"] == "" {
+	if len(errs) != 2 || reasonCode(errs["display_name"]) != ReasonRequired || reasonCode(errs["username"]) != ReasonLengthRange {
 		t.Fatalf("errors = %v, want display_name and username", errs)
 	}
 	many := make([]InfoField, MaxInfoFields+1)
 	for i := range many {
 		many[i] = InfoField{Label: "L", Value: "v"}
 	}
-	if errs := ValidatePatch(ProfilePatch{ExtraInfo: &many}); errs["extra_info"] == "" {
+	if errs := ValidatePatch(ProfilePatch{ExtraInfo: &many}); reasonCode(errs["extra_info"]) != ReasonTooMany {
 		t.Fatalf("too many info fields accepted")
 	}
 }

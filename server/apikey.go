@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/store"
@@ -105,21 +106,33 @@ func (s *Server) revealAPIKey(w http.ResponseWriter, r *http.Request, p *princip
 	return nil
 }
 
+// regenerateLimits bound how often a user replaces their key: each new key
+// breaks every script using the old one, and someone holding the session
+// must not be able to churn keys.
+func regenerateLimits(userID string) []limit {
+	return []limit{{"api_key:" + userID, 5, time.Hour}}
+}
+
 func (s *Server) regenerateAPIKey(w http.ResponseWriter, r *http.Request, p *principal) error {
+	ctx := r.Context()
+	limits := regenerateLimits(p.UserID)
+	if err := s.checkLimits(ctx, limits); err != nil {
+		return err
+	}
 	u, err := s.proven(w, r, p)
 	if err != nil {
 		return err
 	}
-	k, err := s.newAPIKey(r.Context(), p, u, "api_key.regenerate")
+	k, err := s.newAPIKey(ctx, p, u, "api_key.regenerate")
 	if err != nil {
 		return err
 	}
+	s.hitLimits(ctx, limits)
 	writeJSON(w, http.StatusOK, k)
 	return nil
 }
 
-var errLastAdmin = &api.Error{Status: http.StatusConflict, Code: api.CodeConflict,
-	Message: "you are your organisation's last admin; make someone else an admin first"}
+var errLastAdmin = api.Refused(http.StatusConflict, api.CodeConflict, api.Because(api.ReasonLastAdmin))
 
 // deleteAccount lets an admin delete their own account, with their
 // password, unless they are the organisation's last admin.
@@ -130,7 +143,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	if !slices.Contains(perms, api.PermAccount) {
-		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "only admins can delete their account; ask an admin"}
+		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonAdminsOnly))
 	}
 	u, err := s.proven(w, r, p)
 	if err != nil {

@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server"
@@ -50,6 +52,34 @@ func TestAPIKey(t *testing.T) {
 		if evs["api_key.reveal"] != 1 || evs["api_key.regenerate"] != 1 {
 			t.Errorf("audit %v", evs)
 		}
+	})
+}
+
+// TestAPIKeyRegenerateLimited allows five new keys an hour per user.
+func TestAPIKeyRegenerateLimited(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		regenerate := func(tok string) resp {
+			return e.do(req{method: "POST", path: "/v1/me/api-key/regenerate", token: tok, body: api.PasswordProof{Password: server.DemoPassword}})
+		}
+		a := e.agent1()
+		for range 5 {
+			wantStatus(t, regenerate(a.AccessToken), 200)
+		}
+		r := regenerate(a.AccessToken)
+		wantError(t, r, http.StatusTooManyRequests, api.CodeRateLimited)
+		secs, err := strconv.Atoi(r.header.Get("Retry-After"))
+		if err != nil || secs <= 0 || secs > 3600 {
+			t.Fatalf("Retry-After = %q", r.header.Get("Retry-After"))
+		}
+		// A new session of the same user shares the count; other users do not.
+		wantError(t, regenerate(e.agent1().AccessToken), http.StatusTooManyRequests, api.CodeRateLimited)
+		wantStatus(t, regenerate(e.admin().AccessToken), 200)
+		if n := auditActions(t, e, "user/"+e.demo.Agents[0].ID+"/api-key")["api_key.regenerate"]; n != 5 {
+			t.Fatalf("%d regenerations audited, want 5", n)
+		}
+		clk.Add(time.Duration(secs) * time.Second)
+		wantStatus(t, regenerate(e.agent1().AccessToken), 200)
 	})
 }
 

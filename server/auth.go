@@ -22,6 +22,9 @@ const (
 	refreshGrace = 30 * time.Second
 	// touchEvery throttles last-seen writes to one per session per minute.
 	touchEvery = time.Minute
+	// freshFor is how long a sign-in or password re-entry lets a session
+	// change what a takeover needs (email, mobile) without the password.
+	freshFor = 5 * time.Minute
 )
 
 // principal is who a request acts as.
@@ -102,7 +105,7 @@ func (s *Server) authed(h authedFunc) http.Handler {
 func (s *Server) sessionOnly(h authedFunc) http.Handler {
 	return s.authed(func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if p.apiKey {
-			return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "sign in with your password to do this; an API key cannot"}
+			return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonNeedsPassword))
 		}
 		return h(w, r, p)
 	})
@@ -116,11 +119,33 @@ type limit struct {
 	window time.Duration
 }
 
-// Throttles on guessing secrets. Failed attempts count; a success clears
-// the account's count.
-func loginLimits(login, ip string) []limit {
+// accountBucket names kind's counter for what a typed login resolves to:
+// the account's ID when it names one (u), so every spelling of the account
+// (username, email, other case, spaces) shares one count; otherwise the
+// normalised login, so guesses at unknown names are throttled alike and the
+// answer never tells whether an account exists.
+func accountBucket(kind string, u *store.User, login string) string {
+	if u != nil {
+		return kind + ":user:" + u.ID
+	}
+	return kind + ":name:" + strings.ToLower(strings.TrimSpace(login))
+}
+
+// userByLogin is the account a typed login names, or nil when none.
+func (s *Server) userByLogin(ctx context.Context, login string) (*store.User, error) {
+	u, err := s.st.Q().UserByLogin(ctx, login)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// Throttles on guessing secrets (passwords and texted codes) for the
+// account u or, when nil, the typed login. Failed attempts count; a
+// success clears the account's count.
+func loginLimits(u *store.User, login, ip string) []limit {
 	return []limit{
-		{"login:acct:" + strings.ToLower(strings.TrimSpace(login)), 5, 15 * time.Minute},
+		{accountBucket("login", u, login), 5, 15 * time.Minute},
 		{"login:ip:" + ip, 30, 15 * time.Minute},
 	}
 }
@@ -169,14 +194,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = "enter your username or email"
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Password == "" || len(req.Password) > maxPasswordBytes {
-		fields["password"] = "enter your password"
+		fields[api.FieldPassword] = api.Because(api.ReasonRequired)
 	}
-	if why := validateDevice(req.Device); why != "" {
+	if why := validateDevice(req.Device); why != nil {
 		fields["device"] = why
 	}
 	if len(fields) > 0 {
@@ -184,18 +209,18 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	ip := s.clientIP(r)
-	limits := loginLimits(req.Login, ip)
+	u, err := s.userByLogin(ctx, req.Login)
+	if err != nil {
+		return err
+	}
+	limits := loginLimits(u, req.Login, ip)
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return err
 	}
-	u, err := s.st.Q().UserByLogin(ctx, req.Login)
-	if errors.Is(err, store.ErrNotFound) {
+	if u == nil {
 		verifyPassword(req.Password, s.dummy(), s.hash)
 		s.hitLimits(ctx, limits)
 		return errWrongCredentials
-	}
-	if err != nil {
-		return err
 	}
 	ok, rehash := verifyPassword(req.Password, u.PasswordHash, s.hash)
 	if !ok {
@@ -210,7 +235,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now}
+	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
 	tokens, ah, rh := s.newTokens(sess, now)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -233,9 +258,49 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func validateDevice(d string) string {
+var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
+
+// freshProof lets p change what a takeover needs: with the password in the
+// request (password, checked and throttled like any re-entry) or within
+// freshFor of the session's sign-in or re-authentication. A stolen access
+// token alone is not enough.
+func (s *Server) freshProof(ctx context.Context, p *principal, u *store.User, password string) error {
+	if password != "" {
+		return s.proveIdentity(ctx, u, password, api.FieldPassword)
+	}
+	if p.apiKey || s.now().Sub(p.AuthenticatedAt) >= freshFor {
+		return errReauth
+	}
+	return nil
+}
+
+// reauth re-enters the password in a signed-in session, which then counts
+// as fresh for freshFor.
+func (s *Server) reauth(w http.ResponseWriter, r *http.Request, p *principal) error {
+	u, err := s.proven(w, r, p)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	err = s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.Reauthenticate(ctx, p.SessionID, s.now()); err != nil {
+			return err
+		}
+		return q.Audit(ctx, u.OrgID, s.event(p, u, "session.reauth", userRes(u.ID, "sessions/"+p.SessionID)))
+	})
+	if errors.Is(err, store.ErrStale) {
+		return api.ErrUnauthorized // the session ended meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func validateDevice(d string) *api.Reason {
 	if d == "" {
-		return ""
+		return nil
 	}
 	return api.ValidateName(d)
 }

@@ -23,7 +23,7 @@ func FuzzOrderDecoder(f *testing.F) {
 }
 
 func FuzzUserEmailDecoder(f *testing.F) {
-	fuzzJSON(f, "PUT", "/v1/org/users/usr_demo_agent2/email", true, `{"email":"cy@example.com"}`)
+	fuzzJSON(f, "PUT", "/v1/org/users/usr_demo_agent2/email", true, `{"email":"cy@example.com","password":"Phoneset-demo-1"}`)
 }
 
 func FuzzSMSZoneDecoder(f *testing.F) {

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server"
 )
 
 // Hostile input against the real handlers: every refusal is a clear 4xx
@@ -188,7 +189,7 @@ func TestHostileImages(t *testing.T) {
 			continue
 		}
 		ae := r.apiErr(t)
-		if ae.Code != tt.code || ae.Message == "" || (tt.reason != "" && ae.Fields["image"] != tt.reason) {
+		if ae.Code != tt.code || ae.Message == "" || (tt.reason != "" && (ae.Fields["image"] == nil || ae.Fields["image"].Code != tt.reason)) {
 			t.Errorf("%s: error %+v, want code %s reason %q", tt.name, ae, tt.code, tt.reason)
 		}
 		if after := snapshot(t, e); after != before {
@@ -323,6 +324,9 @@ func TestHostileText(t *testing.T) {
 			{"email with markup", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "<script>@example.com"}, 422, "email"},
 			{"1025-byte new password", "PUT", "/v1/me/password", api.PasswordChangeRequest{Current: "Phoneset-demo-1", New: "Aa1!" + strings.Repeat("x", 1021)}, 422, "new"},
 			{"2000-byte current password", "PUT", "/v1/me/password", api.PasswordChangeRequest{Current: strings.Repeat("x", 2000), New: "Tangerine-Orbit-42"}, 422, "current"},
+			{"2000-byte password with an email change", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "ann@example.com", Password: strings.Repeat("x", 2000)}, 422, "password"},
+			{"2000-byte password with a mobile change", "POST", "/v1/me/mobile", api.MobileChangeRequest{Mobile: "+46709999999", Password: strings.Repeat("x", 2000)}, 422, "password"},
+			{"2000-byte re-authentication", "POST", "/v1/sessions/reauth", api.PasswordProof{Password: strings.Repeat("x", 2000)}, 422, "password"},
 		}
 		for _, m := range []string{
 			"", "12345", "+46", "+46 70 123", "+999 123 456 789", "+00 70 123 45 67", "+46 70 123 45 6a",
@@ -342,7 +346,7 @@ func TestHostileText(t *testing.T) {
 				continue
 			}
 			ae := r.apiErr(t)
-			if ae.Code != api.CodeInvalid || (tt.field != "" && ae.Fields[tt.field] == "") {
+			if ae.Code != api.CodeInvalid || (tt.field != "" && ae.Fields[tt.field] == nil) {
 				t.Errorf("%s: error %s does not name %q", tt.name, r.body, tt.field)
 			}
 			if after := snapshot(t, e); after != before {
@@ -457,7 +461,7 @@ func TestHostileText(t *testing.T) {
 		adm := e.admin()
 		for _, id := range []string{"x'%20OR%20'1'='1", "usr_demo_agent1'--", "%2e%2e%2fusr_demo_agent1"} {
 			r := e.do(req{method: "PUT", path: "/v1/org/users/" + id + "/email", token: adm.AccessToken,
-				body: api.EmailSet{Email: "taken@example.com"}, header: ifMatch(1)})
+				body: api.EmailSet{Email: "taken@example.com", Password: server.DemoPassword}, header: ifMatch(1)})
 			if r.status != 404 {
 				t.Errorf("org user %s: %d %s", id, r.status, r.body)
 			}
@@ -485,8 +489,11 @@ func TestHostileNUL(t *testing.T) {
 			{"agent", "PATCH", "/v1/me/profile", `{"extra_info":[{"label":"a","value":"\u0000"}]}`},
 			{"agent", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lu\u0000nch"}`},
 			{"agent", "PUT", "/v1/me/password", `{"current":"Phoneset-demo-1","new":"Tangerine-Orbit-42\u0000"}`},
+			{"agent", "POST", "/v1/sessions/reauth", `{"password":"Phoneset-demo-1\u0000"}`},
+			{"agent", "POST", "/v1/me/email", `{"email":"a@example.com","password":"Phoneset-demo-1\u0000"}`},
 			{"agent", "GET", "/v1/me/avatar?size=64%00", nil},
-			{"admin", "PUT", "/v1/org/users/usr%00/email", `{"email":"a@example.com"}`},
+			{"admin", "PUT", "/v1/org/users/usr%00/email", `{"email":"a@example.com","password":"Phoneset-demo-1"}`},
+			{"admin", "PUT", "/v1/org/users/usr_demo_agent2/email", `{"email":"a@example.com","password":"Phoneset-demo-1\u0000"}`},
 			{"admin", "PUT", "/v1/org/users/usr%00/permissions/account", nil},
 			{"admin", "PUT", "/v1/org/sms/zones/domestic", `{"enabled":true,"scope":"selected","user_ids":["usr\u0000"]}`},
 			{"admin", "PUT", "/v1/org/cost-centers/cc_demo_sales/users", `{"user_ids":["usr\u0000"]}`},

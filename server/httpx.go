@@ -66,7 +66,7 @@ func apiError(err error) (e *api.Error, ok bool) {
 			code = api.CodeTooLarge
 		}
 		return &api.Error{Status: pe.Reason.HTTPStatus(), Code: code, Message: pe.Error(),
-			Fields: map[string]string{"image": pe.Reason.String()}}, true
+			Fields: map[string]*api.Reason{"image": photoReason(pe.Reason)}}, true
 	}
 	return &api.Error{Status: http.StatusInternalServerError, Code: api.CodeInternal, Message: "internal error"}, false
 }
@@ -110,7 +110,7 @@ func writeVersioned(w http.ResponseWriter, status int, version int64, v any) {
 	writeJSON(w, status, v)
 }
 
-func badRequest(msg string, fields map[string]string) *api.Error {
+func badRequest(msg string, fields map[string]*api.Reason) *api.Error {
 	return &api.Error{Status: http.StatusBadRequest, Code: api.CodeInvalid, Message: msg, Fields: fields}
 }
 
@@ -196,20 +196,20 @@ func jsonError(err error) error {
 	case errors.As(err, &mbe):
 		return err
 	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
-		return badRequest("the body gives a field twice", map[string]string{jsonField(syn.JSONPointer): "is given more than once"})
+		return badRequest("the body gives a field twice", map[string]*api.Reason{jsonField(syn.JSONPointer): api.Because(api.ReasonDuplicateName)})
 	case errors.As(err, &syn) && syn.JSONPointer != "" && isEscapeError(syn.Err):
-		return badRequest("the body is not valid JSON", map[string]string{jsonField(syn.JSONPointer): "has an invalid escape"})
+		return badRequest("the body is not valid JSON", map[string]*api.Reason{jsonField(syn.JSONPointer): api.Because(api.ReasonInvalidEscape)})
 	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("the body is not valid JSON", nil)
 	case errors.As(err, &sem) && errors.Is(sem.Err, jsonv2.ErrUnknownName):
 		// Names are matched exactly, so DISPLAY_NAME lands here too.
-		return badRequest("the body has an unknown field", map[string]string{jsonField(sem.JSONPointer): "is not a known field"})
+		return badRequest("the body has an unknown field", map[string]*api.Reason{jsonField(sem.JSONPointer): api.Because(api.ReasonUnknownField)})
 	case errors.As(err, &sem) && sem.GoType != nil:
 		t := sem.GoType
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		return badRequest("a field has the wrong type", map[string]string{jsonField(sem.JSONPointer): "must be " + jsonKind(t.Kind().String())})
+		return badRequest("a field has the wrong type", map[string]*api.Reason{jsonField(sem.JSONPointer): {Code: api.ReasonWrongType, Args: api.Args{"kind": jsonKind(t.Kind().String())}}})
 	}
 	return badRequest("the body could not be read as JSON", nil)
 }
@@ -241,18 +241,19 @@ func jsonField(p jsontext.Pointer) string {
 	return b.String()
 }
 
+// jsonKind names the JSON type a Go kind decodes from.
 func jsonKind(k string) string {
 	switch k {
 	case "string":
-		return "a string"
+		return "string"
 	case "bool":
-		return "true or false"
+		return "boolean"
 	case "slice", "array":
-		return "a list"
+		return "array"
 	case "struct", "map":
-		return "an object"
+		return "object"
 	}
-	return "a number"
+	return "number"
 }
 
 // ifMatch reads the version a write is conditional on. A write without
@@ -265,7 +266,7 @@ func ifMatch(r *http.Request) (int64, error) {
 	}
 	v, ok := api.ParseETag(h)
 	if !ok {
-		return 0, badRequest(`If-Match must be a version tag like "3"`, map[string]string{"If-Match": "is not a version tag"})
+		return 0, badRequest(`If-Match must be a version tag like "3"`, map[string]*api.Reason{"If-Match": api.Because(api.ReasonNotAVersion)})
 	}
 	return v, nil
 }

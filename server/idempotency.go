@@ -24,7 +24,7 @@ const replayWait = 15 * time.Second
 // that has not answered within replayWait.
 var errReplayPending = &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, RetryAfter: time.Second,
 	Message: "a request with this Idempotency-Key is still running; retry later",
-	Fields:  map[string]string{api.HeaderIdempotencyKey: "is in use by a request still running"}}
+	Fields:  map[string]*api.Reason{api.HeaderIdempotencyKey: api.Because(api.ReasonKeyInUse)}}
 
 // idempotent makes a POST or PATCH happen once per user and
 // Idempotency-Key: the key is reserved in the database before the request
@@ -41,7 +41,7 @@ func (s *Server) idempotent(h authedFunc) authedFunc {
 			return h(w, r, p)
 		}
 		if len(key) > 128 {
-			return badRequest("Idempotency-Key is too long", map[string]string{api.HeaderIdempotencyKey: "at most 128 characters"})
+			return badRequest("Idempotency-Key is too long", map[string]*api.Reason{api.HeaderIdempotencyKey: {Code: api.ReasonTooLong, Args: api.Args{"max": 128}}})
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
 		if err != nil {
@@ -60,7 +60,7 @@ func (s *Server) idempotent(h authedFunc) authedFunc {
 			case prev == nil:
 				return s.runReserved(w, r, p, h, key, want)
 			case prev.Method != want.Method || prev.Path != want.Path || prev.Request != want.Request:
-				return api.Invalid(map[string]string{api.HeaderIdempotencyKey: "was already used for another request"})
+				return api.Invalid(map[string]*api.Reason{api.HeaderIdempotencyKey: api.Because(api.ReasonKeyReused)})
 			case !prev.Pending():
 				if prev.ETag != "" {
 					w.Header().Set("ETag", prev.ETag)

@@ -19,8 +19,7 @@ type adminCall struct {
 
 type adminFunc func(w http.ResponseWriter, r *http.Request, a *adminCall) error
 
-var errNotAdmin = &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden,
-	Message: `this needs the "account" permission; ask an organisation admin`}
+var errNotAdmin = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonNeedsAccountPerm))
 
 // admin guards a /v1/org route: permission "account", read from the
 // database on every request so a revoked admin is refused at once.
@@ -104,20 +103,31 @@ func conditional[T any](w http.ResponseWriter, r *http.Request) (T, int64, error
 // validName checks an optional new name of something.
 func validName(field string, name *string) error {
 	if name != nil {
-		if why := api.ValidateDisplayName(*name); why != "" {
-			return api.Invalid(map[string]string{field: why})
+		if why := api.ValidateDisplayName(*name); why != nil {
+			return api.Invalid(map[string]*api.Reason{field: why})
 		}
 	}
 	return nil
 }
 
-func conflict(msg, field, why string) *api.Error {
-	return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: msg, Fields: map[string]string{field: why}}
+// conflict refuses a value that clashes with what is stored, such as a
+// name another one has.
+func conflict(field string, why *api.Reason) *api.Error {
+	return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: field + " " + why.String(),
+		Fields: map[string]*api.Reason{field: why}}
+}
+
+// refuse refuses a change the organisation's state does not allow now; why
+// explains the whole request, and names field for clients that mark it.
+func refuse(field string, why *api.Reason) *api.Error {
+	e := api.Refused(http.StatusConflict, api.CodeConflict, why)
+	e.Fields = map[string]*api.Reason{field: why}
+	return e
 }
 
 func takenName(err error, field string) error {
 	if errors.Is(err, store.ErrConflict) {
-		return conflict("that name is taken", field, "is taken")
+		return conflict(field, api.Because(api.ReasonTaken))
 	}
 	return err
 }
@@ -132,7 +142,7 @@ func knownUsers(ctx context.Context, q store.Q, orgID, field string, ids []strin
 	out := []string{}
 	for _, id := range ids {
 		if _, ok := names[id]; !ok {
-			return nil, nil, api.Invalid(map[string]string{field: "has " + quoteID(id) + ", who is not in your organisation"})
+			return nil, nil, api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonUnknownUser, Args: api.Args{"value": id}}})
 		}
 		out = append(out, id)
 	}

@@ -25,7 +25,7 @@ func (s *Server) auditFilter(r *http.Request, orgID string) (store.OrgAuditFilte
 	f := store.OrgAuditFilter{OrgID: orgID, User: v.Get("user"), Action: v.Get("action"), Resource: v.Get("resource")}
 	for name, val := range map[string]string{"user": f.User, "action": f.Action, "resource": f.Resource} {
 		if len(val) > 200 {
-			return f, badRequest("a filter is too long", map[string]string{name: "at most 200 characters"})
+			return f, badRequest("a filter is too long", map[string]*api.Reason{name: {Code: api.ReasonTooLong, Args: api.Args{"max": 200}}})
 		}
 	}
 	var loc *time.Location
@@ -49,7 +49,7 @@ func (s *Server) auditFilter(r *http.Request, orgID string) (store.OrgAuditFilte
 		t, err := time.ParseInLocation(time.DateOnly, val, loc)
 		if err != nil {
 			return time.Time{}, badRequest("dates must look like 2026-11-23 or 2026-11-23T08:00:00Z",
-				map[string]string{name: "is not a date"})
+				map[string]*api.Reason{name: api.Because(api.ReasonNotADate)})
 		}
 		if end {
 			t = t.AddDate(0, 0, 1)
@@ -64,17 +64,17 @@ func (s *Server) auditFilter(r *http.Request, orgID string) (store.OrgAuditFilte
 		return f, err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return f, badRequest("the date range is empty", map[string]string{"to": "must be after from"})
+		return f, badRequest("the date range is empty", map[string]*api.Reason{"to": api.Because(api.ReasonEmptyRange)})
 	}
 	if val := v.Get("before"); val != "" {
 		if f.BeforeID, err = strconv.ParseInt(val, 10, 64); err != nil || f.BeforeID < 0 {
-			return f, badRequest("before must be an event ID", map[string]string{"before": "is not an event ID"})
+			return f, badRequest("before must be an event ID", map[string]*api.Reason{"before": api.Because(api.ReasonNotAnID)})
 		}
 	}
 	f.Limit = 100
 	if val := v.Get("limit"); val != "" {
 		if f.Limit, err = strconv.Atoi(val); err != nil || f.Limit < 1 || f.Limit > 500 {
-			return f, badRequest("limit must be 1 to 500", map[string]string{"limit": "must be 1 to 500"})
+			return f, badRequest("limit must be 1 to 500", map[string]*api.Reason{"limit": {Code: api.ReasonNumberRange, Args: api.Args{"min": 1, "max": 500}}})
 		}
 	}
 	return f, nil

@@ -12,11 +12,11 @@ import (
 )
 
 // Fields of PATCH /v1/org that only customer care changes.
-var readOnlyOrgFields = map[string]string{
-	"company_name": "contact customer care to change the company name",
-	"org_number":   "contact customer care to change the organisation number",
-	"owner":        "contact customer care to change the account owner",
-	"id":           "cannot be changed",
+var readOnlyOrgFields = map[string]*api.Reason{
+	api.FieldCompanyName: api.Because(api.ReasonCustomerCare),
+	api.FieldOrgNumber:   api.Because(api.ReasonCustomerCare),
+	api.FieldOwner:       api.Because(api.ReasonCustomerCare),
+	api.FieldID:          api.Because(api.ReasonReadOnly),
 }
 
 // orgPatchBody is PATCH /v1/org as sent: the patch plus the read-only
@@ -83,7 +83,7 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *adminCall) 
 		"org_number": body.OrgNumber != nil, "owner": body.Owner != nil} {
 		if set {
 			if fields == nil {
-				fields = map[string]string{}
+				fields = map[string]*api.Reason{}
 			}
 			fields[name] = readOnlyOrgFields[name]
 		}

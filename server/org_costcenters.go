@@ -10,8 +10,7 @@ import (
 	"github.com/phoneset/phoneset/server/store"
 )
 
-var errCostCentersOff = conflict("cost centers are not activated; activate them in the organisation settings first",
-	"cost_centers_enabled", "is off")
+var errCostCentersOff = refuse(api.FieldCostCentersEnabled, api.Because(api.ReasonCostCentersOff))
 
 func (s *Server) getCostCenters(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	ctx := r.Context()

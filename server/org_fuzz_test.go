@@ -10,7 +10,7 @@ var orgFuzzRoutes = []struct{ method, path, seed string }{
 	{"PATCH", "/v1/org", `{"display_name":"Demo","address":{"street":"A 1","city":"B"},"members_change_email":false}`},
 	{"PUT", "/v1/org/package", `{"package":"light"}`},
 	{"POST", "/v1/org/orders", `{"items":[{"sku":"pro","quantity":2},{"sku":"wallboard","quantity":1}]}`},
-	{"PUT", "/v1/org/users/usr_demo_agent1/email", `{"email":"bo@example.com"}`},
+	{"PUT", "/v1/org/users/usr_demo_agent1/email", `{"email":"bo@example.com","password":"Phoneset-demo-1"}`},
 	{"PUT", "/v1/org/sms/zones/europe", `{"enabled":true,"scope":"selected","user_ids":["usr_demo_agent1"]}`},
 	{"PUT", "/v1/org/sms/message-types", `{"allowed":["survey","callback"]}`},
 	{"POST", "/v1/org/cost-centers", `{"name":"Finance"}`},

@@ -68,7 +68,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCal
 		return err
 	}
 	if len(req.Items) == 0 || len(req.Items) > maxOrderItems {
-		return api.Invalid(map[string]string{"items": "must list 1 to " + strconv.Itoa(maxOrderItems) + " products"})
+		return api.Invalid(map[string]*api.Reason{api.FieldItems: {Code: api.ReasonCountRange, Args: api.Args{"min": 1, "max": maxOrderItems}}})
 	}
 	ctx := r.Context()
 	order := api.Order{ID: newID("ord"), At: s.now().UTC(), ByID: a.UserID, By: a.user.DisplayName}
@@ -92,13 +92,13 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request, a *adminCal
 			}
 			switch {
 			case p == nil:
-				return api.Invalid(map[string]string{field: "is not on your organisation's price list"})
+				return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonNotOnPriceList)})
 			case seen[it.SKU]:
-				return api.Invalid(map[string]string{field: "repeats a product; give each product once with its amount"})
+				return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonDuplicate, Args: api.Args{"value": it.SKU}}})
 			case it.Quantity < 1 || it.Quantity > api.MaxOrderQuantity:
-				return api.Invalid(map[string]string{field: "amount must be 1 to " + strconv.Itoa(api.MaxOrderQuantity)})
+				return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonQuantityRange, Args: api.Args{"min": 1, "max": api.MaxOrderQuantity}}})
 			case order.Currency != "" && p.Currency != order.Currency:
-				return api.Invalid(map[string]string{field: "is priced in another currency; order it separately"})
+				return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonOtherCurrency)})
 			}
 			seen[it.SKU] = true
 			order.Currency = p.Currency
@@ -181,7 +181,7 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 			return err
 		}
 		if assigned[sku] >= held[sku] {
-			return conflict("all "+p.Name+" licenses are assigned; buy more or unassign one first", "sku", "none unassigned")
+			return refuse(api.FieldSKU, &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": p.Name}})
 		}
 		return s.orgAudit(ctx, q, a, "license.assign", userRes(id, "licenses"), diff{{sku, "unassigned", "assigned"}})
 	})
@@ -196,15 +196,15 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 var packagePlanNames = map[string]string{api.PackageLight: "Light", api.PackageUnlimited: "Unlimited"}
 
 // downgradeRefusal says why the org cannot move to a smaller package now,
-// or "".
-func downgradeRefusal(o *store.OrgProfile, now time.Time) string {
+// or nil.
+func downgradeRefusal(o *store.OrgProfile, now time.Time) *api.Reason {
 	if !o.ContractOngoing(now) {
-		return "downgrading needs an ongoing contract; contact customer care"
+		return api.Because(api.ReasonNoContract)
 	}
 	if now.Before(o.BindingEndsAt) {
-		return "your contract is in its binding period until " + o.BindingEndsAt.Format("2 January 2006") + "; you can downgrade after that"
+		return &api.Reason{Code: api.ReasonBindingPeriod, Args: api.Args{"until": o.BindingEndsAt.Format(time.DateOnly)}}
 	}
-	return ""
+	return nil
 }
 
 func (s *Server) packageView(o *store.OrgProfile) api.PBXPackage {
@@ -214,7 +214,7 @@ func (s *Server) packageView(o *store.OrgProfile) api.PBXPackage {
 		Contract: api.Contract{Ongoing: o.ContractOngoing(now), StartedAt: o.ContractStartedAt,
 			EndsAt: o.ContractEndsAt, BindingEndsAt: o.BindingEndsAt},
 		DowngradeRefusal: downgradeRefusal(o, now)}
-	v.CanDowngrade = v.DowngradeRefusal == "" && slices.Index(api.Packages, pkg) > 0
+	v.CanDowngrade = v.DowngradeRefusal == nil && slices.Index(api.Packages, pkg) > 0
 	return v
 }
 
@@ -237,7 +237,7 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	to := slices.Index(api.Packages, req.Package)
 	if to < 0 {
-		return api.Invalid(map[string]string{"package": "must be one of " + strings.Join(api.Packages, ", ")})
+		return api.Invalid(map[string]*api.Reason{api.FieldPackage: api.OneOf(req.Package, api.Packages...)})
 	}
 	ctx := r.Context()
 	var o *store.OrgProfile
@@ -250,8 +250,8 @@ func (s *Server) putPackage(w http.ResponseWriter, r *http.Request, a *adminCall
 			return err
 		}
 		if to < slices.Index(api.Packages, current) {
-			if why := downgradeRefusal(o, s.now()); why != "" {
-				return conflict("the package cannot be downgraded now: "+why, "package", why)
+			if why := downgradeRefusal(o, s.now()); why != nil {
+				return refuse(api.FieldPackage, why)
 			}
 		}
 		if err := q.SetOrgPackage(ctx, a.OrgID, packagePlanNames[req.Package], version); err != nil {

@@ -42,7 +42,7 @@ func TestOrgOrders(t *testing.T) {
 			{"repeated", []api.OrderItem{{SKU: api.LicensePro, Quantity: 1}, {SKU: api.LicensePro, Quantity: 2}}, "items[1]"},
 		} {
 			r := e.do(req{method: "POST", path: "/v1/org/orders", token: adm.AccessToken, body: api.OrderRequest{Items: tt.items}})
-			if ae := wantError(t, r, 422, api.CodeInvalid); ae.Fields[tt.field] == "" {
+			if ae := wantError(t, r, 422, api.CodeInvalid); ae.Fields[tt.field] == nil {
 				t.Errorf("%s: fields %v", tt.name, ae.Fields)
 			}
 		}

@@ -49,15 +49,15 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	if why := api.ValidateDisplayName(req.Label); why != "" {
-		fields["label"] = why
+	fields := map[string]*api.Reason{}
+	if why := api.ValidateDisplayName(req.Label); why != nil {
+		fields[api.FieldLabel] = why
 	}
 	if req.Code == "" {
 		req.Code = slug(req.Label)
 	}
 	if !reasonCodeRE.MatchString(req.Code) {
-		fields["code"] = "must be 1 to 32 of a–z, 0–9, _ and -, starting with a letter or digit"
+		fields[api.FieldCode] = &api.Reason{Code: api.ReasonCodeChars, Args: api.Args{"min": 1, "max": 32}}
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
@@ -67,7 +67,7 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.AddReasonCode(ctx, a.OrgID, rc.ReasonCode); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("that reason code exists", "code", "is taken")
+				return conflict(api.FieldCode, api.Because(api.ReasonTaken))
 			}
 			return err
 		}

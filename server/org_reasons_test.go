@@ -18,7 +18,7 @@ func TestOrgReasonCodes(t *testing.T) {
 			body  api.ReasonCodeCreate
 			field string
 		}{{api.ReasonCodeCreate{Label: ""}, "label"}, {api.ReasonCodeCreate{Label: "!!"}, "code"}, {api.ReasonCodeCreate{Code: "Bad Code", Label: "X"}, "code"}} {
-			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/reason-codes", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == "" {
+			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/reason-codes", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == nil {
 				t.Errorf("%+v: fields %v", tt.body, ae.Fields)
 			}
 		}

@@ -99,11 +99,11 @@ func (s *Server) putSMSZone(w http.ResponseWriter, r *http.Request, a *adminCall
 	}
 	switch {
 	case req.Enabled && req.Scope != api.ScopeAll && req.Scope != api.ScopeSelected:
-		return api.Invalid(map[string]string{"scope": `must be "all" or "selected"`})
+		return api.Invalid(map[string]*api.Reason{api.FieldScope: api.OneOf(string(req.Scope), string(api.ScopeAll), string(api.ScopeSelected))})
 	case !req.Enabled && req.Scope != "":
-		return api.Invalid(map[string]string{"scope": "is only for an enabled zone"})
+		return api.Invalid(map[string]*api.Reason{api.FieldScope: api.Because(api.ReasonZoneDisabled)})
 	case req.Scope != api.ScopeSelected && len(req.UserIDs) > 0:
-		return api.Invalid(map[string]string{"user_ids": `are only for scope "selected"`})
+		return api.Invalid(map[string]*api.Reason{api.FieldUserIDs: api.Because(api.ReasonOnlySelected)})
 	}
 	ctx := r.Context()
 	return s.smsWrite(w, r, a, func(q store.Q) (diff, string, error) {
@@ -135,7 +135,7 @@ func (s *Server) putSMSTypes(w http.ResponseWriter, r *http.Request, a *adminCal
 	}
 	for _, t := range req.Allowed {
 		if !slices.ContainsFunc(api.SMSTypes, func(k struct{ Type, Name string }) bool { return k.Type == t }) {
-			return api.Invalid(map[string]string{"allowed": "has " + quoteID(t) + ", which is not a system SMS type"})
+			return api.Invalid(map[string]*api.Reason{api.FieldAllowed: {Code: api.ReasonNotAllowed, Args: api.Args{"value": t}}})
 		}
 	}
 	allowed := slices.Clone(req.Allowed)

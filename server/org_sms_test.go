@@ -35,7 +35,7 @@ func TestOrgSMS(t *testing.T) {
 			{"unknown type", "/v1/org/sms/message-types", api.SMSTypesUpdate{Allowed: []string{"spam"}}, 422, "allowed"},
 		} {
 			r := e.orgWrite(adm, "PUT", tt.path, v, tt.body)
-			if r.status != tt.status || (tt.field != "" && r.apiErr(t).Fields[tt.field] == "") {
+			if r.status != tt.status || (tt.field != "" && r.apiErr(t).Fields[tt.field] == nil) {
 				t.Errorf("%s: %d %s", tt.name, r.status, r.body)
 			}
 		}

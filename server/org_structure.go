@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/phoneset/phoneset/api"
@@ -29,14 +28,14 @@ func checkOptionNames(field string, names []string, existing []api.CategoryOptio
 		seen[store.NormName(o.Name)] = true
 	}
 	if len(existing)+len(names) > api.MaxOptions {
-		return api.Invalid(map[string]string{field: "a category has at most " + strconv.Itoa(api.MaxOptions) + " options"})
+		return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonTooMany, Args: api.Args{"max": api.MaxOptions}}})
 	}
 	for _, n := range names {
-		if why := api.ValidateDisplayName(n); why != "" {
-			return api.Invalid(map[string]string{field: quoteID(n) + " " + why})
+		if why := api.ValidateDisplayName(n); why != nil {
+			return api.Invalid(map[string]*api.Reason{field: why})
 		}
 		if seen[store.NormName(n)] {
-			return api.Invalid(map[string]string{field: quoteID(n) + " is there already"})
+			return api.Invalid(map[string]*api.Reason{field: {Code: api.ReasonDuplicate, Args: api.Args{"value": n}}})
 		}
 		seen[store.NormName(n)] = true
 	}
@@ -119,7 +118,7 @@ func (s *Server) patchCategory(w http.ResponseWriter, r *http.Request, a *adminC
 		}
 		for _, rid := range req.RemoveOptions {
 			if !slices.ContainsFunc(c.Options, func(o api.CategoryOption) bool { return o.ID == rid }) {
-				return api.Invalid(map[string]string{"remove_options": "has " + quoteID(rid) + ", which is not an option of this category"})
+				return api.Invalid(map[string]*api.Reason{api.FieldRemoveOptions: {Code: api.ReasonNotAnOption, Args: api.Args{"value": rid}}})
 			}
 		}
 		if err := checkOptionNames(api.FieldAddOptions, req.AddOptions, kept); err != nil {

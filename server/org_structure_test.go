@@ -24,7 +24,7 @@ func TestOrgStructure(t *testing.T) {
 			{api.CategoryCreate{Name: "Team", Options: []string{"Blue", "blue"}}, "options"},
 			{api.CategoryCreate{Name: "Team", Options: []string{""}}, "options"},
 		} {
-			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/structure", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == "" {
+			if ae := wantError(t, e.orgWrite(adm, "POST", "/v1/org/structure", 0, tt.body), 422, api.CodeInvalid); ae.Fields[tt.field] == nil {
 				t.Errorf("%+v: fields %v", tt.body, ae.Fields)
 			}
 		}

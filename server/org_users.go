@@ -42,7 +42,7 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	v := r.URL.Query()
 	f := store.MemberFilter{Option: v.Get("option"), CostCenter: v.Get("cost_center"), License: v.Get("license"), Query: v.Get("q")}
 	if len(f.Query) > 100 {
-		return badRequest("the search is too long", map[string]string{"q": "at most 100 characters"})
+		return badRequest("the search is too long", map[string]*api.Reason{"q": {Code: api.ReasonTooLong, Args: api.Args{"max": 100}}})
 	}
 	users, err := s.orgUsers(r.Context(), s.st.Q(), a.OrgID, f)
 	if err != nil {
@@ -52,23 +52,52 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	return nil
 }
 
-// setUserEmail lets an admin set a member's email address at once. It
-// replaces any change the member had pending; both addresses are told.
+var errOwnerOnly = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonOwnerOnly))
+
+// emailTarget is the member whose address admin a sets: 404 outside a's
+// organisation, 403 for the owner unless a is the owner, since an address
+// is a password reset away from the account.
+func (s *Server) emailTarget(ctx context.Context, q store.Q, a *adminCall, id string) (*store.User, error) {
+	u, err := q.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.OrgID != a.OrgID) {
+		return nil, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := q.OrgProfileByID(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == o.OwnerID && a.UserID != o.OwnerID {
+		return nil, errOwnerOnly
+	}
+	return u, nil
+}
+
+// setUserEmail lets an admin set a member's email address at once, with
+// the admin's own password. It replaces any change the member had pending;
+// both addresses are told.
 func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	req, version, err := conditional[api.EmailSet](w, r)
 	if err != nil {
 		return err
 	}
-	if why := api.ValidateEmail(req.Email); why != "" {
-		return api.Invalid(map[string]string{"email": why})
+	if why := api.ValidateEmail(req.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	ctx := r.Context()
+	// Who may be changed is settled before the password is tried, so a
+	// refusal never costs one of the admin's password attempts.
+	if _, err := s.emailTarget(ctx, s.st.Q(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	if err := s.proveIdentity(ctx, a.user, req.Password, api.FieldPassword); err != nil {
+		return err
+	}
 	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		u, err := q.UserByID(ctx, r.PathValue("id"))
-		if errors.Is(err, store.ErrNotFound) || (err == nil && u.OrgID != a.OrgID) {
-			return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such user in your organisation"}
-		}
+		u, err := s.emailTarget(ctx, q, a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -85,7 +114,7 @@ func (s *Server) setUserEmail(w http.ResponseWriter, r *http.Request, a *adminCa
 		old, u.Email, u.PendingEmail = u.Email, req.Email, ""
 		if err := q.SaveProfile(ctx, u, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return conflict("that address belongs to another account", "email", "is taken")
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
@@ -142,15 +171,14 @@ func (s *Server) revokeAdmin(w http.ResponseWriter, r *http.Request, a *adminCal
 			return err
 		}
 		if u.Owner {
-			return conflict("the account owner always keeps the account permission; contact customer care to change the owner",
-				"permission", "held by the account owner")
+			return refuse("permission", api.Because(api.ReasonOwnerKeepsAdmin))
 		}
 		n, err := q.CountWithPermission(ctx, a.OrgID, api.PermAccount)
 		if err != nil {
 			return err
 		}
 		if n <= 1 {
-			return conflict("at least one admin must remain; make someone else an admin first", "permission", "last admin")
+			return refuse("permission", api.Because(api.ReasonAdminMustRemain))
 		}
 		if _, err := q.Revoke(ctx, id, api.PermAccount); err != nil {
 			return err

@@ -64,7 +64,7 @@ func errorLines(err error) (int, []string) {
 	if len(e.Fields) > 0 {
 		lines = lines[:0]
 		for f, why := range e.Fields {
-			lines = append(lines, f+" "+why)
+			lines = append(lines, f+" "+why.String())
 		}
 	}
 	return e.Status, lines
@@ -113,7 +113,7 @@ func decodeForm(w http.ResponseWriter, r *http.Request, allowed ...string) (url.
 			known = known || k == a
 		}
 		if !known || len(v) != 1 {
-			return nil, badRequest("the form has an unknown or repeated field", map[string]string{k: "is not expected"})
+			return nil, badRequest("the form has an unknown or repeated field", map[string]*api.Reason{k: api.Because(api.ReasonUnknownField)})
 		}
 	}
 	return form, nil

@@ -43,11 +43,11 @@ func (s *Server) proveIdentity(ctx context.Context, u *store.User, password, fie
 		return err
 	}
 	if len(password) > maxPasswordBytes {
-		return api.Invalid(map[string]string{field: "is not your password"})
+		return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonWrongPassword)})
 	}
 	if ok, _ := verifyPassword(password, u.PasswordHash, s.hash); !ok {
 		s.hitLimits(ctx, limits)
-		return api.Invalid(map[string]string{field: "is not your password"})
+		return api.Invalid(map[string]*api.Reason{field: api.Because(api.ReasonWrongPassword)})
 	}
 	return nil
 }
@@ -55,8 +55,8 @@ func (s *Server) proveIdentity(ctx context.Context, u *store.User, password, fie
 // checkNewPassword applies the policy of api.CheckPassword to a new
 // password for u.
 func checkNewPassword(u *store.User, pw, field string) error {
-	if why := api.ValidatePassword(pw, u.Username, u.Email); why != "" {
-		return api.Invalid(map[string]string{field: "needs " + why})
+	if why := api.ValidatePassword(pw, u.Username, u.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{field: why})
 	}
 	return nil
 }
@@ -78,7 +78,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 		return err
 	}
 	if req.New == req.Current {
-		return api.Invalid(map[string]string{"new": "must differ from your current password"})
+		return api.Invalid(map[string]*api.Reason{api.FieldNewPassword: api.Because(api.ReasonPasswordUnchanged)})
 	}
 	hash := hashPassword(req.New, s.hash)
 	err = s.st.Tx(ctx, func(q store.Q) error {
@@ -87,6 +87,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
+	s.announce(ctx, u.Email, "", "password", "Your other devices were signed out.")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -121,10 +122,11 @@ func randomCode() string {
 // never share a hash.
 func codeHash(userID, code string) string { return hashToken(userID + ":" + strings.TrimSpace(code)) }
 
-// resetLimits throttle "forgot password" requests per IP and per login.
-func resetLimits(login, ip string) []limit {
+// resetLimits throttle "forgot password" requests per IP and per account
+// (u, or the typed login when it names none).
+func resetLimits(u *store.User, login, ip string) []limit {
 	return []limit{
-		{"reset:acct:" + strings.ToLower(strings.TrimSpace(login)), 3, time.Hour},
+		{accountBucket("reset", u, login), 3, time.Hour},
 		{"reset:ip:" + ip, 20, time.Hour},
 	}
 }
@@ -136,30 +138,30 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	fields := map[string]*api.Reason{}
 	if strings.TrimSpace(req.Login) == "" || len(req.Login) > api.MaxEmailLen {
-		fields["login"] = "enter your username or email"
+		fields[api.FieldLogin] = api.Because(api.ReasonRequired)
 	}
 	if req.Channel != mail.Email && req.Channel != mail.SMS {
-		fields["channel"] = `must be "email" or "sms"`
+		fields[api.FieldChannel] = api.OneOf(req.Channel, mail.Email, mail.SMS)
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
 	}
 	ctx := r.Context()
 	ip := s.clientIP(r)
-	limits := resetLimits(req.Login, ip)
+	u, err := s.userByLogin(ctx, req.Login)
+	if err != nil {
+		return err
+	}
+	limits := resetLimits(u, req.Login, ip)
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return err
 	}
 	s.hitLimits(ctx, limits)
-	u, err := s.st.Q().UserByLogin(ctx, req.Login)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if u == nil {
 		w.WriteHeader(http.StatusAccepted)
 		return nil
-	case err != nil:
-		return err
 	}
 	now := s.now()
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
@@ -211,7 +213,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 
 // errBadProof is the one answer to a wrong, used up or expired token or
 // code, so none of them tells an attacker more than the others.
-var errBadProof = api.Invalid(map[string]string{"token": "is wrong or has expired; ask for a new one"})
+var errBadProof = api.Invalid(map[string]*api.Reason{"token": api.Because(api.ReasonTokenInvalid)})
 
 // confirmPasswordReset sets a new password with an emailed token or a
 // texted code and signs out every session.
@@ -236,28 +238,34 @@ func (s *Server) confirmPasswordReset(w http.ResponseWriter, r *http.Request) er
 func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) error {
 	ctx := r.Context()
 	ip := s.clientIP(r)
+	link := strings.HasPrefix(req.Token, prefixLink)
+	var u *store.User
+	var err error
+	if !link {
+		if u, err = s.userByLogin(ctx, req.Login); err != nil {
+			return err
+		}
+	}
 	// A link token cannot be guessed; a six-digit code can, so codes also
-	// count against the account.
-	limits := loginLimits(req.Login, ip)
-	if strings.HasPrefix(req.Token, prefixLink) {
+	// count against the account, together with its sign-in attempts.
+	limits := loginLimits(u, req.Login, ip)
+	if link {
 		limits = limits[1:]
 	}
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return err
 	}
-	var u *store.User
 	var v *store.Verification
-	var err error
-	if strings.HasPrefix(req.Token, prefixLink) {
+	switch {
+	case link:
 		v, err = s.st.Q().VerificationBySecret(ctx, store.PurposeResetEmail, hashToken(req.Token))
 		if err == nil {
 			u, err = s.st.Q().UserByID(ctx, v.UserID)
 		}
-	} else {
-		u, err = s.st.Q().UserByLogin(ctx, req.Login)
-		if err == nil {
-			v, err = s.useCode(ctx, u.ID, store.PurposeResetSMS, req.Token)
-		}
+	case u == nil:
+		err = store.ErrNotFound
+	default:
+		v, err = s.useCode(ctx, u.ID, store.PurposeResetSMS, req.Token)
 	}
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errBadProof) {
 		s.hitLimits(ctx, limits)
@@ -274,12 +282,16 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	}
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
-	return s.st.Tx(ctx, func(q store.Q) error {
+	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
 		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
 	})
+	if err == nil {
+		s.announce(ctx, u.Email, "", "password", "It was reset and every device was signed out.")
+	}
+	return err
 }
 
 // consume spends a link or code in the transaction that applies it: of
@@ -312,12 +324,25 @@ func (s *Server) useCode(ctx context.Context, userID, purpose, code string) (*st
 	return v, nil
 }
 
+// announce tells an account's email address, and its mobile number when
+// given, that what changed: a takeover never goes unnoticed by the owner of
+// the old contacts. The change is made already, so a failed delivery is only
+// logged (by deliver), never the request's answer.
+func (s *Server) announce(ctx context.Context, email, mobile, what, detail string) {
+	note := "The " + what + " of your Phoneset account was changed. " + detail
+	warn := "\nIf this was not you, reset your password and contact your administrator."
+	_ = s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: email, Subject: "Your Phoneset " + what + " was changed", Body: note + warn})
+	if mobile != "" {
+		_ = s.deliver(ctx, s.sms, mail.Message{Channel: mail.SMS, To: mobile, Body: note + " If this was not you, contact your administrator."})
+	}
+}
+
 // deliver sends a message, logging (never showing) delivery failures.
 func (s *Server) deliver(ctx context.Context, sender mail.Sender, m mail.Message) error {
 	m.At = s.now().UTC()
 	if err := sender.Send(ctx, m); err != nil {
 		s.log.Error("message delivery failed", "channel", m.Channel, "err", err)
-		return &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "the message could not be sent; try again later"}
+		return api.Refused(http.StatusBadGateway, api.CodeInternal, api.Because(api.ReasonNotSent))
 	}
 	return nil
 }

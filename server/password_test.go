@@ -37,7 +37,7 @@ func TestChangePassword(t *testing.T) {
 					body: api.PasswordChangeRequest{Current: tt.current, New: tt.new_}})
 				if tt.field != "" {
 					ae := wantError(t, r, tt.status, api.CodeInvalid)
-					if ae.Fields[tt.field] == "" {
+					if ae.Fields[tt.field] == nil {
 						t.Fatalf("fields %v, want %s", ae.Fields, tt.field)
 					}
 					wantStatus(t, e.do(req{method: "GET", path: "/v1/me", token: b.AccessToken}), 200)
@@ -175,6 +175,24 @@ func TestResetRequestsThrottled(t *testing.T) {
 		for range 3 {
 			wantStatus(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: "agent2", Channel: "email"}}), 202)
 		}
-		wantError(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: "agent2", Channel: "email"}}), http.StatusTooManyRequests, api.CodeRateLimited)
+		// Every spelling of the account shares its count.
+		for _, login := range []string{"agent2", "agent2@demo.phoneset.test", "AGENT2@DEMO.PHONESET.TEST", " agent2 "} {
+			wantError(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: login, Channel: "email"}}), http.StatusTooManyRequests, api.CodeRateLimited)
+		}
+		n := 0
+		for _, m := range e.srv.Outbox().Messages() {
+			if m.To == "agent2@demo.phoneset.test" {
+				n++
+			}
+		}
+		if n != 3 {
+			t.Fatalf("agent2 got %d reset messages, want 3", n)
+		}
+		// A login naming no account is throttled the same way (and answered
+		// the same way until then).
+		for range 3 {
+			wantStatus(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: "nobody@example.com", Channel: "email"}}), 202)
+		}
+		wantError(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: " Nobody@Example.com", Channel: "email"}}), http.StatusTooManyRequests, api.CodeRateLimited)
 	})
 }

@@ -118,7 +118,7 @@ func servePhoto(w http.ResponseWriter, r *http.Request, sizes []int, etag string
 	if v := r.URL.Query().Get("size"); v != "" {
 		var err error
 		if want, err = strconv.Atoi(v); err != nil || want < 0 || want > 10000 {
-			return badRequest("size must be a width in pixels", map[string]string{"size": "is not a width"})
+			return badRequest("size must be a width in pixels", map[string]*api.Reason{"size": api.Because(api.ReasonNotANumber)})
 		}
 	}
 	if len(sizes) == 0 {
@@ -173,8 +173,7 @@ func (s *Server) photoAllowed(ctx context.Context, orgID string, kind photo.Kind
 		return err
 	}
 	if (kind == photo.Avatar && !o.MembersChooseAvatar) || (kind == photo.Cover && !o.MembersChooseCover) {
-		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden,
-			Message: "your organisation sets the " + kind.String() + "; members cannot choose their own"}
+		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonPhotoManaged))
 	}
 	return nil
 }
@@ -193,7 +192,7 @@ func cropFrom(q url.Values) (photo.Crop, error) {
 		}
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil || n != n || n > 1e6 || n < -1e6 {
-			return c, badRequest("crop values must be numbers", map[string]string{f.name: "is not a number"})
+			return c, badRequest("crop values must be numbers", map[string]*api.Reason{f.name: api.Because(api.ReasonNotANumber)})
 		}
 		*f.dst = n
 	}
@@ -381,10 +380,25 @@ func (s *Server) gravatarAvatar(w http.ResponseWriter, r *http.Request, p *princ
 	err = s.storePhoto(w, r, p, photo.Avatar, version, data, photo.Crop{}, "gravatar")
 	var pe *photo.Error
 	if errors.As(err, &pe) {
-		return &api.Error{Status: http.StatusUnprocessableEntity, Code: api.CodeInvalid,
-			Message: "the Gravatar image could not be used: " + pe.Error()}
+		e := api.Refused(http.StatusUnprocessableEntity, api.CodeInvalid, api.Because(api.ReasonGravatarFailed))
+		e.Fields = map[string]*api.Reason{"image": photoReason(pe.Reason)}
+		return e
 	}
 	return err
+}
+
+// errGravatarFailed is any failure to get a picture from Gravatar.
+var errGravatarFailed = api.Refused(http.StatusBadGateway, api.CodeInternal, api.Because(api.ReasonGravatarFailed))
+
+// photoReason is why a picture was refused, as the API says it.
+func photoReason(r photo.Reason) *api.Reason {
+	switch r {
+	case photo.ReasonTooBig:
+		return &api.Reason{Code: api.ReasonImageTooBig, Args: api.Args{"max_mb": photo.MaxBytes >> 20}}
+	case photo.ReasonTooManyPixels:
+		return &api.Reason{Code: api.ReasonImageTooManyPixels, Args: api.Args{"max_mp": photo.MaxPixels / 1_000_000}}
+	}
+	return api.Because(r.String())
 }
 
 func (s *Server) fetchGravatar(ctx context.Context, email string) ([]byte, error) {
@@ -397,19 +411,20 @@ func (s *Server) fetchGravatar(ctx context.Context, email string) ([]byte, error
 	resp, err := s.cfg.HTTPClient.Do(req)
 	if err != nil {
 		s.log.Warn("gravatar fetch failed", "err", err)
-		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "Gravatar could not be reached; try again later"}
+		return nil, errGravatarFailed
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		return nil, &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "Gravatar has no image for your email address"}
+		return nil, api.Refused(http.StatusNotFound, api.CodeNotFound, api.Because(api.ReasonNoGravatar))
 	case resp.StatusCode != http.StatusOK:
-		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "Gravatar answered " + resp.Status}
+		s.log.Warn("gravatar answered", "status", resp.Status)
+		return nil, errGravatarFailed
 	}
 	data, err := photo.ReadLimited(resp.Body)
 	var pe *photo.Error
 	if err != nil && !errors.As(err, &pe) {
-		return nil, &api.Error{Status: http.StatusBadGateway, Code: api.CodeInternal, Message: "the Gravatar download broke off; try again later"}
+		return nil, errGravatarFailed
 	}
 	return data, err
 }

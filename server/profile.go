@@ -45,8 +45,7 @@ func (s *Server) patchProfile(w http.ResponseWriter, r *http.Request, p *princip
 		}
 		if err := q.SaveProfile(ctx, u, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that username is taken",
-					Fields: map[string]string{"username": "is taken"}}
+				return conflict(api.FieldUsername, api.Because(api.ReasonTaken))
 			}
 			return err
 		}

@@ -108,7 +108,7 @@ func TestProfilePatch(t *testing.T) {
 				e.do(req{method: "GET", path: "/v1/me/profile", token: tok.AccessToken}).decode(t, &after)
 				if tt.code != "" {
 					ae := wantError(t, r, tt.status, tt.code)
-					if tt.field != "" && ae.Fields[tt.field] == "" {
+					if tt.field != "" && ae.Fields[tt.field] == nil {
 						t.Errorf("fields = %v, want %s", ae.Fields, tt.field)
 					}
 					if after.Version != 1 || after.DisplayName != "Bo Agent" || after.Username != "agent1" {

@@ -24,6 +24,7 @@ func (s *Server) routeTable() []route {
 		// Sessions.
 		{"POST /v1/sessions", s.wrap(s.signIn)},
 		{"POST /v1/sessions/refresh", s.wrap(s.refresh)},
+		{"POST /v1/sessions/reauth", s.sessionOnly(s.reauth)},
 		{"DELETE /v1/sessions/current", s.sessionOnly(s.signOut)},
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
 		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},

@@ -246,6 +246,7 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			c = anonLogin(c)
 			return call{path: "/v1/sessions/refresh", body: api.RefreshRequest{RefreshToken: m.e.signIn(c.login, c.password).RefreshToken}}
 		}, all(200)},
+		{"POST /v1/sessions/reauth", me, password("/v1/sessions/reauth"), all(204)},
 		{"DELETE /v1/sessions/current", me, fixed("/v1/sessions/current", nil), all(204)},
 		{"GET /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
 		{"DELETE /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
@@ -316,8 +317,10 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"POST /v1/org/orders", orgWide, fixed("/v1/org/orders", api.OrderRequest{Items: []api.OrderItem{{SKU: "recording", Quantity: 1}}}),
 			map[string]int{"": 201, other: 422}},
 		{"GET /v1/org/users", orgWide, fixed("/v1/org/users", nil), all(200)},
-		{"PUT /v1/org/users/{id}/email", orgItem, versioned("/v1/org/users/"+agent2+"/email", "/v1/org/users", agent2,
-			api.EmailSet{Email: "cy.matrix@example.com"}), all(200)},
+		{"PUT /v1/org/users/{id}/email", orgItem, func(m *matrix, c *caller, tok string) call {
+			return versioned("/v1/org/users/"+agent2+"/email", "/v1/org/users", agent2,
+				api.EmailSet{Email: "cy.matrix@example.com", Password: c.password})(m, c, tok)
+		}, all(200)},
 		{"PUT /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"PUT /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},

@@ -60,7 +60,7 @@ func TestSignIn(t *testing.T) {
 					return
 				}
 				ae := wantError(t, r, tt.status, tt.code)
-				if tt.field != "" && ae.Fields[tt.field] == "" {
+				if tt.field != "" && ae.Fields[tt.field] == nil {
 					t.Errorf("fields = %v, want %q", ae.Fields, tt.field)
 				}
 			})
@@ -267,6 +267,140 @@ func TestLoginRateLimit(t *testing.T) {
 		if !limited {
 			t.Fatal("40 failed sign-ins from one IP were never throttled")
 		}
+	})
+}
+
+// TestLockIsPerAccount locks agent1 by failed sign-ins with the username;
+// every other spelling of the account is locked too, and so are reset codes.
+func TestLockIsPerAccount(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		for range 5 {
+			wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: "agent1", Password: "wrong-Password-1"}}), 401, api.CodeUnauthorized)
+		}
+		for _, login := range []string{"agent1", "agent1@demo.phoneset.test", "AGENT1@DEMO.PHONESET.TEST", " agent1 ", "Agent1"} {
+			r := e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: login, Password: server.DemoPassword}})
+			wantError(t, r, 429, api.CodeRateLimited)
+			if r.header.Get("Retry-After") == "" {
+				t.Fatalf("%q: no Retry-After", login)
+			}
+			r = e.do(req{method: "POST", path: "/v1/password-resets/confirm",
+				body: api.PasswordResetConfirm{Login: login, Token: "123456", Password: "Tangerine-Orbit-42"}})
+			wantError(t, r, 429, api.CodeRateLimited)
+		}
+		e.admin()
+
+		// A login that names no account counts too, under every spelling, and
+		// is answered like a wrong password until then.
+		for range 5 {
+			wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: "nobody", Password: "x"}}), 401, api.CodeUnauthorized)
+		}
+		wantError(t, e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: " NOBODY ", Password: "x"}}), 429, api.CodeRateLimited)
+	})
+}
+
+// TestStolenTokenCannotTakeOver follows the takeover chain of issue 13: an
+// access token copied from a session signed in more than five minutes ago
+// cannot change the email address (the first step towards a password
+// reset), nor the mobile, not even after refreshing; the password, in the
+// request or re-entered in the session, can.
+func TestStolenTokenCannotTakeOver(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		stolen := e.agent1()
+		clk.Add(6 * time.Minute)
+		email := func(tok, password string) resp {
+			return e.do(req{method: "POST", path: "/v1/me/email", token: tok, body: api.EmailChangeRequest{Email: "thief@example.com", Password: password}})
+		}
+		mobile := func(tok, password string) resp {
+			return e.do(req{method: "POST", path: "/v1/me/mobile", token: tok, body: api.MobileChangeRequest{Mobile: "+46709999999", Password: password}})
+		}
+		reauth := func(tok, password string) resp {
+			return e.do(req{method: "POST", path: "/v1/sessions/reauth", token: tok, body: api.PasswordProof{Password: password}})
+		}
+		before := snapshot(t, e)
+		refused := func(tok string) {
+			t.Helper()
+			for name, r := range map[string]resp{"email": email(tok, ""), "mobile": mobile(tok, "")} {
+				if ae := wantError(t, r, 403, api.CodeForbidden); ae.Reason == nil || ae.Reason.Code != api.ReasonReauthRequired {
+					t.Errorf("%s: %s", name, r.body)
+				}
+			}
+		}
+		// Guessing the password is no way round: wrong is 422, and the
+		// guesses are throttled.
+		for name, r := range map[string]resp{"email": email(stolen.AccessToken, "guess-1"), "mobile": mobile(stolen.AccessToken, "guess-2"),
+			"reauth": reauth(stolen.AccessToken, "guess-3")} {
+			if ae := wantError(t, r, 422, api.CodeInvalid); ae.Fields["password"] == nil {
+				t.Errorf("%s with a wrong password: %s", name, r.body)
+			}
+		}
+		reauth(stolen.AccessToken, "guess-4")
+		reauth(stolen.AccessToken, "guess-5")
+		wantError(t, reauth(stolen.AccessToken, server.DemoPassword), 429, api.CodeRateLimited)
+		refused(stolen.AccessToken)
+		// Refreshing gives new tokens, not a fresh proof.
+		var refreshed api.Tokens
+		e.do(req{method: "POST", path: "/v1/sessions/refresh", body: api.RefreshRequest{RefreshToken: stolen.RefreshToken}}).decode(t, &refreshed)
+		refused(refreshed.AccessToken)
+		if snapshot(t, e) != before {
+			t.Error("refused changes changed the database")
+		}
+		if _, ok := e.srv.Outbox().Last("thief@example.com"); ok {
+			t.Error("a link went to the thief")
+		}
+
+		// The owner, who knows the password: in the request, or re-entered.
+		clk.Add(15 * time.Minute) // the password attempts' window passes
+		tok := e.agent1()
+		clk.Add(6 * time.Minute)
+		wantStatus(t, email(tok.AccessToken, server.DemoPassword), 202)
+		wantError(t, mobile(tok.AccessToken, ""), 403, api.CodeForbidden)
+		wantStatus(t, reauth(tok.AccessToken, server.DemoPassword), 204)
+		wantStatus(t, mobile(tok.AccessToken, ""), 202)
+		clk.Add(5 * time.Minute)
+		wantError(t, mobile(tok.AccessToken, ""), 403, api.CodeForbidden)
+		if n := auditActions(t, e, "user/"+e.demo.Agents[0].ID+"/sessions/"+tok.SessionID)["session.reauth"]; n != 1 {
+			t.Errorf("%d re-authentications audited, want 1", n)
+		}
+	})
+}
+
+// TestChangesAnnounced: every change of password, email or mobile is told
+// to the old address (and the old number), so a takeover is noticed.
+func TestChangesAnnounced(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		a := e.agent1()
+		const addr = "agent1@demo.phoneset.test"
+		told := func(to, what string) {
+			t.Helper()
+			if m, ok := e.srv.Outbox().Last(to); !ok || !strings.Contains(m.Body, "The "+what+" of your Phoneset account was changed") {
+				t.Errorf("%s was not told of the %s change: %+v", to, what, m)
+			}
+		}
+
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/me/mobile", token: a.AccessToken, body: api.MobileChangeRequest{Mobile: "+46709999999"}}), 202)
+		m, _ := e.srv.Outbox().Last("+46709999999")
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/me/mobile/confirm", token: a.AccessToken, body: api.MobileConfirmRequest{Code: smsCode.FindString(m.Body)}}), 200)
+		told(addr, "mobile number")
+		told("+46701234502", "mobile number")
+
+		wantStatus(t, e.do(req{method: "PUT", path: "/v1/me/password", token: a.AccessToken,
+			body: api.PasswordChangeRequest{Current: server.DemoPassword, New: "Tangerine-Orbit-42"}}), 204)
+		told(addr, "password")
+
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/me/email", token: a.AccessToken, body: api.EmailChangeRequest{Email: "bo.new@example.com"}}), 202)
+		m, _ = e.srv.Outbox().Last("bo.new@example.com")
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/me/email/confirm", token: a.AccessToken, body: api.TokenRequest{Token: linkToken.FindString(m.Body)}}), 200)
+		told(addr, "email address")
+
+		// A reset is a change too.
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: "agent1", Channel: "email"}}), 202)
+		m, _ = e.srv.Outbox().Last("bo.new@example.com")
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/password-resets/confirm",
+			body: api.PasswordResetConfirm{Token: linkToken.FindString(m.Body), Password: "Clementine-Delta-77"}}), 204)
+		told("bo.new@example.com", "password")
 	})
 }
 

@@ -34,7 +34,7 @@ func TestStatus(t *testing.T) {
 		for _, tt := range tests {
 			r := e.do(req{method: "PUT", path: "/v1/me/status", token: a.AccessToken, body: tt.update, header: ifMatch(version)})
 			if tt.field != "" {
-				if ae := wantError(t, r, tt.status, api.CodeInvalid); ae.Fields[tt.field] == "" {
+				if ae := wantError(t, r, tt.status, api.CodeInvalid); ae.Fields[tt.field] == nil {
 					t.Errorf("%s: fields %v", tt.name, ae.Fields)
 				}
 				continue

@@ -35,17 +35,20 @@ func (s *Server) requestEmailChange(w http.ResponseWriter, r *http.Request, p *p
 		return err
 	}
 	if !o.MembersChangeEmail {
-		return &api.Error{Status: http.StatusForbidden, Code: api.CodeForbidden, Message: "your organisation manages email addresses; ask an admin"}
+		return api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonEmailManaged))
 	}
-	if why := api.ValidateEmail(req.Email); why != "" {
-		return api.Invalid(map[string]string{"email": why})
+	if why := api.ValidateEmail(req.Email); why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: why})
 	}
 	if store.NormEmail(req.Email) == store.NormEmail(u.Email) {
-		return api.Invalid(map[string]string{"email": "is already your address"})
+		return api.Invalid(map[string]*api.Reason{api.FieldEmail: api.Because(api.ReasonSameEmail)})
+	}
+	// Before the lookup, so a stolen token cannot ask which addresses are taken.
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
 	}
 	if other, err := s.st.Q().UserByLogin(ctx, req.Email); err == nil && other.ID != u.ID {
-		return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address belongs to another account",
-			Fields: map[string]string{"email": "is taken"}}
+		return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -151,6 +154,7 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		return nil, errors.Join(s.clearPending(r, p, store.PurposeEmailChange), errBadProof)
 	}
 	var u *store.User
+	var old string
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := consume(ctx, q, v); err != nil {
@@ -161,16 +165,18 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		}
 		var d diff
 		d.str(api.FieldEmail, u.Email, v.Target)
-		u.Email, u.PendingEmail = v.Target, ""
+		old, u.Email, u.PendingEmail = u.Email, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return &api.Error{Status: http.StatusConflict, Code: api.CodeConflict, Message: "that address now belongs to another account",
-					Fields: map[string]string{"email": "is taken"}}
+				return conflict(api.FieldEmail, api.Because(api.ReasonTaken))
 			}
 			return err
 		}
 		return s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d)
 	})
+	if err == nil {
+		s.announce(ctx, old, "", "email address", "It is now "+v.Target+".")
+	}
 	return u, err
 }
 
@@ -208,8 +214,8 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	number, why := api.NormalizeMobile(req.Mobile)
-	if why != "" {
-		return api.Invalid(map[string]string{"mobile": why})
+	if why != nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: why})
 	}
 	ctx := r.Context()
 	u, err := s.st.Q().UserByID(ctx, p.UserID)
@@ -217,7 +223,10 @@ func (s *Server) requestMobileChange(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	if number == u.Mobile {
-		return api.Invalid(map[string]string{"mobile": "is already your number"})
+		return api.Invalid(map[string]*api.Reason{api.FieldMobile: api.Because(api.ReasonSameMobile)})
+	}
+	if err := s.freshProof(ctx, p, u, req.Password); err != nil {
+		return err
 	}
 	if err := s.checkLimits(ctx, sendLimits(u.ID)); err != nil {
 		return err
@@ -259,7 +268,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	ctx := r.Context()
 	v, err := s.useCode(ctx, p.UserID, store.PurposeMobileChange, req.Code)
 	if errors.Is(err, store.ErrNotFound) {
-		return api.Invalid(map[string]string{"code": "there is no pending number change; ask for a new code"})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonNoPendingCode)})
 	}
 	if errors.Is(err, errBadProof) {
 		return s.badCode(r, p)
@@ -268,6 +277,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	var u *store.User
+	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := consume(ctx, q, v); err != nil {
 			return err
@@ -277,7 +287,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		}
 		var d diff
 		d.str(api.FieldMobile, u.Mobile, v.Target)
-		u.Mobile, u.PendingMobile = v.Target, ""
+		old, u.Mobile, u.PendingMobile = u.Mobile, v.Target, ""
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
 		}
@@ -286,6 +296,7 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
+	s.announce(ctx, u.Email, old, "mobile number", "It is now "+v.Target+".")
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
 	return nil
 }
@@ -304,12 +315,12 @@ func (s *Server) badCode(r *http.Request, p *principal) error {
 	left := codeTries - v.Attempts
 	live := s.now().Before(v.ExpiresAt)
 	if left > 0 && live {
-		return api.Invalid(map[string]string{"code": fmt.Sprintf("is wrong; %d tries left", left)})
+		return api.Invalid(map[string]*api.Reason{api.FieldCode: {Code: api.ReasonWrongCode, Args: api.Args{"tries_left": left}}})
 	}
 	if left == 0 || !live {
 		if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
 			return err
 		}
 	}
-	return api.Invalid(map[string]string{"code": "has expired or was tried too often; ask for a new code"})
+	return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonCodeExpired)})
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -14,35 +16,6 @@ import (
 type ConflictModel interface {
 	Conflicts() []account.Conflict
 	Resolve(id string, keepLocal bool) error
-}
-
-// fieldLabel names a field the way its page does.
-func fieldLabel(field string) string {
-	switch field {
-	case "first_name":
-		return lang.L("First name")
-	case "last_name":
-		return lang.L("Last name")
-	case "display_name":
-		return lang.L("Display name")
-	case "username":
-		return lang.L("Username")
-	case "time_zone":
-		return lang.L("Time zone")
-	case "language":
-		return lang.L("Language")
-	case "hide_mobile":
-		return lang.L("Hide my mobile number from colleagues")
-	case "hide_fixed":
-		return lang.L("Hide my fixed number from colleagues")
-	case "extra_info":
-		return lang.L("Additional information")
-	case "email_missed_calls":
-		return lang.L("Email me about missed calls")
-	case "email_voicemails":
-		return lang.L("Email me about new voicemails")
-	}
-	return field
 }
 
 // resolver shows each conflict with both values and lets the user keep
@@ -74,7 +47,7 @@ func (r *resolver) refresh() {
 		keep := widget.NewButton(lang.L("Keep mine"), func() { r.resolve(id, true) })
 		keep.Importance = widget.HighImportance
 		take := widget.NewButton(lang.L("Use the other"), func() { r.resolve(id, false) })
-		rows = append(rows, widget.NewCard(fieldLabel(c.Field), "", container.NewVBox(
+		rows = append(rows, widget.NewCard(cmp.Or(fieldLabel(c.Field), c.Field), "", container.NewVBox(
 			widget.NewForm(
 				widget.NewFormItem(lang.L("Mine"), widget.NewLabel(c.Local)),
 				widget.NewFormItem(lang.L("Other device"), widget.NewLabel(c.Server)),

@@ -3,8 +3,6 @@ package ui
 import (
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"github.com/phoneset/phoneset/account"
 )
 
@@ -18,7 +16,7 @@ func TestResolver(t *testing.T) {
 	closed := false
 	r := newResolver(m, func() { closed = true })
 	w := show(t, r.content)
-	test.AssertRendersToMarkup(t, "resolver.xml", w.Canvas())
+	assertGolden(t, "resolver.xml", w.Canvas())
 
 	r.resolve("profile.display_name", true)
 	if !m.resolved["profile.display_name"] || len(r.list.Objects) != 1 || closed {

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -14,11 +15,13 @@ import (
 )
 
 // VerifyModel starts and completes the email and mobile changes, which take
-// effect only once verified. *client.Client satisfies it.
+// effect only once verified, and re-enters the password when the server
+// wants a fresh proof for them. *client.Client satisfies it.
 type VerifyModel interface {
 	RequestEmailChange(ctx context.Context, email string) error
 	RequestMobileChange(ctx context.Context, mobile string) error
 	ConfirmMobile(ctx context.Context, code string) (api.Profile, error)
+	Reauthenticate(ctx context.Context, password string) error
 }
 
 // contactCard holds email and phone numbers: each change is verified (a link
@@ -47,6 +50,11 @@ type contactCard struct {
 	voipNote   *widget.Label
 	loading    bool
 
+	// reauth asks for the password when the session is too old to start a
+	// change; reauthPassword is its entry.
+	reauth         *dialog.FormDialog
+	reauthPassword *widget.Entry
+
 	problem *widget.Label
 	content fyne.CanvasObject
 }
@@ -66,7 +74,7 @@ func newContactCard(m ProfileModel, v VerifyModel) *contactCard {
 	c.mobile = widget.NewLabel("")
 	c.newMobile = widget.NewEntry()
 	c.newMobile.SetPlaceHolder("+46 70 123 45 67")
-	c.newMobile.Validator = validator(optional(func(s string) string { _, why := api.NormalizeMobile(s); return why }))
+	c.newMobile.Validator = validator(optional(func(s string) *api.Reason { _, why := api.NormalizeMobile(s); return why }))
 	c.newMobile.OnChanged = func(string) { c.updateButtons() }
 	c.newMobile.OnSubmitted = func(string) { c.SendCode() }
 	c.sendCode = widget.NewButton(lang.L("Send code"), c.SendCode)
@@ -107,10 +115,10 @@ func infoLabel() *widget.Label {
 }
 
 // optional lets an empty field pass: it just means "no change".
-func optional(rule func(string) string) func(string) string {
-	return func(s string) string {
+func optional(rule func(string) *api.Reason) func(string) *api.Reason {
+	return func(s string) *api.Reason {
 		if s == "" {
-			return ""
+			return nil
 		}
 		return rule(s)
 	}
@@ -163,9 +171,9 @@ func orNone(s string) string {
 }
 
 func (c *contactCard) updateButtons() {
-	setEnabled(c.sendLink, !c.newEmail.Disabled() && c.newEmail.Text != "" && api.ValidateEmail(c.newEmail.Text) == "")
+	setEnabled(c.sendLink, !c.newEmail.Disabled() && c.newEmail.Text != "" && api.ValidateEmail(c.newEmail.Text) == nil)
 	_, why := api.NormalizeMobile(c.newMobile.Text)
-	setEnabled(c.sendCode, c.newMobile.Text != "" && why == "")
+	setEnabled(c.sendCode, c.newMobile.Text != "" && why == nil)
 	setEnabled(c.confirm, c.code.Text != "")
 }
 
@@ -191,6 +199,10 @@ func (c *contactCard) online(call func(ctx context.Context) error, done func()) 
 		}
 		return struct{}{}, c.model.Refresh(ctx)
 	}, func(_ struct{}, err error) {
+		if reauthRequired(err) {
+			c.askPassword(func() { c.online(call, done) })
+			return
+		}
 		if err != nil {
 			c.fail(err)
 			return
@@ -201,13 +213,45 @@ func (c *contactCard) online(call func(ctx context.Context) error, done func()) 
 	})
 }
 
-func (c *contactCard) fail(err error) {
+// reauthRequired is whether the server wants the password again first.
+func reauthRequired(err error) bool {
 	var ae *api.Error
-	msg := describe(err)
-	if errors.As(err, &ae) && len(ae.Fields) > 0 {
-		msg = ae.Error()
+	return errors.As(err, &ae) && ae.Reason != nil && ae.Reason.Code == api.ReasonReauthRequired
+}
+
+// askPassword asks for the password, re-authenticates the session and runs
+// retry: the server lets only a recently proven session change the email
+// or mobile, so a stolen token cannot.
+func (c *contactCard) askPassword(retry func()) {
+	w := windowFor(c.content)
+	if w == nil {
+		return
 	}
-	c.problem.SetText(msg)
+	c.reauthPassword = widget.NewPasswordEntry()
+	pw := c.reauthPassword
+	c.reauth = dialog.NewForm(lang.L("Enter your password"), lang.L("Confirm"), lang.L("Cancel"),
+		[]*widget.FormItem{{Text: lang.L("Password"), Widget: pw, HintText: lang.L("Changing your email or mobile needs your password.")}},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			async(func() (struct{}, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				return struct{}{}, c.verify.Reauthenticate(ctx, pw.Text)
+			}, func(_ struct{}, err error) {
+				if err != nil {
+					c.fail(err)
+					return
+				}
+				retry()
+			})
+		}, w)
+	c.reauth.Show()
+}
+
+func (c *contactCard) fail(err error) {
+	c.problem.SetText(describe(err))
 	c.problem.Show()
 }
 
@@ -224,8 +268,8 @@ func (c *contactCard) SendLink() {
 // SendCode texts a code to the new mobile.
 func (c *contactCard) SendCode() {
 	mobile, why := api.NormalizeMobile(c.newMobile.Text)
-	if why != "" {
-		c.fail(errors.New(lang.L("Mobile number") + ": " + why))
+	if why != nil {
+		c.fail(api.Invalid(map[string]*api.Reason{api.FieldMobile: why}))
 		return
 	}
 	c.online(func(ctx context.Context) error { return c.verify.RequestMobileChange(ctx, mobile) },

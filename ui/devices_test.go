@@ -146,7 +146,7 @@ func TestDevicesPageRenders(t *testing.T) {
 	// The preferred headset is unplugged: the speaker falls back.
 	store := &memPrefs{prefs: audio.Prefs{Speaker: []audio.DeviceRef{headset.Ref()}}}
 	_, w := showDevicesPage(t, f, store)
-	test.AssertRendersToMarkup(t, "devices.xml", w.Canvas())
+	assertGolden(t, "devices.xml", w.Canvas())
 }
 
 func TestDevicesChoosingSavesPreference(t *testing.T) {

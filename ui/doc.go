@@ -2,4 +2,17 @@
 // and depends only on a small interface it declares, so tests drive it with
 // a fake. Blocking work (network, keyring, disk, image decoding, audio) runs
 // through async: a goroutine, then fyne.Do to apply the result.
+//
+// Errors reach the user in their language: the server and api's validators
+// give reason codes with arguments (api.Reason), which reasonText translates
+// through lang; the server's English message is never shown.
+//
+// Golden files: every page test compares its rendering with testdata/<name>
+// (English) and, run again by TestGoldensInSwedish, testdata/sv/<name>. A
+// mismatch or a missing golden writes the actual rendering to
+// testdata/failed/<name>; to accept it after reading the diff, move it over
+// the golden (mv testdata/failed/sv/* testdata/sv/ for the Swedish ones)
+// and delete testdata/failed. A new golden test joins goldenTests, or
+// TestEveryGoldenHasASwedishTwin fails. TestNoTextClipped walks every page
+// in both languages for text wider than the space it got.
 package ui

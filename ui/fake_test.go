@@ -19,7 +19,7 @@ import (
 type fakeModel struct {
 	me         api.Me
 	sync       account.SyncState
-	fieldErrs  map[string]string
+	fieldErrs  map[string]*api.Reason
 	keyringErr error
 	signedIn   bool
 
@@ -67,7 +67,7 @@ func (f *fakeModel) SignIn(_ context.Context, login, password, device string) er
 
 func (f *fakeModel) Restore(context.Context) (bool, error) { return f.signedIn, nil }
 func (f *fakeModel) Me() api.Me                            { return f.me }
-func (f *fakeModel) FieldErrors() map[string]string        { return f.fieldErrs }
+func (f *fakeModel) FieldErrors() map[string]*api.Reason   { return f.fieldErrs }
 func (f *fakeModel) Sync() account.SyncState               { return f.sync }
 func (f *fakeModel) KeyringProblem() error                 { return f.keyringErr }
 func (f *fakeModel) SignedIn() bool                        { return f.signedIn }
@@ -181,6 +181,12 @@ func (f *fakeModel) emit(c account.Change) {
 func setup(t *testing.T) {
 	t.Helper()
 	test.NewTempApp(t)
+	if goldenLang != "en" {
+		if err := UseLanguage(goldenLang); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { UseLanguage("en") })
+	}
 	inline := goAsync
 	goAsync = func(f func()) { f() }
 	t.Cleanup(func() { goAsync = inline })
@@ -209,6 +215,7 @@ type fakeServer struct {
 	plan     api.Plan
 	key      api.APIKey
 	password string // the password that proves the user
+	stale    bool   // the session must re-authenticate before email or mobile changes
 	sessions []api.Session
 	err      error
 	calls    []string
@@ -290,9 +297,22 @@ func newFakeServer() *fakeServer {
 	}
 }
 
+var errReauthFake = api.Refused(403, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
+
 func (f *fakeServer) RequestEmailChange(_ context.Context, email string) error {
 	f.calls = append(f.calls, "email "+email)
+	if f.stale {
+		return errReauthFake
+	}
 	return f.err
+}
+
+func (f *fakeServer) Reauthenticate(_ context.Context, pw string) error {
+	if err := f.prove("reauth", pw); err != nil {
+		return err
+	}
+	f.stale = false
+	return nil
 }
 
 func (f *fakeServer) RequestMobileChange(_ context.Context, mobile string) error {
@@ -303,7 +323,7 @@ func (f *fakeServer) RequestMobileChange(_ context.Context, mobile string) error
 func (f *fakeServer) ConfirmMobile(_ context.Context, code string) (api.Profile, error) {
 	f.calls = append(f.calls, "confirm "+code)
 	if code != "123456" {
-		return api.Profile{}, api.Invalid(map[string]string{"code": "is wrong or has expired"})
+		return api.Profile{}, api.Invalid(map[string]*api.Reason{"code": api.Because(api.ReasonCodeExpired)})
 	}
 	return api.Profile{}, f.err
 }
@@ -328,7 +348,7 @@ func (f *fakeServer) RequestPasswordReset(_ context.Context, req api.PasswordRes
 func (f *fakeServer) ConfirmPasswordReset(_ context.Context, req api.PasswordResetConfirm) error {
 	f.calls = append(f.calls, "confirm reset "+req.Token)
 	if req.Token != "123456" {
-		return api.Invalid(map[string]string{"token": "is wrong or has expired"})
+		return api.Invalid(map[string]*api.Reason{"token": api.Because(api.ReasonTokenInvalid)})
 	}
 	f.password = req.Password
 	return nil

@@ -3,8 +3,6 @@ package ui
 import (
 	"testing"
 	"time"
-
-	"fyne.io/fyne/v2/test"
 )
 
 func TestInboxPage(t *testing.T) {
@@ -22,7 +20,7 @@ func TestInboxPage(t *testing.T) {
 		{Channel: "sms", To: "+46701234567", Body: "Your Phoneset code is 123456", At: at.Add(time.Minute)},
 	}
 	p.Load()
-	test.AssertRendersToMarkup(t, "inbox.xml", w.Canvas())
+	assertGolden(t, "inbox.xml", w.Canvas())
 	if len(p.list.Objects) != 2 {
 		t.Fatalf("%d rows for 2 messages", len(p.list.Objects))
 	}

@@ -64,7 +64,8 @@ func (c *infoCard) refresh(me api.Me) {
 
 func (c *infoCard) updateButton() {
 	f := api.InfoField{Label: c.label.Text, Value: c.value.Text}
-	setEnabled(c.add, api.ValidateInfo(f) == "")
+	_, why := api.ValidateInfo(f)
+	setEnabled(c.add, why == nil)
 }
 
 func (c *infoCard) save(fields []api.InfoField) bool {
@@ -81,8 +82,12 @@ func (c *infoCard) save(fields []api.InfoField) bool {
 // Add appends the typed line to the user's own information.
 func (c *infoCard) Add() {
 	f := api.InfoField{Label: c.label.Text, Value: c.value.Text}
-	if why := api.ValidateInfo(f); why != "" {
-		c.problem.SetText(why)
+	if part, why := api.ValidateInfo(f); why != nil {
+		label := lang.L("Label")
+		if part == "value" {
+			label = lang.L("Value")
+		}
+		c.problem.SetText(lang.L("{{.Field}}: {{.Reason}}", map[string]any{"Field": label, "Reason": reasonText(why)}))
 		c.problem.Show()
 		return
 	}

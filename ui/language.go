@@ -34,8 +34,9 @@ func UseLanguage(code string) error {
 }
 
 // translation is code's message file. English is the source language, so its
-// file only holds plural forms; every other key maps to itself, which undoes
-// a previously chosen language.
+// file only holds plural forms; the reasons' English comes from api; every
+// other key maps to itself. Registering it undoes a previously chosen
+// language.
 func translation(code string) ([]byte, error) {
 	if code != "en" {
 		return assets.Translations.ReadFile("translations/" + code + ".json")
@@ -59,6 +60,9 @@ func translation(code string) ([]byte, error) {
 	out := make(map[string]any, len(keys))
 	for k := range keys {
 		out[k] = k
+	}
+	for _, code := range api.ReasonCodes() {
+		out[reasonKey(code)] = api.ReasonText(code)
 	}
 	for k, v := range plurals {
 		out[k] = v

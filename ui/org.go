@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -36,7 +34,7 @@ type OrgModel interface {
 // admins may: email addresses and the admin permission.
 type OrgUsersModel interface {
 	OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUser, error)
-	SetUserEmail(ctx context.Context, userID string, version int64, email string) (api.OrgUser, error)
+	SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error)
 	GrantAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	settingsSwitch
@@ -207,7 +205,7 @@ func orgCall[T any](problem *widget.Label, work func(ctx context.Context) (T, er
 		return work(ctx)
 	}, func(v T, err error) {
 		if err != nil {
-			problem.SetText(describeOrg(err))
+			problem.SetText(describe(err))
 			problem.Show()
 			if reload != nil {
 				reload()
@@ -216,27 +214,6 @@ func orgCall[T any](problem *widget.Label, work func(ctx context.Context) (T, er
 		}
 		apply(v)
 	})
-}
-
-// describeOrg is describe with the server's reasons: why a field was
-// refused, why a downgrade or a revocation is not possible.
-func describeOrg(err error) string {
-	var ae *api.Error
-	if !errors.As(err, &ae) {
-		return describe(err)
-	}
-	switch {
-	case len(ae.Fields) > 0 && ae.Code == api.CodeInvalid:
-		parts := make([]string, 0, len(ae.Fields))
-		for f, why := range ae.Fields {
-			parts = append(parts, f+": "+why)
-		}
-		sort.Strings(parts)
-		return strings.Join(parts, "; ")
-	case ae.Code == api.CodeConflict && ae.Message != "":
-		return ae.Message
-	}
-	return describe(err)
 }
 
 // money renders minor currency units: 24900 SEK → "249.00 SEK".

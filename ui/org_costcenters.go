@@ -46,7 +46,7 @@ func newOrgCostCentersTab(m OrgCostCentersModel, users func() []api.OrgUser, rel
 	t.list = container.NewVBox()
 	t.name = widget.NewEntry()
 	t.name.SetPlaceHolder(lang.L("New cost center"))
-	t.name.OnChanged = func(s string) { setEnabled(t.add, t.centers.Enabled && api.ValidateDisplayName(s) == "") }
+	t.name.OnChanged = func(s string) { setEnabled(t.add, t.centers.Enabled && api.ValidateDisplayName(s) == nil) }
 	t.name.OnSubmitted = func(string) { t.Create() }
 	t.add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), t.Create)
 	t.add.Disable()
@@ -92,7 +92,7 @@ func (t *orgCostCentersTab) show(cc api.CostCenters) {
 	}
 	t.list.Objects = rows
 	t.list.Refresh()
-	setEnabled(t.add, cc.Enabled && api.ValidateDisplayName(t.name.Text) == "")
+	setEnabled(t.add, cc.Enabled && api.ValidateDisplayName(t.name.Text) == nil)
 }
 
 // after reloads the list and the users once a change is made.
@@ -104,7 +104,7 @@ func (t *orgCostCentersTab) after(api.CostCenter) {
 // Create adds a cost center named as typed.
 func (t *orgCostCentersTab) Create() {
 	name := t.name.Text
-	if api.ValidateDisplayName(name) != "" || !t.centers.Enabled {
+	if api.ValidateDisplayName(name) != nil || !t.centers.Enabled {
 		return
 	}
 	orgRun(t.problem, func(ctx context.Context) (api.CostCenter, error) {

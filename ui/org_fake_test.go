@@ -55,7 +55,7 @@ func newFakeOrg() *fakeOrg {
 			MembersChooseAvatar: true, MembersChooseCover: true, MembersChangeEmail: true, CostCentersEnabled: true},
 		pkg: api.PBXPackage{Version: 2, Package: api.PackageUnlimited, Contract: api.Contract{Ongoing: true,
 			StartedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), BindingEndsAt: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)},
-			DowngradeRefusal: "your contract is in its binding period until 1 March 2027; you can downgrade after that"},
+			DowngradeRefusal: bindingUntil},
 		licenses: api.Licenses{
 			Licenses: []api.LicenseCount{{SKU: "pro", Name: "Pro license", Total: 3, Assigned: 2, Unassigned: 1},
 				{SKU: "mobile", Name: "Mobile license", Total: 1, Assigned: 1}},
@@ -99,6 +99,9 @@ func (f *fakeOrg) call(name string) error {
 	f.err = nil
 	return err
 }
+
+// bindingUntil is the demo organisation's refusal to downgrade.
+var bindingUntil = &api.Reason{Code: api.ReasonBindingPeriod, Args: api.Args{"until": "2027-03-01"}}
 
 var errStaleFake = &api.Error{Status: http.StatusPreconditionFailed, Code: api.CodeStale, Message: "changed elsewhere"}
 
@@ -176,7 +179,7 @@ func (f *fakeOrg) SetOrgPackage(_ context.Context, version int64, pkg string) (a
 		return api.PBXPackage{}, err
 	}
 	if pkg == api.PackageLight && !f.pkg.CanDowngrade {
-		return api.PBXPackage{}, &api.Error{Status: 409, Code: api.CodeConflict, Message: "the package cannot be downgraded now: " + f.pkg.DowngradeRefusal}
+		return api.PBXPackage{}, api.Refused(409, api.CodeConflict, f.pkg.DowngradeRefusal)
 	}
 	f.pkg.Package = pkg
 	f.pkg.Version++
@@ -224,7 +227,7 @@ func (f *fakeOrg) AssignLicense(_ context.Context, userID, sku string) (api.OrgU
 	for i := range f.licenses.Licenses {
 		if l := &f.licenses.Licenses[i]; l.SKU == sku {
 			if l.Unassigned == 0 {
-				return api.OrgUser{}, &api.Error{Status: 409, Code: api.CodeConflict, Message: "all " + l.Name + " licenses are assigned; buy more or unassign one first"}
+				return api.OrgUser{}, api.Refused(409, api.CodeConflict, &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": l.Name}})
 			}
 			l.Assigned++
 			l.Unassigned--
@@ -267,9 +270,13 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
-func (f *fakeOrg) SetUserEmail(_ context.Context, userID string, version int64, email string) (api.OrgUser, error) {
+func (f *fakeOrg) SetUserEmail(_ context.Context, userID string, version int64, email, password string) (api.OrgUser, error) {
 	if err := f.call("email " + userID + " " + email); err != nil {
 		return api.OrgUser{}, err
+	}
+	if password != "admin-password" {
+		return api.OrgUser{}, &api.Error{Status: 422, Code: api.CodeInvalid, Message: "some fields are not valid",
+			Fields: map[string]*api.Reason{"password": api.Because(api.ReasonWrongPassword)}}
 	}
 	u := f.user(userID)
 	if version != u.ProfileVersion {
@@ -295,8 +302,7 @@ func (f *fakeOrg) RevokeAdmin(_ context.Context, userID string) (api.OrgUser, er
 	}
 	u := f.user(userID)
 	if u.Owner {
-		return api.OrgUser{}, &api.Error{Status: 409, Code: api.CodeConflict,
-			Message: "the account owner always keeps the account permission; contact customer care to change the owner"}
+		return api.OrgUser{}, api.Refused(409, api.CodeConflict, api.Because(api.ReasonOwnerKeepsAdmin))
 	}
 	u.Admin = false
 	return *u, nil

@@ -137,8 +137,8 @@ func (t *orgCommerceTab) updatePackage() {
 	to := t.chosenPackage()
 	down := slices.Index(api.Packages, to) < slices.Index(api.Packages, t.pkg.Package)
 	setEnabled(t.pkgApply, to != "" && to != t.pkg.Package && (!down || t.pkg.CanDowngrade))
-	if t.pkg.DowngradeRefusal != "" && slices.Index(api.Packages, t.pkg.Package) > 0 {
-		t.refusal.SetText(lang.L("You can't downgrade now: {{.Reason}}", map[string]any{"Reason": t.pkg.DowngradeRefusal}))
+	if t.pkg.DowngradeRefusal != nil && slices.Index(api.Packages, t.pkg.Package) > 0 {
+		t.refusal.SetText(lang.L("You can't downgrade now: {{.Reason}}", map[string]any{"Reason": reasonText(t.pkg.DowngradeRefusal)}))
 		t.refusal.Show()
 	} else {
 		t.refusal.Hide()

@@ -36,7 +36,7 @@ func newOrgReasonsTab(m OrgReasonCodesModel) *orgReasonsTab {
 	t.list = container.NewVBox()
 	t.label = widget.NewEntry()
 	t.label.SetPlaceHolder(lang.L("New reason, e.g. Lunch"))
-	t.label.OnChanged = func(s string) { setEnabled(t.add, api.ValidateDisplayName(s) == "") }
+	t.label.OnChanged = func(s string) { setEnabled(t.add, api.ValidateDisplayName(s) == nil) }
 	t.label.OnSubmitted = func(string) { t.Create() }
 	t.add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), t.Create)
 	t.add.Disable()
@@ -78,7 +78,7 @@ func (t *orgReasonsTab) show(codes []api.OrgReasonCode) {
 // Create adds a reason labelled as typed.
 func (t *orgReasonsTab) Create() {
 	label := t.label.Text
-	if api.ValidateDisplayName(label) != "" {
+	if api.ValidateDisplayName(label) != nil {
 		return
 	}
 	orgRun(t.problem, func(ctx context.Context) (api.OrgReasonCode, error) {

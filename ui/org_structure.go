@@ -81,7 +81,7 @@ func (t *orgStructureTab) usersChanged() { t.show(t.cats) }
 // AddPending adds an option to the category being created.
 func (t *orgStructureTab) AddPending(s string) {
 	s = strings.TrimSpace(s)
-	if api.ValidateDisplayName(s) == "" && !slices.Contains(t.pending, s) {
+	if api.ValidateDisplayName(s) == nil && !slices.Contains(t.pending, s) {
 		t.pending = append(t.pending, s)
 	}
 	t.option.SetText("")
@@ -94,7 +94,7 @@ func (t *orgStructureTab) updateCreate() {
 	} else {
 		t.pendLbl.SetText(lang.L("No options yet."))
 	}
-	setEnabled(t.create, api.ValidateDisplayName(t.name.Text) == "")
+	setEnabled(t.create, api.ValidateDisplayName(t.name.Text) == nil)
 }
 
 // Create adds the category with its options.
@@ -154,7 +154,7 @@ func (t *orgStructureTab) card(c api.Category) fyne.CanvasObject {
 	add := widget.NewEntry()
 	add.SetPlaceHolder(lang.L("Add an option; press Return"))
 	add.OnSubmitted = func(s string) {
-		if s = strings.TrimSpace(s); api.ValidateDisplayName(s) == "" {
+		if s = strings.TrimSpace(s); api.ValidateDisplayName(s) == nil {
 			ed.add = append(ed.add, s)
 			t.show(t.cats)
 		}

@@ -133,19 +133,24 @@ func (t *orgUsersTab) askEmail(userID string) {
 	e := widget.NewEntry()
 	e.SetText(u.Email)
 	e.Validator = validator(api.ValidateEmail)
+	// The server wants the admin's own password: an address is a password
+	// reset away from the account.
+	pw := widget.NewPasswordEntry()
+	pw.SetPlaceHolder(lang.L("Your password"))
 	dialog.ShowForm(lang.L("Email address of {{.Name}}", map[string]any{"Name": u.DisplayName}), lang.L("Save"), lang.L("Cancel"),
-		[]*widget.FormItem{{Text: lang.L("Email"), Widget: e, HintText: lang.L("Takes effect at once; both addresses are told.")}},
+		[]*widget.FormItem{{Text: lang.L("Email"), Widget: e, HintText: lang.L("Takes effect at once; both addresses are told.")},
+			{Text: lang.L("Password"), Widget: pw}},
 		func(ok bool) {
 			if ok && e.Text != u.Email {
-				t.SetEmail(u, e.Text)
+				t.SetEmail(u, e.Text, pw.Text)
 			}
 		}, w)
 }
 
-// SetEmail sets a user's email address at once.
-func (t *orgUsersTab) SetEmail(u api.OrgUser, email string) {
+// SetEmail sets a user's email address at once, with the admin's password.
+func (t *orgUsersTab) SetEmail(u api.OrgUser, email, password string) {
 	orgRun(t.problem, func(ctx context.Context) (api.OrgUser, error) {
-		return t.model.SetUserEmail(ctx, u.ID, u.ProfileVersion, email)
+		return t.model.SetUserEmail(ctx, u.ID, u.ProfileVersion, email, password)
 	}, t.setUser, t.Apply)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/phoneset/phoneset/api"
@@ -19,16 +20,16 @@ func TestStatusPage(t *testing.T) {
 	m := newFakeModel()
 	p := NewStatusPage(m)
 	w := show(t, p.Content())
-	test.AssertRendersToMarkup(t, "status.xml", w.Canvas())
+	assertGolden(t, "status.xml", w.Canvas())
 
-	if p.choice.Selected != "Online" || !p.reason.Disabled() || !p.apply.Disabled() {
+	if p.choice.Selected != lang.L("Online") || !p.reason.Disabled() || !p.apply.Disabled() {
 		t.Fatalf("initial: choice %q, reason disabled %v, apply disabled %v", p.choice.Selected, p.reason.Disabled(), p.apply.Disabled())
 	}
 	if len(p.reason.Options) != 2 {
 		t.Errorf("retired reason offered: %v", p.reason.Options)
 	}
 	// Unavailable needs a reason before it can be set.
-	p.choice.SetSelected("Unavailable")
+	p.choice.SetSelected(lang.L("Unavailable"))
 	if p.reason.Disabled() || !p.apply.Disabled() {
 		t.Fatal("Unavailable without a reason can be applied")
 	}
@@ -37,11 +38,11 @@ func TestStatusPage(t *testing.T) {
 	if len(m.statuses) != 1 || m.statuses[0] != (api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch"}) {
 		t.Fatalf("SetStatus got %+v", m.statuses)
 	}
-	if p.queue.Text != "You don't receive queue calls." {
+	if p.queue.Text != lang.L("You don't receive queue calls.") {
 		t.Errorf("queue note = %q", p.queue.Text)
 	}
 	// Offline carries no reason.
-	p.choice.SetSelected("Offline")
+	p.choice.SetSelected(lang.L("Offline"))
 	test.Tap(p.apply)
 	if got := m.statuses[1]; got != (api.StatusUpdate{Availability: api.Offline}) {
 		t.Fatalf("Offline sent %+v", got)
@@ -70,7 +71,7 @@ func TestNotificationsPage(t *testing.T) {
 	m.me.Notifications = api.Notifications{Version: 2, EmailMissedCalls: true}
 	p := NewNotificationsPage(m)
 	w := show(t, p.Content())
-	test.AssertRendersToMarkup(t, "notifications.xml", w.Canvas())
+	assertGolden(t, "notifications.xml", w.Canvas())
 	if len(m.notifs) != 0 {
 		t.Fatalf("loading the page sent edits: %+v", m.notifs)
 	}
@@ -87,7 +88,7 @@ func TestPlanPage(t *testing.T) {
 	p := NewPlanPage(srv, utcZone)
 	w := show(t, p.Content())
 	p.Load()
-	test.AssertRendersToMarkup(t, "plan.xml", w.Canvas())
+	assertGolden(t, "plan.xml", w.Canvas())
 	if p.name.Text != "Unlimited" || len(p.usage.Objects) != 5 {
 		t.Errorf("plan %q with %d usage rows", p.name.Text, len(p.usage.Objects))
 	}
@@ -105,7 +106,7 @@ func TestAPIKeyPage(t *testing.T) {
 	p := NewAPIKeyPage(srv, utcZone)
 	w := show(t, p.Content())
 	p.Load()
-	test.AssertRendersToMarkup(t, "apikey.xml", w.Canvas())
+	assertGolden(t, "apikey.xml", w.Canvas())
 	if p.key.Text != "psk_••••••••abcd" || !p.reveal.Disabled() || !p.copyKey.Disabled() {
 		t.Fatalf("initial: key %q", p.key.Text)
 	}
@@ -143,7 +144,7 @@ func TestSessionsCard(t *testing.T) {
 	p := NewSecurityPage(newFakeModel().Me, srv, func() {})
 	w := show(t, p.Content())
 	p.Load()
-	test.AssertRendersToMarkup(t, "security.xml", w.Canvas())
+	assertGolden(t, "security.xml", w.Canvas())
 	if len(p.sessions.list.Objects) != 3 {
 		t.Fatalf("%d sessions shown", len(p.sessions.list.Objects))
 	}
@@ -202,7 +203,7 @@ func TestPasswordChecklistRenders(t *testing.T) {
 	p := NewSecurityPage(newFakeModel().Me, newFakeServer(), func() {})
 	w := show(t, p.Content())
 	p.password.fields.password.SetText("harbour42")
-	test.AssertRendersToMarkup(t, "security_checklist.xml", w.Canvas())
+	assertGolden(t, "security_checklist.xml", w.Canvas())
 }
 
 func TestDeleteAccountIsForAdminsAndSignsOut(t *testing.T) {

@@ -177,7 +177,7 @@ func (c *passwordCard) Save() {
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			c.result.Importance = widget.DangerImportance
-			c.result.SetText(passwordError(err))
+			c.result.SetText(describe(err))
 		} else {
 			c.current.SetText("")
 			c.fields.clear()
@@ -187,13 +187,4 @@ func (c *passwordCard) Save() {
 		c.result.Show()
 		c.updateButton()
 	})
-}
-
-// passwordError explains a refused password change or reset.
-func passwordError(err error) string {
-	var ae *api.Error
-	if errors.As(err, &ae) && len(ae.Fields) > 0 {
-		return ae.Error()
-	}
-	return describe(err)
 }

@@ -181,13 +181,13 @@ func TestPhotoPageRenders(t *testing.T) {
 	m := newFakePhotos()
 	m.me.Org.MembersChooseCover = false
 	_, w := showPhotoPage(t, m)
-	test.AssertRendersToMarkup(t, "photo.xml", w.Canvas())
+	assertGolden(t, "photo.xml", w.Canvas())
 }
 
 func TestPhotoEditorRenders(t *testing.T) {
 	p, w := showPhotoPage(t, newFakePhotos())
 	p.Drop([]fyne.URI{file(t, "me.png", picture(t, 150, 120))})
-	test.AssertRendersToMarkup(t, "photo_editor.xml", w.Canvas())
+	assertGolden(t, "photo_editor.xml", w.Canvas())
 }
 
 func TestPhotoRefusesFiles(t *testing.T) {
@@ -367,9 +367,9 @@ func TestPhotoServerCalls(t *testing.T) {
 	}{
 		{"gravatar", nil, func(p *PhotoPage) { test.Tap(p.gravatar) },
 			func(m *fakePhotos) bool { return m.gravatars == 1 && m.me.User.HasAvatar }, "Your Gravatar is now your photo."},
-		{"gravatar refused", &api.Error{Status: 404, Code: "not_found", Message: "No Gravatar for this address."},
+		{"gravatar refused", api.Refused(404, api.CodeNotFound, api.Because(api.ReasonNoGravatar)),
 			func(p *PhotoPage) { test.Tap(p.gravatar) },
-			func(m *fakePhotos) bool { return m.gravatars == 0 }, "No Gravatar for this address."},
+			func(m *fakePhotos) bool { return m.gravatars == 0 }, "Gravatar has no image for your email address"},
 		{"remove cover", nil, func(p *PhotoPage) { p.RemoveCover() },
 			func(m *fakePhotos) bool { return len(m.removed) == 1 && m.removed[0] == photo.Cover }, "Cover photo removed."},
 		{"offline", &client.TransportError{Err: errors.New("connection refused")}, func(p *PhotoPage) { p.RemoveCover() },

@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,7 +22,7 @@ type ProfileModel interface {
 	UpdateProfile(api.ProfilePatch) error
 	// FieldErrors holds the server's reasons for edits it refused (the
 	// fields have been reverted), keyed by JSON field name.
-	FieldErrors() map[string]string
+	FieldErrors() map[string]*api.Reason
 	// Refresh refetches the account, after a change made through a
 	// verification flow.
 	Refresh(ctx context.Context) error
@@ -39,7 +37,7 @@ type textField struct {
 	entry    *widget.Entry
 	obj      fyne.CanvasObject // what the form shows: the entry or a widget wrapping it
 	loaded   string
-	validate func(string) string
+	validate func(string) *api.Reason
 	get      func(api.Profile) string
 	set      func(*api.ProfilePatch, *string)
 }
@@ -204,20 +202,7 @@ func (p *ProfilePage) Revert() {
 }
 
 func (p *ProfilePage) showError(err error) {
-	msg := describe(err)
-	var ae *api.Error
-	if errors.As(err, &ae) && len(ae.Fields) > 0 {
-		var lines []string
-		for _, f := range p.fields {
-			if why := ae.Fields[f.key]; why != "" {
-				lines = append(lines, f.label+": "+why)
-			}
-		}
-		if len(lines) > 0 {
-			msg = strings.Join(lines, "\n")
-		}
-	}
-	p.problem.SetText(msg)
+	p.problem.SetText(describe(err))
 	p.problem.Show()
 }
 
@@ -225,7 +210,7 @@ func (p *ProfilePage) updateButtons() {
 	dirty, valid := false, true
 	for _, f := range p.fields {
 		dirty = dirty || f.dirty()
-		valid = valid && f.validate(f.entry.Text) == ""
+		valid = valid && f.validate(f.entry.Text) == nil
 	}
 	setEnabled(p.save, dirty && valid)
 	setEnabled(p.revert, dirty)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ func TestProfilePageRenders(t *testing.T) {
 	setup(t)
 	p := NewProfilePage(newFakeModel(), newFakeServer())
 	w := show(t, p.Content())
-	test.AssertRendersToMarkup(t, "profile.xml", w.Canvas())
+	assertGolden(t, "profile.xml", w.Canvas())
 }
 
 func TestProfileShowsModel(t *testing.T) {
@@ -114,14 +115,34 @@ func TestProfileRefreshKeepsTyping(t *testing.T) {
 	}
 }
 
+// The server's reasons show in the user's language, each field named as
+// the page names it; a field no page names shows its reason alone.
 func TestProfileShowsServerFieldErrors(t *testing.T) {
 	setup(t)
-	m := newFakeModel()
-	m.fieldErrs = map[string]string{"display_name": "is reserved", "unknown": "ignored"}
-	p := NewProfilePage(m, newFakeServer())
-	show(t, p.Content())
-	if !p.problem.Visible() || p.problem.Text != "Display name: is reserved" {
-		t.Errorf("problem = %q (visible %v)", p.problem.Text, p.problem.Visible())
+	t.Cleanup(func() { UseLanguage("en") })
+	tests := []struct {
+		lang string
+		want string
+	}{
+		{"en", "Display name: must be at most 64 characters\nIs taken\nUsername: must be 3 to 32 characters"},
+		{"sv", "Användarnamn: måste vara 3 till 32 tecken\nVisningsnamn: får vara högst 64 tecken\nÄr upptaget"},
+	}
+	for _, tt := range tests {
+		if err := UseLanguage(tt.lang); err != nil {
+			t.Fatal(err)
+		}
+		m := newFakeModel()
+		// As decoded from JSON: numbers are float64.
+		m.fieldErrs = map[string]*api.Reason{
+			"display_name": {Code: api.ReasonTooLong, Args: api.Args{"max": 64.0}},
+			"username":     api.ValidateUsername("x"),
+			"unknown":      api.Because(api.ReasonTaken),
+		}
+		p := NewProfilePage(m, newFakeServer())
+		show(t, p.Content())
+		if !p.problem.Visible() || p.problem.Text != tt.want {
+			t.Errorf("%s: problem = %q (visible %v), want %q", tt.lang, p.problem.Text, p.problem.Visible(), tt.want)
+		}
 	}
 }
 
@@ -207,6 +228,36 @@ func TestContactEmailChange(t *testing.T) {
 	}
 }
 
+// TestContactAsksPasswordWhenStale: a session signed in long ago must
+// re-enter the password before starting an email change.
+func TestContactAsksPasswordWhenStale(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	srv := newFakeServer()
+	srv.stale = true
+	p := NewProfilePage(m, srv)
+	show(t, p.Content())
+	c := p.contact
+	c.newEmail.SetText("bo@example.com")
+	test.Tap(c.sendLink)
+	if c.reauth == nil || m.refreshes != 0 {
+		t.Fatalf("no password asked for; calls %v", srv.calls)
+	}
+	c.reauthPassword.SetText("wrong")
+	c.reauth.Submit()
+	if !c.problem.Visible() || m.refreshes != 0 || !slices.Equal(srv.calls, []string{"email bo@example.com", "reauth"}) {
+		t.Fatalf("wrong password: problem %q, calls %v", c.problem.Text, srv.calls)
+	}
+	c.reauth = nil
+	test.Tap(c.sendLink)
+	c.reauthPassword.SetText(srv.password)
+	c.reauth.Submit()
+	want := []string{"email bo@example.com", "reauth", "email bo@example.com", "reauth", "email bo@example.com"}
+	if !slices.Equal(srv.calls, want) || m.refreshes != 1 || c.newEmail.Text != "" {
+		t.Fatalf("calls %v, want %v; refreshes %d", srv.calls, want, m.refreshes)
+	}
+}
+
 func TestContactMobileVerification(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
@@ -231,10 +282,10 @@ func TestContactMobileVerification(t *testing.T) {
 	if !c.codeBox.Visible() {
 		t.Fatal("code entry hidden while a code is pending")
 	}
-	test.AssertRendersToMarkup(t, "profile_code.xml", w.Canvas())
+	assertGolden(t, "profile_code.xml", w.Canvas())
 	test.Type(c.code, "000000")
 	test.Tap(c.confirm)
-	if !c.problem.Visible() || !strings.Contains(c.problem.Text, "expired") {
+	if !c.problem.Visible() || !strings.Contains(c.problem.Text, reasonText(api.Because(api.ReasonCodeExpired))) {
 		t.Errorf("wrong code message = %q", c.problem.Text)
 	}
 	c.code.SetText("123456")

@@ -117,7 +117,7 @@ func (f *resetForm) Confirm() {
 		return struct{}{}, f.model.ConfirmPasswordReset(ctx, req)
 	}, func(_ struct{}, err error) {
 		if err != nil {
-			f.say(passwordError(err), widget.DangerImportance)
+			f.say(describe(err), widget.DangerImportance)
 			return
 		}
 		f.fields.clear()

@@ -124,10 +124,18 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		s.items = append(s.items, navItem{"inbox", lang.L("Demo inbox"), theme.MailAttachmentIcon(), func() page { return NewInboxPage(svc.DemoInbox, zone) }})
 	}
 	s.stack = container.NewStack()
+	// The template holds the widest title, so the list asks for room for
+	// every title in the language shown.
+	widest := ""
+	for _, it := range s.items {
+		if fyne.MeasureText(it.title, theme.TextSize(), fyne.TextStyle{}).Width > fyne.MeasureText(widest, theme.TextSize(), fyne.TextStyle{}).Width {
+			widest = it.title
+		}
+	}
 	s.nav = widget.NewList(
 		func() int { return len(s.items) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("Notifications and more"))
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel(widest))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container).Objects

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/account"
@@ -43,7 +42,7 @@ func TestShellRenders(t *testing.T) {
 	m.sync = account.SyncState{Kind: account.Pending, Pending: 1}
 	s := NewShell(m, newFakeServer().services(), func(string) {}, func() {})
 	w := show(t, s.Content())
-	test.AssertRendersToMarkup(t, "shell.xml", w.Canvas())
+	assertGolden(t, "shell.xml", w.Canvas())
 }
 
 func TestShellFollowsTheModel(t *testing.T) {
@@ -97,7 +96,7 @@ func TestShellWarnsWithoutKeyring(t *testing.T) {
 	m.keyringErr = errors.New("org.freedesktop.secrets was not provided")
 	s := NewShell(m, newFakeServer().services(), func(string) {}, func() {})
 	w := show(t, s.Content())
-	test.AssertRendersToMarkup(t, "shell_nokeyring.xml", w.Canvas())
+	assertGolden(t, "shell_nokeyring.xml", w.Canvas())
 }
 
 func TestShellDevicesWithoutAudioSaysWhy(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/phoneset/phoneset/api"
@@ -17,7 +18,7 @@ func TestSignInPageRenders(t *testing.T) {
 	demo := &DemoAccounts{Admin: "admin", Agents: []string{"agent1", "agent2"}, Password: "Phoneset-demo-1"}
 	p := NewSignInPage(newFakeModel(), newFakeServer(), "laptop", demo.hint(), func() {})
 	w := show(t, p.Content())
-	test.AssertRendersToMarkup(t, "signin.xml", w.Canvas())
+	assertGolden(t, "signin.xml", w.Canvas())
 }
 
 func TestSignInPage(t *testing.T) {
@@ -92,7 +93,7 @@ func TestSignInForgotPassword(t *testing.T) {
 	w := show(t, p.Content())
 	test.Type(p.login, "agent1")
 	p.Forgot()
-	test.AssertRendersToMarkup(t, "signin_forgot.xml", w.Canvas())
+	assertGolden(t, "signin_forgot.xml", w.Canvas())
 	f := p.resetting
 	if f == nil {
 		t.Fatal("no reset form shown")
@@ -100,7 +101,7 @@ func TestSignInForgotPassword(t *testing.T) {
 	if f.login.Text != "agent1" {
 		t.Fatalf("login not carried over: %q", f.login.Text)
 	}
-	f.channel.SetSelected("Text a code to my mobile")
+	f.channel.SetSelected(lang.L("Text a code to my mobile"))
 	test.Tap(f.send)
 	if len(srv.calls) != 1 || srv.calls[0] != "reset agent1 sms" || !f.step2.Visible() {
 		t.Fatalf("calls %v, step 2 shown %v", srv.calls, f.step2.Visible())
@@ -116,7 +117,7 @@ func TestSignInForgotPassword(t *testing.T) {
 	if srv.password != "Tr0ub4dor&3-horse" {
 		t.Fatalf("password not reset: %v", srv.calls)
 	}
-	if p.content.Objects[0] != p.main || p.resetting != nil || p.problem.Text != "Password changed. Sign in with your new password." {
+	if p.content.Objects[0] != p.main || p.resetting != nil || p.problem.Text != lang.L("Password changed. Sign in with your new password.") {
 		t.Errorf("not back on sign-in with a note: %q", p.problem.Text)
 	}
 }

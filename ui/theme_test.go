@@ -46,7 +46,7 @@ func TestPagesRenderInLightAndDark(t *testing.T) {
 			fyne.CurrentApp().Settings().SetTheme(variantTheme{theme.DefaultTheme(), v.variant})
 			p := NewProfilePage(newFakeModel(), newFakeServer())
 			w := show(t, p.Content())
-			test.AssertRendersToImage(t, "profile_"+v.name+".png", w.Canvas())
+			test.AssertRendersToImage(t, goldenName("profile_"+v.name+".png"), w.Canvas())
 		})
 	}
 }

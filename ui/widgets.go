@@ -6,13 +6,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/api"
 )
 
-// validator adapts an api rule ("" means valid) to a Fyne entry validator.
-func validator(rule func(string) string) fyne.StringValidator {
+// validator adapts an api rule (nil means valid) to a Fyne entry validator
+// whose message is in the user's language.
+func validator(rule func(string) *api.Reason) fyne.StringValidator {
 	return func(s string) error {
-		if why := rule(s); why != "" {
-			return errors.New(why)
+		if why := rule(s); why != nil {
+			return errors.New(capitalise(reasonText(why)))
 		}
 		return nil
 	}

@@ -50,6 +50,12 @@ func (c *Client) UpdateNotifications(ctx context.Context, version int64, n api.N
 	return out, err
 }
 
+// Reauthenticate re-enters the password in this session, which may then
+// change its email or mobile for five minutes (POST /v1/sessions/reauth).
+func (c *Client) Reauthenticate(ctx context.Context, password string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/sessions/reauth", body: api.PasswordProof{Password: password}})
+}
+
 // SignOut ends this session on the server (DELETE /v1/sessions/current)
 // and forgets its tokens, even when the server cannot be reached.
 func (c *Client) SignOut(ctx context.Context) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/phoneset/phoneset/api"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,8 +88,8 @@ func TestErrorsAreDecoded(t *testing.T) {
 		retryAfter string
 		want       api.Error
 	}{
-		{"field errors", 422, `{"error":{"code":"invalid","message":"some fields are not valid","fields":{"display_name":"must not be empty"}}}`, "",
-			api.Error{Status: 422, Code: api.CodeInvalid, Message: "some fields are not valid", Fields: map[string]string{"display_name": "must not be empty"}}},
+		{"field errors", 422, `{"error":{"code":"invalid","message":"some fields are not valid","fields":{"display_name":{"code":"too_long","max":64}}}}`, "",
+			api.Error{Status: 422, Code: api.CodeInvalid, Message: "some fields are not valid", Fields: map[string]*api.Reason{"display_name": {Code: api.ReasonTooLong, Args: api.Args{"max": 64.0}}}}},
 		{"stale", 412, `{"error":{"code":"stale","message":"changed elsewhere"}}`, "",
 			api.Error{Status: 412, Code: api.CodeStale, Message: "changed elsewhere"}},
 		{"rate limited with retry-after", 429, `{"error":{"code":"rate_limited","message":"slow down"}}`, "120",
@@ -119,8 +120,8 @@ func TestErrorsAreDecoded(t *testing.T) {
 				t.Errorf("fields %v, want %v", ae.Fields, tt.want.Fields)
 			}
 			for f, why := range tt.want.Fields {
-				if ae.Fields[f] != why {
-					t.Errorf("field %s: %q, want %q", f, ae.Fields[f], why)
+				if !reflect.DeepEqual(ae.Fields[f], why) {
+					t.Errorf("field %s: %v, want %v", f, ae.Fields[f], why)
 				}
 			}
 		})

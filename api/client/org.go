@@ -118,10 +118,10 @@ func (c *Client) OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUs
 }
 
 // SetUserEmail sets a member's email address at once; version is their
-// profile version (OrgUser.ProfileVersion).
-func (c *Client) SetUserEmail(ctx context.Context, userID string, version int64, email string) (api.OrgUser, error) {
+// profile version (OrgUser.ProfileVersion), password the admin's own.
+func (c *Client) SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error) {
 	var u api.OrgUser
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("users", userID, "email"), body: api.EmailSet{Email: email}, out: &u, ifMatch: version, hasIf: true})
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("users", userID, "email"), body: api.EmailSet{Email: email, Password: password}, out: &u, ifMatch: version, hasIf: true})
 	return u, err
 }
 

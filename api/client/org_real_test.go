@@ -40,7 +40,7 @@ func TestOrgClientAgainstServer(t *testing.T) {
 	}
 	users, err := adm.OrgUsers(ctx, api.OrgUserFilter{Query: "agent1"})
 	check(t, err)
-	u, err := adm.SetUserEmail(ctx, users[0].ID, users[0].ProfileVersion, "bo@elsewhere.test")
+	u, err := adm.SetUserEmail(ctx, users[0].ID, users[0].ProfileVersion, "bo@elsewhere.test", server.DemoPassword)
 	check(t, err)
 	if u.Email != "bo@elsewhere.test" {
 		t.Fatalf("user %+v", u)

@@ -58,8 +58,10 @@ func orgCases() []orgCase {
 		{"users", func(ctx context.Context, c *Client) (any, error) {
 			return c.OrgUsers(ctx, api.OrgUserFilter{Option: "opt 1", Query: "bo"})
 		}, "GET", "/v1/org/users", "option=opt+1&q=bo", "", "", `[{"id":"u1","admin":true}]`, []api.OrgUser{{ID: "u1", Admin: true}}},
-		{"set email", func(ctx context.Context, c *Client) (any, error) { return c.SetUserEmail(ctx, "u/1", 7, "a@b.test") },
-			"PUT", "/v1/org/users/u%2F1/email", "", `"7"`, `{"email":"a@b.test"}`, `{"id":"u/1","profile_version":8}`, api.OrgUser{ID: "u/1", ProfileVersion: 8}},
+		{"set email", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetUserEmail(ctx, "u/1", 7, "a@b.test", "pw")
+		},
+			"PUT", "/v1/org/users/u%2F1/email", "", `"7"`, `{"email":"a@b.test","password":"pw"}`, `{"id":"u/1","profile_version":8}`, api.OrgUser{ID: "u/1", ProfileVersion: 8}},
 		{"assign license", func(ctx context.Context, c *Client) (any, error) { return c.AssignLicense(ctx, "u1", "pro") },
 			"PUT", "/v1/org/users/u1/licenses/pro", "", "", "", `{"id":"u1","licenses":["pro"]}`, api.OrgUser{ID: "u1", Licenses: []string{"pro"}}},
 		{"unassign license", func(ctx context.Context, c *Client) (any, error) { return c.UnassignLicense(ctx, "u1", "pro") },

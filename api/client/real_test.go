@@ -93,7 +93,7 @@ func TestRealServerProfileAndErrors(t *testing.T) {
 		_, err := c.UpdateProfile(ctx, p.Version, api.ProfilePatch{DisplayName: &empty})
 		return err
 	}(), 422, api.CodeInvalid)
-	if ae.Fields["display_name"] == "" {
+	if ae.Fields["display_name"] == nil {
 		t.Errorf("fields %v", ae.Fields)
 	}
 	taken := "agent2"
@@ -101,7 +101,7 @@ func TestRealServerProfileAndErrors(t *testing.T) {
 		_, err := c.UpdateProfile(ctx, p.Version, api.ProfilePatch{Username: &taken})
 		return err
 	}(), 409, api.CodeConflict)
-	if ae.Fields["username"] == "" {
+	if ae.Fields["username"] == nil {
 		t.Errorf("taken username fields %v", ae.Fields)
 	}
 

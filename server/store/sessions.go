@@ -14,6 +14,7 @@ type Session struct {
 	ExpiresAt       time.Time // the refresh token's end
 	AccessExpiresAt time.Time
 	RefreshedAt     time.Time
+	AuthenticatedAt time.Time // last sign-in or password re-entry
 }
 
 // Auth is what authenticating a request needs, read in one indexed query so
@@ -22,29 +23,30 @@ type Auth struct {
 	SessionID, UserID, OrgID string
 	AccessExpiresAt          time.Time
 	LastSeenAt               time.Time
+	AuthenticatedAt          time.Time // the session's last proof of the password
 	Rev, OrgVersion          int64
 }
 
 // CreateSession stores a new session.
 func (q Q) CreateSession(ctx context.Context, s *Session, accessHash, refreshHash string) error {
 	_, err := q.exec(ctx, `INSERT INTO sessions (id, user_id, access_hash, access_expires_at, refresh_hash,
-		expires_at, device, ip, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		expires_at, device, ip, created_at, last_seen_at, authenticated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.UserID, accessHash, Micros(s.AccessExpiresAt), refreshHash, Micros(s.ExpiresAt),
-		s.Device, s.IP, Micros(s.CreatedAt), Micros(s.LastSeenAt))
+		s.Device, s.IP, Micros(s.CreatedAt), Micros(s.LastSeenAt), Micros(s.AuthenticatedAt))
 	return classify(err)
 }
 
 // AuthByAccess resolves an access token hash.
 func (q Q) AuthByAccess(ctx context.Context, accessHash string) (Auth, error) {
 	var a Auth
-	var exp, seen int64
-	err := q.row(ctx, `SELECT s.id, s.user_id, u.org_id, s.access_expires_at, s.last_seen_at, u.rev, o.version
+	var exp, seen, proven int64
+	err := q.row(ctx, `SELECT s.id, s.user_id, u.org_id, s.access_expires_at, s.last_seen_at, s.authenticated_at, u.rev, o.version
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id
-		WHERE s.access_hash = ?`, accessHash).Scan(&a.SessionID, &a.UserID, &a.OrgID, &exp, &seen, &a.Rev, &a.OrgVersion)
+		WHERE s.access_hash = ?`, accessHash).Scan(&a.SessionID, &a.UserID, &a.OrgID, &exp, &seen, &proven, &a.Rev, &a.OrgVersion)
 	if err != nil {
 		return Auth{}, noRows(err)
 	}
-	a.AccessExpiresAt, a.LastSeenAt = FromMicros(exp), FromMicros(seen)
+	a.AccessExpiresAt, a.LastSeenAt, a.AuthenticatedAt = FromMicros(exp), FromMicros(seen), FromMicros(proven)
 	return a, nil
 }
 
@@ -54,6 +56,11 @@ func (q Q) AuthByAPIKey(ctx context.Context, keyHash string) (Auth, error) {
 	err := q.row(ctx, `SELECT u.id, u.org_id, u.rev, o.version FROM users u JOIN orgs o ON o.id = u.org_id
 		WHERE u.api_key_hash = ?`, keyHash).Scan(&a.UserID, &a.OrgID, &a.Rev, &a.OrgVersion)
 	return a, noRows(err)
+}
+
+// Reauthenticate records that the session's user re-entered the password.
+func (q Q) Reauthenticate(ctx context.Context, id string, at time.Time) error {
+	return q.execOne(ctx, `UPDATE sessions SET authenticated_at = ? WHERE id = ?`, Micros(at), id)
 }
 
 // TouchSession records activity; callers throttle it.
