@@ -182,7 +182,7 @@ func (s *Server) putOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCal
 	if err != nil {
 		return err
 	}
-	ps, desc, err := renditions(data, kind, crop, mt+" upload")
+	ps, desc, err := renditions(r.Context(), data, kind, crop, mt+" upload")
 	if err != nil {
 		return err
 	}

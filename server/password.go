@@ -283,14 +283,23 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		// Deleting the proof first makes a concurrent second use fail.
-		if err := q.DeleteVerification(ctx, u.ID, v.Purpose); err != nil {
+		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
 		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
 	})
 	if err == nil {
 		s.announce(ctx, u.Email, "", "password", "It was reset and every device was signed out.")
+	}
+	return err
+}
+
+// consume spends a link or code in the transaction that applies it: of
+// concurrent uses exactly one applies; the others are told it is used up.
+func consume(ctx context.Context, q store.Q, v *store.Verification) error {
+	err := q.ConsumeVerification(ctx, v)
+	if errors.Is(err, store.ErrNotFound) {
+		return errBadProof
 	}
 	return err
 }
