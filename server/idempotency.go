@@ -53,7 +53,10 @@ func (s *Server) idempotent(h authedFunc) authedFunc {
 		ctx := r.Context()
 		deadline := time.Now().Add(replayWait)
 		for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
-			prev, err := s.st.Q().ReserveReplay(ctx, p.UserID, key, want, s.now())
+			// Not cancelled with the request: a reservation that took effect
+			// but whose answer was lost to a cancellation would hold the key
+			// with no request to settle it, and every retry would wait.
+			prev, err := s.st.Q().ReserveReplay(context.WithoutCancel(ctx), p.UserID, key, want, s.now())
 			switch {
 			case err != nil:
 				return err
