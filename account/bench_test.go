@@ -8,8 +8,8 @@ import (
 )
 
 // BenchmarkUpdateProfile is the cost the UI pays per edit: validate, apply
-// locally, and save the outbox with fsync. The server is down so the
-// outbox grows as it would offline.
+// locally and wake the persister, which writes the outbox on its own
+// goroutine. The server is down so the outbox grows as it would offline.
 func BenchmarkUpdateProfile(b *testing.B) {
 	for _, pending := range []int{0, 100} {
 		b.Run(fmt.Sprintf("pending=%d", pending), func(b *testing.B) {

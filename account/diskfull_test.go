@@ -73,7 +73,8 @@ func (o *outage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // TestDiskFullOnRealFilesystem puts the data directory on a 64 KiB tmpfs
 // and fills it, against the real backend. An edit on the full disk must
-// fail with ENOSPC and change nothing; an acknowledgement that cannot be
+// fail to be written with ENOSPC, revert, say so, and leave the file as it
+// was; an acknowledgement that cannot be
 // saved must show as a sync error; the outbox file must stay readable and
 // hold the pending edit throughout, also across a restart of the app; and
 // once space is back everything syncs.
@@ -93,21 +94,25 @@ func TestDiskFullOnRealFilesystem(t *testing.T) {
 	// Offline, an edit waits in the outbox.
 	net.down.Store(true)
 	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Kept")}))
+	must(t, m.flush())
 	waitFor(t, "offline", func() bool { return m.Sync().Kind == Offline })
 	path := m.store.path
 	before, err := os.ReadFile(path)
 	must(t, err)
 
 	filler := fill(t, dir)
-	err = m.UpdateProfile(api.ProfilePatch{LastName: ptr("Lost")})
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("edit on a full disk: %v, want ENOSPC", err)
+	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Lost")}))
+	if err := m.flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("writing an edit on a full disk: %v, want ENOSPC", err)
 	}
 	if after, _ := os.ReadFile(path); string(after) != string(before) {
 		t.Error("a failed save changed the outbox file")
 	}
 	if p := m.Me().Profile; p.LastName == "Lost" || p.FirstName != "Kept" || m.Sync().Pending != 1 {
 		t.Errorf("after the failed edit: %q %q, %d pending", p.FirstName, p.LastName, m.Sync().Pending)
+	}
+	if s := m.Sync(); s.Kind != Error || !errors.Is(s.Err, syscall.ENOSPC) {
+		t.Errorf("the failure is not reported: %+v", s)
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(tmp) != 0 {
 		t.Errorf("temporary files left on the full disk: %v", tmp)
@@ -118,7 +123,13 @@ func TestDiskFullOnRealFilesystem(t *testing.T) {
 	// state says so.
 	net.down.Store(false)
 	m.kick()
-	waitFor(t, "sync error", func() bool { s := m.Sync(); return s.Kind == Error && errors.Is(s.Err, syscall.ENOSPC) })
+	waitFor(t, "the edit sent", func() bool { return m.Sync().Pending == 0 })
+	if err := m.flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("writing the acknowledgement: %v, want ENOSPC", err)
+	}
+	if s := m.Sync(); s.Kind != Error || !errors.Is(s.Err, syscall.ENOSPC) {
+		t.Errorf("sync state %+v, want the ENOSPC error", s)
+	}
 	if p, err := other.Profile(ctx); err != nil || p.FirstName != "Kept" {
 		t.Fatalf("server profile %+v, %v", p, err)
 	}
@@ -148,6 +159,7 @@ func TestDiskFullOnRealFilesystem(t *testing.T) {
 	if p, err := other.Profile(ctx); err != nil || p.FirstName != "Kept" || p.LastName != "Saved" || p.Version != 3 {
 		t.Errorf("server profile %+v, %v", p, err)
 	}
+	must(t, m.flush()) // the acknowledgement's write
 	if st, err := decodeFile(path); err != nil || len(st.Entries) != 0 || st.Me.Profile.LastName != "Saved" {
 		t.Errorf("outbox after recovery: %v, %+v", err, st)
 	}

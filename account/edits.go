@@ -15,9 +15,10 @@ import (
 var ErrSignedOut = errors.New("account: not signed in")
 
 // UpdateProfile validates p with the server's rules (a failure is an
-// *api.Error with Fields), applies it to Me at once and appends it to the
-// outbox. It returns as soon as the edit is on disk; the sync loop sends it.
-// Fields that already hold the given value are ignored.
+// *api.Error with Fields), applies it to Me and queues it in the outbox. It
+// returns at once, without waiting on the disk; should the outbox fail to
+// hold the edit, it reverts and Sync says why. Fields that already hold the
+// given value are ignored.
 func (m *Model) UpdateProfile(p api.ProfilePatch) error {
 	if errs := api.ValidatePatch(p); errs != nil {
 		return api.Invalid(errs)
@@ -47,10 +48,12 @@ func (m *Model) edit(kind string, set map[string]json.RawMessage) error {
 	cur := r.values(&m.local)
 	next := m.st.clone()
 	e := entry{Kind: kind, Set: map[string]json.RawMessage{}, Before: map[string]json.RawMessage{}, At: time.Now().UTC()}
+	var settled []conflict
 	for f, v := range set {
 		// Editing a conflicted field settles the conflict with the new value.
 		if i := conflictIndex(next, kind, f); i >= 0 {
 			c := next.Conflicts[i]
+			settled = append(settled, c)
 			next.Conflicts = slices.Delete(next.Conflicts, i, i+1)
 			if !sameValue(v, c.Server) {
 				e.Set[f], e.Before[f] = v, c.Server
@@ -61,7 +64,7 @@ func (m *Model) edit(kind string, set map[string]json.RawMessage) error {
 			e.Set[f], e.Before[f] = v, cur[f]
 		}
 	}
-	if len(e.Set) == 0 && len(next.Conflicts) == len(m.st.Conflicts) {
+	if len(e.Set) == 0 && len(settled) == 0 {
 		return nil
 	}
 	if len(e.Set) > 0 {
@@ -69,22 +72,24 @@ func (m *Model) edit(kind string, set map[string]json.RawMessage) error {
 		next.NextSeq++
 		next.Entries = append(next.Entries, e)
 	}
-	if err := m.store.save(next); err != nil {
-		return err
+	c := MeChanged | SyncChanged | FieldErrorsChanged
+	if len(settled) > 0 {
+		c |= ConflictsChanged
 	}
-	conflictsChanged := len(next.Conflicts) != len(m.st.Conflicts)
-	m.st = next
 	for f := range set {
 		delete(m.fieldErrs, f)
 	}
-	m.recompute()
-	c := MeChanged | SyncChanged | FieldErrorsChanged
-	if conflictsChanged {
-		c |= ConflictsChanged
-	}
-	m.notify(c)
-	m.kick()
+	m.commit(next, c)
+	m.settle(settled...)
 	return nil
+}
+
+// settle remembers conflicts the edit just committed removed, until it is
+// on disk: a failed write restores them (see revertUnsaved). m.mu held.
+func (m *Model) settle(cs ...conflict) {
+	for _, c := range cs {
+		m.settled = append(m.settled, settledConflict{ver: m.ver, c: c})
+	}
 }
 
 func conflictIndex(st *fileState, kind, field string) int {
@@ -109,7 +114,8 @@ func (m *Model) Conflicts() []Conflict {
 var ErrNoConflict = errors.New("account: no such conflict")
 
 // Resolve settles a conflict: keepLocal sends the user's value over the
-// other one; otherwise the other value stays and Me shows it.
+// other one; otherwise the other value stays and Me shows it. Like an edit
+// it returns at once and reverts should the outbox fail to hold it.
 func (m *Model) Resolve(id string, keepLocal bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -131,18 +137,14 @@ func (m *Model) Resolve(id string, keepLocal bool) error {
 		})
 		next.NextSeq++
 	}
-	if err := m.store.save(next); err != nil {
-		return err
-	}
-	m.st = next
-	m.recompute()
-	m.notify(MeChanged | SyncChanged | ConflictsChanged)
-	m.kick()
+	m.commit(next, MeChanged|SyncChanged|ConflictsChanged)
+	m.settle(c)
 	return nil
 }
 
-// clone copies what edits change, so a failed save leaves st as it was.
-// Raw values are never mutated in place and are shared.
+// clone copies what edits change: a committed state is never changed in
+// place, so the persister can write it while the next one is built. Raw
+// values are never mutated in place and are shared.
 func (st *fileState) clone() *fileState {
 	n := *st
 	n.Entries = make([]entry, len(st.Entries))

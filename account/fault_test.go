@@ -140,6 +140,10 @@ func faultChild(specPath string) int {
 			fmt.Fprintln(os.Stderr, "edit", i, err)
 			return 1
 		}
+		if err := m.flush(); err != nil {
+			fmt.Fprintln(os.Stderr, "writing edit", i, err)
+			return 1
+		}
 		fmt.Fprintln(out, "ok", i)
 		_ = out.Flush()
 		time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond)

@@ -2,6 +2,12 @@
 // the UI shows, edits applied at once and kept in a durable outbox until the
 // server has them, the sync status, and the session in the OS keyring.
 //
+// Nothing the UI calls to read or edit the account waits on the disk or
+// the network: edits change the state in memory and return, and the model's
+// own goroutines write the outbox (persist.go) and talk to the server
+// (sync.go). Methods that take a context are the exception: they wait on
+// the server or the keyring.
+//
 // It must not import fyne.io/...: callbacks come from background goroutines
 // and the UI marshals them itself.
 package account
@@ -29,6 +35,9 @@ type Config struct {
 	Keyring Keyring        // nil: the OS keyring
 	Server  string         // base URL; the keyring item is keyed by it. Empty: Client.BaseURL()
 	Logger  *slog.Logger
+	// CreateFile opens an outbox's temporary file for writing; nil: the
+	// OS's file system. Tests make the disk slow or full with it.
+	CreateFile func(name string) (OutboxFile, error)
 
 	KeyringTimeout time.Duration // per keyring call; 0: DefaultKeyringTimeout
 	PollInterval   time.Duration // refetch the account when idle; 0: one minute
@@ -96,7 +105,7 @@ type Model struct {
 	gen        uint64 // bumped on every sign-in and sign-out
 	keyringErr error
 	syncErr    error // last network failure, cleared by a success
-	saveErr    error // last failed save of the outbox by the sync loop
+	saveErr    error // last failed write of the outbox, cleared by a success
 	needFetch  bool
 	lastFetch  time.Time
 	failures   int
@@ -107,13 +116,28 @@ type Model struct {
 	nextSub      int
 	pending      Change
 
+	// The persister writes st after every change (persist.go): ver counts
+	// the changes; the newest written is savedVer, the newest tried
+	// triedVer. Entries from savedSeq on and the conflicts in settled are
+	// the user's edits not yet on disk, which a failed write reverts.
+	ver, savedVer, triedVer uint64
+	savedSeq                uint64
+	ackVer                  uint64 // the sync loop's last acknowledgement
+	settled                 []settledConflict
+	persisted               *sync.Cond // on mu: an attempt has ended
+	persistCh               chan struct{}
+	persistStop             chan struct{}
+	persistDone             bool
+	saveMu                  sync.Mutex // held while an outbox file is written
+
 	ctx       context.Context // cancelled by Close
 	cancel    context.CancelFunc
 	notifyCh  chan struct{}
 	wake      chan struct{}
 	closed    chan struct{}
 	closeOnce sync.Once
-	wg        sync.WaitGroup
+	wg        sync.WaitGroup // the sync loop and dispatch
+	persistWG sync.WaitGroup // the persister, which outlives them
 }
 
 // Open prepares the data directory and starts the sync loop. The model is
@@ -150,33 +174,44 @@ func Open(cfg Config) (*Model, error) {
 		cfg.RetryMax = max(cfg.RetryMin, 30*time.Second)
 	}
 	m := &Model{
-		cfg:      cfg,
-		c:        cfg.Client,
-		kr:       timedKeyring{cfg.Keyring, cfg.KeyringTimeout},
-		log:      cfg.Logger,
-		subs:     map[int]func(Change){},
-		notifyCh: make(chan struct{}, 1),
-		wake:     make(chan struct{}, 1),
-		closed:   make(chan struct{}),
+		cfg:         cfg,
+		c:           cfg.Client,
+		kr:          timedKeyring{cfg.Keyring, cfg.KeyringTimeout},
+		log:         cfg.Logger,
+		subs:        map[int]func(Change){},
+		notifyCh:    make(chan struct{}, 1),
+		wake:        make(chan struct{}, 1),
+		closed:      make(chan struct{}),
+		persistCh:   make(chan struct{}, 1),
+		persistStop: make(chan struct{}),
 	}
+	m.persisted = sync.NewCond(&m.mu)
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.c.OnTokens(m.tokensChanged)
 	m.wg.Add(2)
 	go m.dispatch()
 	go m.loop()
+	m.persistWG.Add(1)
+	go m.persist()
 	return m, nil
 }
 
-// Close stops the sync loop and the notifications. Pending edits stay in
-// the outbox for the next start.
+// Close stops the sync loop and the notifications, then writes what the
+// outbox does not hold yet. Pending edits stay in it for the next start.
 func (m *Model) Close() error {
 	m.closeOnce.Do(func() {
 		close(m.closed)
 		m.cancel()
 		m.c.OnTokens(nil)
+		m.wg.Wait()
+		close(m.persistStop)
 	})
-	m.wg.Wait()
+	m.persistWG.Wait()
 	return nil
+}
+
+func (m *Model) newStore(userID string) *store {
+	return newStore(m.cfg.DataDir, m.cfg.Server, userID, m.cfg.CreateFile)
 }
 
 // Me is the account as the user sees it: the server's state with pending
@@ -229,10 +264,11 @@ func (m *Model) syncState() SyncState {
 	switch {
 	case len(m.st.Conflicts) > 0:
 		s.Kind = Conflicted
+	case m.saveErr != nil:
+		// Before Offline: edits the disk cannot hold are lost, not waiting.
+		s.Kind, s.Err = Error, m.saveErr
 	case errors.As(m.syncErr, &te):
 		s.Kind = Offline
-	case m.saveErr != nil:
-		s.Kind, s.Err = Error, m.saveErr
 	case m.syncErr != nil:
 		s.Kind = Error
 	case s.Pending > 0:
@@ -271,10 +307,7 @@ func (m *Model) Subscribe(fn func(Change)) (cancel func()) {
 // notify queues c for the subscribers; m.mu held.
 func (m *Model) notify(c Change) {
 	m.pending |= c
-	select {
-	case m.notifyCh <- struct{}{}:
-	default:
-	}
+	poke(m.notifyCh)
 }
 
 func (m *Model) dispatch() {
@@ -301,9 +334,13 @@ func (m *Model) dispatch() {
 }
 
 // kick wakes the sync loop.
-func (m *Model) kick() {
+func (m *Model) kick() { poke(m.wake) }
+
+// poke signals a goroutine waiting on ch, or leaves the signal it has not
+// taken yet: signals coalesce.
+func poke(ch chan struct{}) {
 	select {
-	case m.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }

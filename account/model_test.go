@@ -79,10 +79,11 @@ func (k *memKeyring) len() int {
 }
 
 type harness struct {
-	t   testing.TB
-	srv *fakeServer
-	kr  *memKeyring
-	dir string
+	t    testing.TB
+	srv  *fakeServer
+	kr   *memKeyring
+	dir  string
+	disk *testDisk // nil: the OS's file system
 }
 
 func newHarness(t testing.TB) *harness {
@@ -96,7 +97,11 @@ func (h *harness) open() *Model {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	m, err := Open(Config{DataDir: h.dir, Client: c, Keyring: h.kr, RetryMin: time.Millisecond, RetryMax: 20 * time.Millisecond, PollInterval: time.Hour})
+	cfg := Config{DataDir: h.dir, Client: c, Keyring: h.kr, RetryMin: time.Millisecond, RetryMax: 20 * time.Millisecond, PollInterval: time.Hour}
+	if h.disk != nil {
+		cfg.CreateFile = h.disk.create
+	}
+	m, err := Open(cfg)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -543,25 +548,34 @@ func TestDiskFullKeepsTheOutboxIntact(t *testing.T) {
 	m := h.signedIn()
 	h.srv.setDown(true)
 	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Kept")}))
+	must(t, m.flush())
 	before, err := os.ReadFile(m.store.path)
 	must(t, err)
 
 	m.mu.Lock()
-	m.store.create = func(name string) (writeSyncer, error) {
+	m.store.create = func(name string) (OutboxFile, error) {
 		f, err := os.Create(name)
 		return &fullDisk{f: f, quota: 100}, err
 	}
 	m.mu.Unlock()
-	err = m.UpdateProfile(api.ProfilePatch{LastName: ptr("Lost")})
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("edit on a full disk: %v, want ENOSPC", err)
+	// The edit shows at once; the write fails after, which reverts it and
+	// says why in the sync state.
+	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Lost")}))
+	if m.Me().Profile.LastName != "Lost" {
+		t.Error("the edit did not show at once")
+	}
+	if err := m.flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("writing the edit on a full disk: %v, want ENOSPC", err)
 	}
 	after, _ := os.ReadFile(m.store.path)
 	if string(after) != string(before) {
 		t.Error("the outbox file changed after a failed save")
 	}
 	if m.Me().Profile.LastName == "Lost" || m.Sync().Pending != 1 {
-		t.Errorf("a failed edit was applied: %+v pending %d", m.Me().Profile, m.Sync().Pending)
+		t.Errorf("a failed edit stayed: %+v pending %d", m.Me().Profile, m.Sync().Pending)
+	}
+	if s := m.Sync(); s.Kind != Error || !errors.Is(s.Err, syscall.ENOSPC) {
+		t.Errorf("the failure is not reported: %+v", s)
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(h.dir, "*.tmp")); len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
@@ -571,19 +585,26 @@ func TestDiskFullKeepsTheOutboxIntact(t *testing.T) {
 	// reports.
 	h.srv.setDown(false)
 	m.kick()
-	waitFor(t, "sync error", func() bool { s := m.Sync(); return s.Kind == Error && errors.Is(s.Err, syscall.ENOSPC) })
+	waitFor(t, "the edit sent", func() bool { return h.srv.profile().FirstName == "Kept" && m.Sync().Pending == 0 })
+	if err := m.flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("writing the acknowledgement: %v, want ENOSPC", err)
+	}
+	if s := m.Sync(); s.Kind != Error || !errors.Is(s.Err, syscall.ENOSPC) {
+		t.Errorf("sync state %+v, want the ENOSPC error", s)
+	}
 	if after, _ := os.ReadFile(m.store.path); string(after) != string(before) {
 		t.Error("the outbox file changed while the disk was full")
 	}
 	// Space is back: the next edit saves everything and syncs.
 	m.mu.Lock()
-	m.store.create = newStore(h.dir, "", "").create
+	m.store.create = createFile
 	m.mu.Unlock()
 	must(t, m.UpdateProfile(api.ProfilePatch{LastName: ptr("Saved")}))
 	waitSynced(t, m)
 	if p := h.srv.profile(); p.FirstName != "Kept" || p.LastName != "Saved" {
 		t.Errorf("server %+v", p)
 	}
+	must(t, m.flush()) // the acknowledgement's write
 	st, err := m.store.load()
 	if err != nil || len(st.Entries) != 0 {
 		t.Errorf("outbox after recovery: %v, %+v", err, st)
@@ -712,7 +733,7 @@ func TestCorruptOutboxIsSetAsideAtSignIn(t *testing.T) {
 	}
 	must(t, m.UpdateProfile(api.ProfilePatch{FirstName: ptr("Fresh")}))
 	waitSynced(t, m)
-	if _, err := newStore(h.dir, h.srv.URL(), "u-agent1").load(); err != nil {
+	if _, err := newStore(h.dir, h.srv.URL(), "u-agent1", nil).load(); err != nil {
 		t.Errorf("new outbox unreadable: %v", err)
 	}
 }

@@ -37,12 +37,12 @@ func (m *Model) Restore(ctx context.Context) (bool, error) {
 		// The server ended the session while the app was closed.
 		return false, m.abandon(nil)
 	case client.IsTransient(err) || ctx.Err() != nil:
-		st, lerr := newStore(m.cfg.DataDir, m.cfg.Server, sess.UserID).load()
+		st, lerr := m.newStore(sess.UserID).load()
 		if lerr != nil || st == nil {
 			m.c.SetTokens(api.Tokens{})
 			return false, err
 		}
-		m.install(st, newStore(m.cfg.DataDir, m.cfg.Server, sess.UserID), err)
+		m.install(st, m.newStore(sess.UserID), true, err)
 		return true, nil
 	default:
 		m.c.SetTokens(api.Tokens{})
@@ -81,7 +81,7 @@ func (m *Model) SignIn(ctx context.Context, login, password, device string) erro
 
 // begin opens the account's outbox with the server's fresh state.
 func (m *Model) begin(me api.Me, fresh bool) error {
-	s := newStore(m.cfg.DataDir, m.cfg.Server, me.User.ID)
+	s := m.newStore(me.User.ID)
 	st, err := s.load()
 	if err != nil {
 		// Keep the unreadable file for diagnosis and start over.
@@ -93,20 +93,30 @@ func (m *Model) begin(me api.Me, fresh bool) error {
 		st = &fileState{Server: m.cfg.Server, UserID: me.User.ID, NextSeq: 1}
 	}
 	st.Me = me
-	if err := s.save(st); err != nil {
+	m.saveMu.Lock()
+	err = s.save(st)
+	m.saveMu.Unlock()
+	if err != nil {
 		if fresh {
 			return err
 		}
 		m.log.Error("account: saving outbox", "err", err)
 	}
-	m.install(st, s, nil)
+	m.install(st, s, err == nil, nil)
 	return nil
 }
 
-func (m *Model) install(st *fileState, s *store, syncErr error) {
+// install makes st the session's state; saved says whether the outbox
+// file s holds it.
+func (m *Model) install(st *fileState, s *store, saved bool, syncErr error) {
 	m.mu.Lock()
 	m.st, m.store = st, s
 	m.gen++
+	m.ver++
+	m.triedVer, m.savedSeq, m.settled = m.ver, st.NextSeq, nil
+	if saved {
+		m.savedVer = m.ver
+	}
 	m.syncErr, m.saveErr = syncErr, nil
 	m.needFetch = syncErr != nil
 	m.lastFetch = time.Now()
@@ -131,8 +141,9 @@ func (m *Model) SignOut(ctx context.Context) error {
 	return err
 }
 
-// endSession forgets the session locally.
+// endSession forgets the session locally, once its edits are on disk.
 func (m *Model) endSession() {
+	_ = m.flush()
 	m.c.SetTokens(api.Tokens{})
 	m.setKeyringErr(m.kr.remove(m.cfg.Server))
 	m.mu.Lock()

@@ -181,24 +181,29 @@ func outboxName(server, userID string) string {
 
 // store reads and atomically replaces one outbox file.
 type store struct {
-	path string
-	// create opens the temporary file; tests swap it to simulate a full disk.
-	create func(name string) (writeSyncer, error)
+	path   string
+	create func(name string) (OutboxFile, error)
 }
 
-type writeSyncer interface {
+// OutboxFile is the temporary file an outbox is written to before it
+// replaces the old one.
+type OutboxFile interface {
 	io.Writer
 	Sync() error
 	Close() error
 }
 
-func newStore(dir, server, userID string) *store {
-	return &store{
-		path: filepath.Join(dir, outboxName(server, userID)),
-		create: func(name string) (writeSyncer, error) {
-			return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		},
+// createFile opens an outbox's temporary file on the OS's file system.
+func createFile(name string) (OutboxFile, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+}
+
+// newStore is the store of one account's outbox; create nil: createFile.
+func newStore(dir, server, userID string, create func(string) (OutboxFile, error)) *store {
+	if create == nil {
+		create = createFile
 	}
+	return &store{path: filepath.Join(dir, outboxName(server, userID)), create: create}
 }
 
 // load returns the saved state, or nil when there is none.

@@ -107,7 +107,7 @@ func TestDecodeRefusesDamage(t *testing.T) {
 
 func TestSaveReplacesAtomically(t *testing.T) {
 	dir := t.TempDir()
-	s := newStore(dir, "https://a.example", "u1")
+	s := newStore(dir, "https://a.example", "u1", nil)
 	if st, err := s.load(); st != nil || err != nil {
 		t.Fatalf("load of a missing file = %v, %v", st, err)
 	}
@@ -134,7 +134,7 @@ func TestSaveReplacesAtomically(t *testing.T) {
 	if _, err := os.Stat(s.path + ".tmp"); !os.IsNotExist(err) {
 		t.Error("save left the temporary file")
 	}
-	if filepath.Dir(s.path) != dir || newStore(dir, "https://a.example", "u2").path == s.path || newStore(dir, "https://b.example", "u1").path == s.path {
+	if filepath.Dir(s.path) != dir || newStore(dir, "https://a.example", "u2", nil).path == s.path || newStore(dir, "https://b.example", "u1", nil).path == s.path {
 		t.Error("outbox files must be per server and user")
 	}
 }

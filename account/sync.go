@@ -70,6 +70,14 @@ func (m *Model) step() time.Duration {
 	if len(m.st.Entries) == 0 {
 		return max(0, m.cfg.PollInterval-time.Since(m.lastFetch))
 	}
+	if m.st.Entries[0].Seq >= m.savedSeq || m.triedVer < m.ackVer {
+		// Send nothing the disk does not hold, and nothing before it holds
+		// the last acknowledgement (or has failed to): after a crash the
+		// server may then be ahead of the file by the entry in flight only,
+		// which settleHead tells from a change made elsewhere. The
+		// persister wakes the loop after each write.
+		return m.cfg.PollInterval
+	}
 	if next := m.st.clone(); settleHead(next) {
 		m.commit(next, MeChanged|SyncChanged|ConflictsChanged)
 		return 0
@@ -89,6 +97,7 @@ func (m *Model) step() time.Duration {
 		next.Me = confirmed
 		next.Entries = next.Entries[1:]
 		m.commit(next, MeChanged|SyncChanged)
+		m.ackVer = m.ver
 		m.succeeded()
 		return 0
 	case client.IsTransient(err) || m.ctx.Err() != nil:
@@ -113,23 +122,6 @@ func (m *Model) step() time.Duration {
 	default:
 		return m.failed(err)
 	}
-}
-
-// commit makes next the state and saves it. A failed save is reported in
-// the sync state; the state is kept in memory because the server has
-// already seen it, and the next save writes it. m.mu held.
-func (m *Model) commit(next *fileState, c Change) {
-	if err := m.store.save(next); err != nil {
-		m.log.Error("account: saving outbox", "err", err)
-		m.saveErr = err
-		c |= SyncChanged
-	} else if m.saveErr != nil {
-		m.saveErr = nil
-		c |= SyncChanged
-	}
-	m.st = next
-	m.recompute()
-	m.notify(c)
 }
 
 // failed records a failed attempt and returns the backoff. m.mu held.

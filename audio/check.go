@@ -18,6 +18,7 @@ const (
 	VerdictClipping              // the input hit full scale: lower the microphone gain
 	VerdictNoSignal              // the microphone delivered silence or did not hear the test signal
 	VerdictDeviceMissing         // the speaker or the microphone is not present
+	VerdictNoisy                 // the test signal came back clearly, but background noise is close to it
 )
 
 func (v Verdict) String() string {
@@ -32,6 +33,8 @@ func (v Verdict) String() string {
 		return "no signal"
 	case VerdictDeviceMissing:
 		return "device missing"
+	case VerdictNoisy:
+		return "noisy"
 	}
 	return "unknown"
 }
@@ -45,9 +48,14 @@ const (
 	// well (normalised cross-correlation) to count as heard. Noise alone scores
 	// well under 0.1 over the chirp's length.
 	minCorrelation = 0.3
-	// minLevelDBFS and minSNR: below either, the signal is too quiet.
+	// minLevelDBFS: below it, the signal is too quiet; minSNR: below it, the
+	// background noise is too close to the signal.
 	minLevelDBFS = -40.0
 	minSNR       = 15.0
+	// handsFreeRate: a microphone that captures in mono at this rate or below is
+	// what a Bluetooth headset offers in its hands-free profile (HFP/HSP: 8 kHz,
+	// or 16 kHz with wide-band speech).
+	handsFreeRate = 16000
 )
 
 // CheckResult is what the headset check measured.
@@ -58,7 +66,8 @@ type CheckResult struct {
 	// Detected: the test signal was found in the recording.
 	Detected bool
 	// Latency is the round trip from handing the signal to the speaker to
-	// receiving it from the microphone. Zero unless Detected.
+	// receiving it from the microphone. Zero unless Detected, and when the
+	// callbacks could not time it (a machine too busy to call them on time).
 	Latency time.Duration
 	// Level is the received test tone's RMS in dBFS when Detected, else the
 	// input's overall RMS.
@@ -73,14 +82,22 @@ type CheckResult struct {
 	Clipped bool
 	// Correlation is how well the recording matched the test signal, 0..1.
 	Correlation float64
+	// MicRate and MicChannels are the microphone's own capture format, before
+	// conversion to the check's; zero when the check did not open it.
+	MicRate, MicChannels int
+	// HandsFree: the microphone captures in mono at 16 kHz or less, as a
+	// Bluetooth headset does in its hands-free profile, which also drops its
+	// speaker to phone quality.
+	HandsFree bool
 	// Took is how long the check ran, device opening included.
 	Took time.Duration
 }
 
-// checkSignal is what the speaker plays: silence (the noise floor is measured
-// while the speaker is quiet), a chirp (its sharp correlation peak gives the
-// latency), a short gap, then a steady tone (its level is read with Goertzel,
-// which ignores noise outside the tone's frequency).
+// checkSignal is what the speaker plays once the microphone is delivering
+// sound (the noise floor is measured on what it delivered before): a chirp
+// (its sharp correlation peak locates the signal in the recording), a short
+// gap, then a steady tone (its level is read with Goertzel, which ignores
+// noise outside the tone's frequency).
 type checkSignal struct {
 	rate     int
 	samples  []float32
@@ -89,32 +106,35 @@ type checkSignal struct {
 	toneAt   int
 	toneLen  int
 	toneFreq float64
-	maxLag   int // the longest round trip looked for, frames
 }
 
 const (
 	checkAmp      = 0.5 // -6 dBFS peak: loud enough to hear, far from clipping
 	checkToneFreq = 1000.0
-	checkMaxLag   = 600 * time.Millisecond
-	// checkTimeout bounds the whole check, opening devices included.
-	checkTimeout = 2800 * time.Millisecond
-	// checkFlow is how much audio both streams must have moved before the
-	// signal starts; checkArmWait is how long to wait for that at most.
-	checkFlow    = 50 * time.Millisecond
-	checkArmWait = time.Second
+	// checkTimeout bounds the whole check, opening devices included. A sound
+	// server can take up to 2 s to start delivering (PulseAudio's null sink
+	// sleeps that long when idle), so the signal is kept short.
+	checkTimeout = 2750 * time.Millisecond
+	// checkQuiet is how much the microphone must have delivered before the
+	// signal plays: proof that the capture path runs, and the noise floor.
+	checkQuiet = 100 * time.Millisecond
+	// checkPoll is how often the waiting goroutine looks at the recording.
+	checkPoll = 20 * time.Millisecond
 	// Margins keep the level and noise windows clear of the fades and of
-	// latency estimation error.
+	// start-up transients.
 	checkMargin = 20 * time.Millisecond
+	// checkToneSlip is how much later than expected the tone is looked for.
+	checkToneSlip = 200 * time.Millisecond
 )
 
 func newCheckSignal(rate int) checkSignal {
 	sec := func(s float64) int { return int(s * float64(rate)) }
-	sig := checkSignal{rate: rate, toneFreq: checkToneFreq, maxLag: int(checkMaxLag.Seconds() * float64(rate))}
-	// A telephone-band sweep: every headset reproduces it.
-	sig.chirp = chirp(300, 3400, checkAmp, 0.2, rate)
-	tone := tone(checkToneFreq, checkAmp, 0.4, rate)
-	sig.chirpAt = sec(0.25)
-	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.05)
+	sig := checkSignal{rate: rate, toneFreq: checkToneFreq}
+	// A telephone-band sweep: every headset reproduces it, hands-free ones too.
+	sig.chirp = chirp(300, 3400, checkAmp, 0.15, rate)
+	tone := tone(checkToneFreq, checkAmp, 0.2, rate)
+	sig.chirpAt = sec(0.02)
+	sig.toneAt = sig.chirpAt + len(sig.chirp) + sec(0.03)
 	sig.toneLen = len(tone)
 	sig.samples = make([]float32, sig.toneAt+sig.toneLen)
 	copy(sig.samples[sig.chirpAt:], sig.chirp)
@@ -122,55 +142,64 @@ func newCheckSignal(rate int) checkSignal {
 	return sig
 }
 
-// analyzeCheck measures a recording of the check signal. offset is the index in
-// captured where signal sample 0 would sit with zero latency (it may be negative).
-// The verdict is left to judge.
-func analyzeCheck(sig checkSignal, captured []float32, offset int) CheckResult {
-	var r CheckResult
-	warm := min(sig.rate*int(checkMargin)/int(time.Second), len(captured))
-	margin := warm
-	body := captured[warm:]
-	lv := MeasureLevel(body, 1)
-	r.Peak, r.Clipped = lv.Peak, lv.Clipped
-	r.Level, r.NoiseFloor = lv.RMS, lv.RMS
-
-	corr := xcorr(captured, sig.chirp)
-	expect := offset + sig.chirpAt
-	lo := max(expect-margin, 0)
-	hi := min(expect+sig.maxLag, len(corr)-1)
-	if lo > hi {
-		return r
+// locate finds the chirp in captured[from:] by cross-correlation with the
+// played one: the index where it starts and how well it matches (normalised
+// correlation, 0..1); -1 and 0 when captured is too short.
+func locate(sig checkSignal, captured []float32, from int) (at int, match float64) {
+	from = clampIndex(from, len(captured))
+	x := captured[from:]
+	corr := xcorr(x, sig.chirp)
+	if len(corr) == 0 {
+		return -1, 0
 	}
-	best := lo
-	for k := lo; k <= hi; k++ {
+	best := 0
+	for k := range corr {
 		if math.Abs(corr[k]) > math.Abs(corr[best]) {
 			best = k
 		}
 	}
-	energy := rms(captured[best:best+len(sig.chirp)]) * rms(sig.chirp) * float64(len(sig.chirp))
-	if energy > 0 {
-		r.Correlation = math.Abs(corr[best]) / energy
+	n := len(sig.chirp)
+	if energy := rms(x[best:best+n]) * rms(sig.chirp) * float64(n); energy > 0 {
+		match = math.Abs(corr[best]) / energy
 	}
-	if r.Correlation < minCorrelation {
-		return r
+	return from + best, match
+}
+
+// analyzeCheck measures a recording of the check signal, which cannot have
+// arrived before index from (the speaker was silent until then). It returns
+// the measurements and the index where the chirp arrived (-1 if it did not);
+// the latency and the verdict are left to the caller.
+func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, int) {
+	var r CheckResult
+	margin := min(sig.rate*int(checkMargin)/int(time.Second), len(captured))
+	warm := margin
+	lv := MeasureLevel(captured[warm:], 1)
+	r.Peak, r.Clipped = lv.Peak, lv.Clipped
+	r.Level, r.NoiseFloor = lv.RMS, lv.RMS
+
+	at, match := locate(sig, captured, from)
+	r.Correlation = match
+	if at < 0 || match < minCorrelation {
+		return r, -1
 	}
 	r.Detected = true
-	lag := best - expect
-	r.Latency = time.Duration(lag) * time.Second / time.Duration(sig.rate)
-
-	toneFrom := clampIndex(offset+sig.toneAt+lag+margin, len(captured))
-	toneTo := clampIndex(offset+sig.toneAt+sig.toneLen+lag-margin, len(captured))
+	// Where signal sample 0 sits in the recording.
+	zero := at - sig.chirpAt
+	// The tone where it should be, or up to checkToneSlip later: a dropout
+	// (an underrun on a busy machine, a Bluetooth hiccup) delays what follows it.
+	toneFrom := clampIndex(zero+sig.toneAt+margin, len(captured))
+	toneTo := clampIndex(zero+sig.toneAt+sig.toneLen-margin+sig.rate*int(checkToneSlip)/int(time.Second), len(captured))
 	if toneTo > toneFrom {
-		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate) / math.Sqrt2)
+		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate, sig.toneLen-2*margin) / math.Sqrt2)
 	}
 	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms pieces.
-	noiseTo := clampIndex(best-margin, len(captured))
-	noiseFrom := clampIndex(max(best-sig.rate/5, warm), len(captured))
+	noiseTo := clampIndex(at-margin, len(captured))
+	noiseFrom := clampIndex(max(at-sig.rate/5, warm), len(captured))
 	if noiseTo > noiseFrom {
 		r.NoiseFloor = DBFS(medianOver(captured[noiseFrom:noiseTo], sig.rate/50, rms))
 	}
 	r.SNR = r.Level - r.NoiseFloor
-	return r
+	return r, at
 }
 
 func clampIndex(i, n int) int { return min(max(i, 0), n) }
@@ -190,9 +219,24 @@ func medianOver(x []float32, piece int, f func([]float32) float64) float64 {
 	return vs[len(vs)/2]
 }
 
-// toneLevel is the tone's amplitude in x, the median over 40 ms pieces.
-func toneLevel(x []float32, freq float64, rate int) float64 {
-	return medianOver(x, rate/25, func(p []float32) float64 { return goertzel(p, freq, rate) })
+// toneLevel is the amplitude of a tone of about frames frames somewhere in
+// x: x is measured in 40 ms pieces, and of the pieces the tone can fill, the
+// second loudest in four counts, so that a dropout in the tone or a click
+// does not skew it. An input shorter than two pieces is measured whole.
+func toneLevel(x []float32, freq float64, rate, frames int) float64 {
+	piece := rate / 25
+	g := func(p []float32) float64 { return goertzel(p, freq, rate) }
+	if len(x) < 2*piece {
+		return g(x)
+	}
+	var vs []float64
+	for i := 0; i+piece <= len(x); i += piece {
+		vs = append(vs, g(x[i:i+piece]))
+	}
+	slices.Sort(vs)
+	slices.Reverse(vs)
+	k := min(max(frames/piece, 1), len(vs))
+	return vs[k/4]
 }
 
 // judge turns measurements into a verdict. Silence is judged first (a muted
@@ -205,95 +249,144 @@ func judge(r CheckResult) Verdict {
 		return VerdictClipping
 	case !r.Detected:
 		return VerdictNoSignal
-	case r.Level < minLevelDBFS || r.SNR < minSNR:
+	case r.Level < minLevelDBFS:
 		return VerdictTooQuiet
+	case r.SNR < minSNR:
+		return VerdictNoisy
 	}
 	return VerdictOK
 }
 
-// checkRecorder is shared by the check's two audio threads and the goroutine
-// waiting for them. The speaker plays silence until both streams flow (a
-// Bluetooth headset or an idle sound server can take a while to start), then
-// the signal. Each stream's time origin is estimated from its callbacks: a
-// callback can come late but never early, so the smallest "callback time minus
-// frames so far" is the best estimate of when frame 0 went out or came in.
-type checkRecorder struct {
-	sig      checkSignal
-	played   int          // playback thread only
-	playedN  atomic.Int64 // played, for the waiting goroutine
-	armed    atomic.Bool  // set by the waiting goroutine: play the signal
-	start    atomic.Int64 // playback frame the signal starts at; -1 until it does
-	captured []float32    // written by the capture thread
-	filled   atomic.Int64 // frames in captured
-	p0, c0   atomic.Int64 // origins in driver-clock nanoseconds; math.MaxInt64 until known
+// handsFree reports whether a microphone's own format is a Bluetooth
+// hands-free profile's.
+func handsFree(rate, channels int) bool {
+	return rate > 0 && rate <= handsFreeRate && channels == 1
 }
 
-func newCheckRecorder(sig checkSignal, frames int) *checkRecorder {
-	c := &checkRecorder{sig: sig, captured: make([]float32, frames)}
-	c.start.Store(-1)
-	c.p0.Store(math.MaxInt64)
-	c.c0.Store(math.MaxInt64)
+// checkRecorder is shared by the check's two audio threads and the goroutine
+// waiting for them. The speaker plays silence until the microphone has
+// delivered checkQuiet of sound (a Bluetooth headset or an idle sound server
+// can take seconds to start), then the signal; the chirp is then found in the
+// recording by correlation, wherever start-up delays put it.
+//
+// Callback times cannot place the signal: a sound server takes the first
+// playback buffers at once and plays them only when its device runs, which
+// can be seconds later. They serve only for the latency, once correlation
+// has placed the chirp (see latency).
+type checkRecorder struct {
+	sig      checkSignal
+	quiet    int          // captured frames that release the signal
+	played   int          // playback thread only
+	start    int          // playback frame the signal starts at, -1 until it does; playback thread only
+	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
+	captured []float32    // written by the capture thread
+	filled   atomic.Int64 // frames in captured
+	// handed holds, for playback callbacks during the signal, the driver
+	// clock time at which the signal's first frame was (or would have been)
+	// handed over; playback thread until the streams stop.
+	handed  [64]int64
+	nHanded int
+	// received is a ring of the latest capture callbacks: the frames
+	// delivered so far and the driver clock time; capture thread until the
+	// streams stop.
+	received  [1024][2]int64
+	nReceived int
+}
+
+func newCheckRecorder(sig checkSignal, frames, quiet int) *checkRecorder {
+	c := &checkRecorder{sig: sig, quiet: quiet, start: -1, captured: make([]float32, frames)}
+	c.armedAt.Store(-1)
 	return c
+}
+
+func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
+	if c.start < 0 && c.armedAt.Load() >= 0 {
+		c.start = c.played
+	}
+	st := c.start
+	n := 0
+	if st >= 0 && c.played-st < len(c.sig.samples) {
+		n = copy(out, c.sig.samples[c.played-st:])
+		if c.nHanded < len(c.handed) {
+			c.handed[c.nHanded] = int64(at) - c.frameTime(c.played-st)
+			c.nHanded++
+		}
+	}
+	clear(out[n:])
+	c.played += frames
+}
+
+func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
+	n := int(c.filled.Load())
+	n += copy(c.captured[n:], in)
+	c.filled.Store(int64(n))
+	c.received[c.nReceived%len(c.received)] = [2]int64{int64(n), int64(at)}
+	c.nReceived++
+	if n >= c.quiet && c.armedAt.Load() < 0 {
+		c.armedAt.Store(int64(n))
+	}
 }
 
 func (c *checkRecorder) frameTime(frames int) int64 {
 	return int64(frames) * int64(time.Second) / int64(c.sig.rate)
 }
 
-func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
-	if t := int64(at) - c.frameTime(c.played); t < c.p0.Load() {
-		c.p0.Store(t)
+// latency is the time from handing the chirp to the speaker to receiving it
+// at capture frame at. Call it once the streams have stopped.
+//
+// Both ends are times on the driver's clock, each the median over the
+// callbacks that carried the chirp: when playback callbacks say the signal
+// began to be handed over, and when capture callbacks say frame 0 of the
+// chirp's stretch would have arrived. Medians shrug off a callback delayed by
+// a busy machine; taking the capture end from the callbacks that carried the
+// chirp keeps frames a busy client lost earlier out of the sum.
+func (c *checkRecorder) latency(at int) (time.Duration, bool) {
+	var recv []int64
+	for _, r := range c.received[:min(c.nReceived, len(c.received))] {
+		if end := r[0]; end > int64(at) && end <= int64(at+len(c.sig.chirp)) {
+			recv = append(recv, r[1]-c.frameTime(int(end)))
+		}
 	}
-	if c.start.Load() < 0 && c.armed.Load() {
-		c.start.Store(int64(c.played))
-	}
-	n := 0
-	if st := int(c.start.Load()); st >= 0 && c.played-st < len(c.sig.samples) {
-		n = copy(out, c.sig.samples[c.played-st:])
-	}
-	clear(out[n:])
-	c.played += frames
-	c.playedN.Store(int64(c.played))
-}
-
-func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
-	n := int(c.filled.Load())
-	if t := int64(at) - c.frameTime(n+frames); t < c.c0.Load() {
-		c.c0.Store(t)
-	}
-	n += copy(c.captured[n:], in)
-	c.filled.Store(int64(n))
-}
-
-// flowing: both streams have moved at least checkFlow of audio.
-func (c *checkRecorder) flowing() bool {
-	min := int64(checkFlow.Seconds() * float64(c.sig.rate))
-	return c.filled.Load() >= min && c.playedN.Load() >= min
-}
-
-// offset is where signal sample 0 sits in the capture at zero latency.
-func (c *checkRecorder) offset() (int, bool) {
-	p0, c0, st := c.p0.Load(), c.c0.Load(), c.start.Load()
-	if p0 == math.MaxInt64 || c0 == math.MaxInt64 || st < 0 {
+	if c.nHanded == 0 || len(recv) == 0 {
 		return 0, false
 	}
-	return int(st) + int(math.Round(float64(p0-c0)*float64(c.sig.rate)/float64(time.Second))), true
+	handed := slices.Sorted(slices.Values(c.handed[:c.nHanded]))
+	slices.Sort(recv)
+	received := recv[len(recv)/2] + c.frameTime(at)
+	lat := time.Duration(received - handed[len(handed)/2] - c.frameTime(c.sig.chirpAt))
+	// Sound cannot come back before it was sent: callbacks that late are no clock.
+	return lat, lat > 0
 }
 
-// complete: the capture covers the whole signal at the longest latency looked for.
-func (c *checkRecorder) complete() bool {
-	off, ok := c.offset()
-	n := int(c.filled.Load())
-	return n == len(c.captured) || ok && n >= off+len(c.sig.samples)+c.sig.maxLag
+// heard reports whether the first n captured frames hold the whole signal.
+// It was last asked at prev frames, so it looks only at what can hold a
+// signal completed since.
+func (c *checkRecorder) heard(prev, n int) bool {
+	from := max(int(c.armedAt.Load()), prev-len(c.sig.samples)-c.sig.rate/5)
+	at, match := locate(c.sig, c.captured[:n], from)
+	return match >= minCorrelation && n >= at-c.sig.chirpAt+len(c.sig.samples)+c.sig.rate*int(checkMargin)/int(time.Second)
+}
+
+// progress is how far along the check is, 0..1, after n captured frames and
+// elapsed time: waiting for the microphone, then recording the signal.
+func (c *checkRecorder) progress(n int, elapsed time.Duration) float64 {
+	const waiting = 0.25
+	arm := int(c.armedAt.Load())
+	if arm < 0 {
+		return waiting * min(1, float64(elapsed)/float64(checkTimeout))
+	}
+	expect := len(c.sig.samples) + c.sig.rate/5 // the signal and a typical round trip
+	return waiting + (1-waiting)*min(1, float64(n-arm)/float64(expect))
 }
 
 // CheckHeadset plays a known signal on the speaker while recording the
 // microphone, and measures round-trip latency, level, noise floor and
 // signal-to-noise. It takes under 3 seconds and blocks: call it from a
-// goroutine. A missing or lost device gives VerdictDeviceMissing, not an error;
-// errors are for devices that fail to open, a closed System (ErrClosed) and a
-// cancelled ctx (ctx.Err()).
-func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckResult, error) {
+// goroutine. onProgress, if not nil, is called from the calling goroutine
+// with how far along the check is, 0..1. A missing or lost device gives
+// VerdictDeviceMissing, not an error; errors are for devices that fail to
+// open, a closed System (ErrClosed) and a cancelled ctx (ctx.Err()).
+func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device, onProgress func(float64)) (CheckResult, error) {
 	began := time.Now()
 	res := CheckResult{Speaker: speaker, Microphone: mic}
 	finish := func(r CheckResult, err error) (CheckResult, error) {
@@ -319,8 +412,7 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	defer se.end()
 
 	sig := newCheckSignal(streamRate)
-	// Room for waiting for the streams, the signal, the longest latency, and slack.
-	rec := newCheckRecorder(sig, int((checkArmWait+checkMaxLag).Seconds()*streamRate)+len(sig.samples)+streamRate/2)
+	rec := newCheckRecorder(sig, int(checkTimeout.Seconds()*streamRate), int(checkQuiet.Seconds()*streamRate))
 	in, err := se.open(streamConfig{device: mic, sampleRate: sig.rate, channels: 1,
 		data: func(_, in []float32, frames int, at time.Duration) { rec.capture(in, frames, at) }})
 	if err != nil {
@@ -331,16 +423,17 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device) (CheckRe
 	if err != nil {
 		return finish(res, err)
 	}
+	res.MicRate, res.MicChannels = in.native()
 	if err := se.start(in, out); err != nil {
 		return finish(res, err)
 	}
-	armBy := time.Now().Add(checkArmWait)
 
-	poll := time.NewTicker(10 * time.Millisecond)
+	poll := time.NewTicker(checkPoll)
 	defer poll.Stop()
 	var lost error
+	tried, shown := 0, 0.0
 wait:
-	for !rec.complete() {
+	for {
 		select {
 		case lost = <-se.fail:
 			break wait
@@ -348,8 +441,24 @@ wait:
 			break wait
 		case <-poll.C:
 		}
-		if !rec.armed.Load() && (rec.flowing() || time.Now().After(armBy)) {
-			rec.armed.Store(true)
+		n := int(rec.filled.Load())
+		if n == len(rec.captured) {
+			break wait // nothing more fits
+		}
+		arm := int(rec.armedAt.Load())
+		// Until the deadline: a speaker can start well after the microphone.
+		if arm >= 0 && n >= arm+len(sig.samples) {
+			// Look again once another 50 ms has come in.
+			if n-tried >= sig.rate/20 {
+				if rec.heard(tried, n) {
+					break wait
+				}
+				tried = n
+			}
+		}
+		if p := rec.progress(n, time.Since(began)); onProgress != nil && p > shown {
+			shown = p
+			onProgress(p)
 		}
 	}
 	se.end() // the audio threads are done with rec after this
@@ -363,8 +472,21 @@ wait:
 	if err := parent.Err(); err != nil {
 		return finish(res, err)
 	}
-	offset, _ := rec.offset()
-	res = analyzeCheck(sig, rec.captured[:rec.filled.Load()], offset)
-	res.Verdict = judge(res)
-	return finish(res, nil)
+	from := int(rec.armedAt.Load())
+	if from < 0 {
+		from = int(rec.filled.Load()) // never armed: the signal was not played
+	}
+	r, at := analyzeCheck(sig, rec.captured[:rec.filled.Load()], from)
+	if at >= 0 {
+		if l, ok := rec.latency(at); ok {
+			r.Latency = l
+		}
+	}
+	r.MicRate, r.MicChannels = res.MicRate, res.MicChannels
+	r.HandsFree = handsFree(r.MicRate, r.MicChannels)
+	r.Verdict = judge(r)
+	if onProgress != nil {
+		onProgress(1)
+	}
+	return finish(r, nil)
 }

@@ -5,70 +5,166 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
 
-// simulateCapture is what a microphone would record of sig: silence until
-// offset, the signal delay frames later, scaled by gain, plus uniform noise of
-// the given peak, clamped to full scale.
-func simulateCapture(sig checkSignal, offset, delay int, gain, noise float64) []float32 {
-	out := make([]float32, len(sig.samples)+sig.maxLag+sig.rate/2)
-	r := rand.New(rand.NewPCG(7, 8))
+// capture is what a microphone would record of sig in a test of the
+// analysis: silence until offset, the signal delay frames later (after the
+// path's processing, if any), scaled by gain, plus noise, clamped to full
+// scale like a converter.
+type capture struct {
+	offset, delay int
+	gain          float64
+	noise         []float32                 // added as is; nil: none
+	path          func([]float32) []float32 // resampling, say; nil: none
+}
+
+func (c capture) record(sig checkSignal) []float32 {
+	played := sig.samples
+	if c.path != nil {
+		played = c.path(played)
+	}
+	out := make([]float32, len(sig.samples)+sig.rate)
 	for i := range out {
-		v := noise * (2*r.Float64() - 1)
-		if j := i - offset - delay; j >= 0 && j < len(sig.samples) {
-			v += gain * float64(sig.samples[j])
+		var v float64
+		if i < len(c.noise) {
+			v = float64(c.noise[i])
+		}
+		if j := i - c.offset - c.delay; j >= 0 && j < len(played) {
+			v += c.gain * float64(played[j])
 		}
 		out[i] = float32(math.Max(-1, math.Min(1, v)))
 	}
 	return out
 }
 
+// simulateCapture records sig with uniform noise of the given peak.
+func simulateCapture(sig checkSignal, offset, delay int, gain, noise float64) []float32 {
+	n := len(sig.samples) + sig.rate
+	return capture{offset: offset, delay: delay, gain: gain, noise: uniformNoise(n, noise)}.record(sig)
+}
+
+func uniformNoise(n int, peak float64) []float32 {
+	r := rand.New(rand.NewPCG(7, 8))
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(peak * (2*r.Float64() - 1))
+	}
+	return x
+}
+
+// pinkNoise is n samples of pink (1/f) noise scaled to the given RMS (linear),
+// from Paul Kellet's economy filter over white noise.
+func pinkNoise(n int, level float64, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	x := make([]float32, n)
+	var b0, b1, b2 float64
+	for i := range x {
+		w := r.NormFloat64()
+		b0 = 0.99765*b0 + w*0.0990460
+		b1 = 0.96300*b1 + w*0.2965164
+		b2 = 0.57000*b2 + w*1.0526913
+		x[i] = float32(b0 + b1 + b2 + w*0.1848)
+	}
+	g := float32(level / rms(x))
+	for i := range x {
+		x[i] *= g
+	}
+	return x
+}
+
+// resampled passes x through a sample rate converter to rate and back, as a
+// sound server does for a device at another rate: linear interpolation
+// after a moving-average low-pass (what miniaudio's and PulseAudio's cheap
+// converters roughly do).
+func resampled(rate int) func([]float32) []float32 {
+	conv := func(x []float32, from, to int) []float32 {
+		if to < from {
+			// Average over the step to keep energy below the new Nyquist frequency.
+			k := max(1, from/to)
+			y := make([]float32, len(x))
+			var sum float32
+			for i := range x {
+				sum += x[i]
+				if i >= k {
+					sum -= x[i-k]
+				}
+				y[i] = sum / float32(k)
+			}
+			x = y
+		}
+		n := len(x) * to / from
+		out := make([]float32, n)
+		for i := range out {
+			pos := float64(i) * float64(from) / float64(to)
+			j := int(pos)
+			f := float32(pos - float64(j))
+			if j+1 < len(x) {
+				out[i] = x[j]*(1-f) + x[j+1]*f
+			} else if j < len(x) {
+				out[i] = x[j]
+			}
+		}
+		return out
+	}
+	return func(x []float32) []float32 { return conv(conv(x, 48000, rate), rate, 48000) }
+}
+
 func TestAnalyzeCheck(t *testing.T) {
 	sig := newCheckSignal(48000)
 	ms := func(m float64) int { return int(m * 48) }
+	n := len(sig.samples) + sig.rate
+	white := func(peak float64) []float32 { return uniformNoise(n, peak) }
 	for _, tc := range []struct {
-		name          string
-		offset, delay int
-		gain, noise   float64
-		verdict       Verdict
-		latency       time.Duration // checked when detected
-		level, floor  float64       // dBFS, checked when detected
+		name         string
+		c            capture
+		from         int
+		verdict      Verdict
+		level, floor float64 // dBFS, checked when detected and not clipped
+		tol          float64 // for level and floor
 	}{
-		{"ok", 1000, ms(50), 0.5, 1e-4, VerdictOK, 50 * time.Millisecond, -15.05, -84.8},
-		{"playback started first", -3000, ms(10), 0.5, 1e-4, VerdictOK, 10 * time.Millisecond, -15.05, -84.8},
-		{"zero latency", 0, 0, 0.5, 1e-4, VerdictOK, 0, -15.05, -84.8},
-		{"near the longest latency", 0, ms(590), 0.5, 1e-4, VerdictOK, 590 * time.Millisecond, -15.05, -84.8},
-		{"inverted polarity", 200, ms(25), -0.5, 1e-4, VerdictOK, 25 * time.Millisecond, -15.05, -84.8},
-		{"quiet", 0, ms(40), 0.005, 1e-5, VerdictTooQuiet, 40 * time.Millisecond, -55.05, -104.8},
-		{"buried in noise", 0, ms(40), 0.1, 0.1, VerdictTooQuiet, 40 * time.Millisecond, -29.03, -24.8},
-		{"clipping", 0, ms(40), 4, 1e-4, VerdictClipping, 40 * time.Millisecond, 0, 0},
-		{"silence", 0, ms(40), 0, 0, VerdictNoSignal, 0, 0, 0},
-		{"noise only", 0, ms(40), 0, 0.01, VerdictNoSignal, 0, 0, 0},
-		{"later than the longest latency", 0, ms(800), 0.5, 1e-4, VerdictNoSignal, 0, 0, 0},
+		{"ok", capture{offset: 1000, delay: ms(50), gain: 0.5, noise: white(1e-4)}, 1000, VerdictOK, -15.05, -84.8, 1},
+		{"zero latency", capture{offset: 6000, delay: 0, gain: 0.5, noise: white(1e-4)}, 6000, VerdictOK, -15.05, -84.8, 1},
+		{"arrives late: a speaker slow to start", capture{offset: 500, delay: ms(450), gain: 0.5, noise: white(1e-4)}, 500, VerdictOK, -15.05, -84.8, 1},
+		{"inverted polarity", capture{offset: 200, delay: ms(25), gain: -0.5, noise: white(1e-4)}, 200, VerdictOK, -15.05, -84.8, 1},
+		{"resampled to 8 kHz", capture{offset: 3000, delay: ms(30), gain: 0.5, noise: white(1e-4), path: resampled(8000)}, 3000, VerdictOK, -15.7, -84.8, 1}, // the test's low-pass takes 0.7 dB at 1 kHz
+		{"resampled to 22.05 kHz", capture{offset: 3000, delay: ms(30), gain: 0.5, noise: white(1e-4), path: resampled(22050)}, 3000, VerdictOK, -15.05, -84.8, 1},
+		{"resampled to 44.1 kHz", capture{offset: 3000, delay: ms(30), gain: 0.5, noise: white(1e-4), path: resampled(44100)}, 3000, VerdictOK, -15.05, -84.8, 1},
+		{"quiet", capture{offset: 0, delay: ms(40), gain: 0.005, noise: white(1e-5)}, 0, VerdictTooQuiet, -55.05, -104.8, 1},
+		{"pink noise 30 dB below", capture{offset: 6000, delay: ms(40), gain: 0.5, noise: pinkNoise(n, math.Pow(10, -45.05/20), 3)}, 6000, VerdictOK, -15.05, -45.05, 2},
+		{"pink noise 10 dB below: noisy", capture{offset: 6000, delay: ms(40), gain: 0.5, noise: pinkNoise(n, math.Pow(10, -25.05/20), 4)}, 6000, VerdictNoisy, -15.05, -25.05, 2},
+		{"white noise as loud as the tone", capture{offset: 6000, delay: ms(40), gain: 0.1, noise: white(0.1)}, 6000, VerdictNoisy, -29.03, -24.8, 1},
+		{"clipping", capture{offset: 0, delay: ms(40), gain: 4, noise: white(1e-4)}, 0, VerdictClipping, 0, 0, 0},
+		{"silence", capture{offset: 0, delay: ms(40)}, 0, VerdictNoSignal, 0, 0, 0},
+		{"noise only", capture{offset: 0, delay: ms(40), noise: white(0.01)}, 0, VerdictNoSignal, 0, 0, 0},
+		{"pink noise only", capture{offset: 0, delay: ms(40), noise: pinkNoise(n, 0.1, 5)}, 0, VerdictNoSignal, 0, 0, 0},
+		{"before the speaker played", capture{offset: 0, delay: ms(40), gain: 0.5, noise: white(1e-4)}, ms(300), VerdictNoSignal, 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := analyzeCheck(sig, simulateCapture(sig, tc.offset, tc.delay, tc.gain, tc.noise), tc.offset)
+			r, at := analyzeCheck(sig, tc.c.record(sig), tc.from)
 			if v := judge(r); v != tc.verdict {
 				t.Fatalf("verdict %v, want %v (%+v)", v, tc.verdict, r)
 			}
 			if tc.verdict == VerdictNoSignal {
-				if r.Detected {
-					t.Errorf("detected a signal that is not there: %+v", r)
+				if r.Detected || at >= 0 {
+					t.Errorf("detected a signal that is not there: %+v at %d", r, at)
 				}
 				return
 			}
 			if !r.Detected || r.Correlation < minCorrelation {
 				t.Fatalf("not detected: %+v", r)
 			}
-			if d := r.Latency - tc.latency; d < -time.Millisecond/10 || d > time.Millisecond/10 {
-				t.Errorf("latency %v, want %v", r.Latency, tc.latency)
+			// Found to the sample; a resampler may shift it by one or two.
+			want := tc.c.offset + tc.c.delay + sig.chirpAt
+			if at < want-2 || at > want+2 {
+				t.Errorf("chirp at %d, want %d", at, want)
 			}
 			if tc.verdict == VerdictClipping {
 				return
 			}
-			if !near(r.Level, tc.level, 0.3) || !near(r.NoiseFloor, tc.floor, 1) {
+			if !near(r.Level, tc.level, 0.3) || !near(r.NoiseFloor, tc.floor, tc.tol) {
 				t.Errorf("level %.2f floor %.2f, want %.2f and %.2f", r.Level, r.NoiseFloor, tc.level, tc.floor)
 			}
 			if !near(r.SNR, r.Level-r.NoiseFloor, 1e-9) {
@@ -81,8 +177,8 @@ func TestAnalyzeCheck(t *testing.T) {
 func TestAnalyzeCheckShortCapture(t *testing.T) {
 	sig := newCheckSignal(48000)
 	for _, n := range []int{0, 100, len(sig.chirp) - 1, len(sig.chirp)} {
-		r := analyzeCheck(sig, make([]float32, n), 0)
-		if r.Detected || judge(r) != VerdictNoSignal {
+		r, at := analyzeCheck(sig, make([]float32, n), 0)
+		if r.Detected || at >= 0 || judge(r) != VerdictNoSignal {
 			t.Errorf("%d frames: %+v, want no signal", n, r)
 		}
 	}
@@ -103,7 +199,8 @@ func TestJudge(t *testing.T) {
 		{"not heard", with(func(r *CheckResult) { r.Detected = false }), VerdictNoSignal},
 		{"low level", with(func(r *CheckResult) { r.Level = -41; r.SNR = 29 }), VerdictTooQuiet},
 		{"level at the limit", with(func(r *CheckResult) { r.Level = -40; r.SNR = 30 }), VerdictOK},
-		{"low SNR", with(func(r *CheckResult) { r.NoiseFloor = -29; r.SNR = 14 }), VerdictTooQuiet},
+		{"low SNR", with(func(r *CheckResult) { r.NoiseFloor = -29; r.SNR = 14 }), VerdictNoisy},
+		{"low level beats low SNR", with(func(r *CheckResult) { r.Level = -50; r.SNR = 10 }), VerdictTooQuiet},
 	} {
 		if got := judge(tc.r); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -113,7 +210,7 @@ func TestJudge(t *testing.T) {
 
 func TestVerdictString(t *testing.T) {
 	want := map[Verdict]string{VerdictOK: "ok", VerdictTooQuiet: "too quiet", VerdictClipping: "clipping",
-		VerdictNoSignal: "no signal", VerdictDeviceMissing: "device missing", Verdict(99): "unknown"}
+		VerdictNoSignal: "no signal", VerdictDeviceMissing: "device missing", VerdictNoisy: "noisy", Verdict(99): "unknown"}
 	for v, s := range want {
 		if v.String() != s {
 			t.Errorf("%d: %q, want %q", v, v.String(), s)
@@ -126,25 +223,41 @@ func TestCheckHeadsetFake(t *testing.T) {
 		name        string
 		gain, noise float64
 		mic         Device
+		rate, ch    int // the microphone's own format
 		verdict     Verdict
+		handsFree   bool
 	}{
-		{"loopback", 0.5, 0.001, fakeHeadMic, VerdictOK},
-		{"deaf microphone", 0, 0.001, fakeHeadMic, VerdictNoSignal},
-		{"hot microphone", 3, 0.001, fakeHeadMic, VerdictClipping},
-		{"unplugged microphone", 0.5, 0.001, Device{Kind: Capture, Backend: "fake", ID: "99", Name: "Gone"}, VerdictDeviceMissing},
-		{"a playback device as microphone", 0.5, 0.001, fakeHeadset, VerdictDeviceMissing},
+		{"loopback", 0.5, 0.001, fakeHeadMic, 48000, 2, VerdictOK, false},
+		{"hands-free microphone", 0.5, 0.001, fakeHeadMic, 16000, 1, VerdictOK, true},
+		{"narrow-band hands-free microphone", 0.5, 0.001, fakeHeadMic, 8000, 1, VerdictOK, true},
+		{"16 kHz stereo is no hands-free profile", 0.5, 0.001, fakeHeadMic, 16000, 2, VerdictOK, false},
+		{"deaf microphone", 0, 0.001, fakeHeadMic, 48000, 2, VerdictNoSignal, false},
+		{"hot microphone", 3, 0.001, fakeHeadMic, 48000, 2, VerdictClipping, false},
+		{"unplugged microphone", 0.5, 0.001, Device{Kind: Capture, Backend: "fake", ID: "99", Name: "Gone"}, 48000, 2, VerdictDeviceMissing, false},
+		{"a playback device as microphone", 0.5, 0.001, fakeHeadset, 48000, 2, VerdictDeviceMissing, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, d := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
 			d.mu.Lock()
 			d.outLat, d.inLat, d.gain, d.noise = 1000, 440, tc.gain, tc.noise
+			d.nativeRate, d.channels = tc.rate, tc.ch
 			d.mu.Unlock()
-			r, err := s.CheckHeadset(context.Background(), fakeHeadset, tc.mic)
+			var progress []float64
+			r, err := s.CheckHeadset(context.Background(), fakeHeadset, tc.mic, func(p float64) { progress = append(progress, p) })
 			if err != nil {
 				t.Fatal(err)
 			}
 			if r.Verdict != tc.verdict || r.Speaker != fakeHeadset || r.Microphone != tc.mic {
 				t.Fatalf("verdict %v for %q → %q, want %v (%+v)", r.Verdict, r.Speaker.Name, r.Microphone.Name, tc.verdict, r)
+			}
+			if tc.verdict == VerdictDeviceMissing {
+				return
+			}
+			if r.HandsFree != tc.handsFree || r.MicRate != tc.rate || r.MicChannels != tc.ch {
+				t.Errorf("hands-free %v for a %d Hz %d-channel microphone, want %v", r.HandsFree, r.MicRate, r.MicChannels, tc.handsFree)
+			}
+			if len(progress) < 3 || !slices.IsSorted(progress) || progress[0] < 0 || progress[len(progress)-1] != 1 {
+				t.Errorf("progress %v: want a rising series ending at 1", progress)
 			}
 			if tc.verdict != VerdictOK {
 				return
@@ -155,6 +268,42 @@ func TestCheckHeadsetFake(t *testing.T) {
 			}
 			if !near(r.Level, -15.05, 0.3) || !near(r.NoiseFloor, DBFS(0.001/math.Sqrt(3)), 1) {
 				t.Errorf("level %.2f, floor %.2f", r.Level, r.NoiseFloor)
+			}
+		})
+	}
+}
+
+// The latency is the path's, to the sample, whatever the path adds and however
+// long the devices take to start: the check used to place its search window
+// with callback times, which a sound server's start-up delay threw off by
+// seconds ("the microphone didn't hear the test sound").
+func TestCheckHeadsetLatency(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		added time.Duration // on top of the 30 ms base path
+		stall time.Duration
+	}{
+		{"base", 0, 0},
+		{"+50 ms", 50 * time.Millisecond, 0},
+		{"+100 ms", 100 * time.Millisecond, 0},
+		{"+200 ms", 200 * time.Millisecond, 0},
+		{"devices start 1.9 s late", 0, 1900 * time.Millisecond},
+		{"+200 ms, devices start 1 s late", 200 * time.Millisecond, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, d := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
+			frames := func(x time.Duration) int { return int(x.Seconds() * fakeRate) }
+			d.mu.Lock()
+			d.outLat, d.inLat, d.gain, d.noise = 1000+frames(tc.added), 440, 0.5, 0.001
+			d.stall = frames(tc.stall)
+			d.mu.Unlock()
+			r, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 30*time.Millisecond + tc.added
+			if r.Verdict != VerdictOK || r.Latency < want-50*time.Microsecond || r.Latency > want+50*time.Microsecond {
+				t.Errorf("%v, latency %v; want ok, %v", r.Verdict, r.Latency, want)
 			}
 		})
 	}
@@ -183,7 +332,7 @@ func TestCheckHeadsetDeviceLost(t *testing.T) {
 	d.mu.Lock()
 	d.tick = 5 * time.Millisecond // slow the fake so the watcher sees the unplug mid-check
 	d.mu.Unlock()
-	r, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic)
+	r, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic, nil)
 	if err != nil || r.Verdict != VerdictDeviceMissing {
 		t.Fatalf("got %v, %v; want device missing", r.Verdict, err)
 	}
@@ -193,33 +342,37 @@ func TestCheckHeadsetCancelAndClose(t *testing.T) {
 	s, _ := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.CheckHeadset(ctx, fakeHeadset, fakeHeadMic); !errors.Is(err, context.Canceled) {
+	if _, err := s.CheckHeadset(ctx, fakeHeadset, fakeHeadMic, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled check: %v, want context.Canceled", err)
 	}
 	s.Close()
-	if _, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic); !errors.Is(err, ErrClosed) {
+	if _, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic, nil); !errors.Is(err, ErrClosed) {
 		t.Errorf("check after Close: %v, want ErrClosed", err)
 	}
 }
 
 func TestToneLevel(t *testing.T) {
 	withGap := func(from, to int) []float32 {
-		x := interleave(17280, sine(1000, 0.5)) // 360 ms, the check's tone window
+		x := interleave(17280, sine(1000, 0.5)) // 360 ms
 		clear(x[from:to])
 		return x
 	}
+	late := make([]float32, 24000) // 500 ms: 200 ms of silence, then the tone
+	copy(late[9600:], interleave(14400, sine(1000, 0.5)))
 	for _, tc := range []struct {
-		name string
-		x    []float32
-		want float64
+		name   string
+		x      []float32
+		frames int // the tone's length
+		want   float64
 	}{
-		{"whole tone", withGap(0, 0), 0.5},
-		{"a 100 ms dropout is ignored", withGap(5000, 9800), 0.5},
-		{"mostly missing reads low", withGap(0, 12000), 0},
-		{"short input: one Goertzel", interleave(1000, sine(1000, 0.25)), 0.25},
-		{"off frequency", interleave(17280, sine(440, 0.5)), 0},
+		{"whole tone", withGap(0, 0), 17280, 0.5},
+		{"a 100 ms dropout is ignored", withGap(5000, 9800), 17280, 0.5},
+		{"mostly missing reads low", withGap(0, 14000), 17280, 0},
+		{"pushed back by a dropout", late, 14400, 0.5},
+		{"short input: one Goertzel", interleave(1000, sine(1000, 0.25)), 1000, 0.25},
+		{"off frequency", interleave(17280, sine(440, 0.5)), 17280, 0},
 	} {
-		if got := toneLevel(tc.x, 1000, 48000); !near(got, tc.want, 0.01) {
+		if got := toneLevel(tc.x, 1000, 48000, tc.frames); !near(got, tc.want, 0.01) {
 			t.Errorf("%s: %.3f, want %.3f", tc.name, got, tc.want)
 		}
 	}
@@ -227,23 +380,23 @@ func TestToneLevel(t *testing.T) {
 
 func TestAnalyzeCheckSurvivesDropoutsAndClicks(t *testing.T) {
 	sig := newCheckSignal(48000)
-	const delay = 960 // 20 ms
-	clean := analyzeCheck(sig, simulateCapture(sig, 0, delay, 0.5, 1e-3), 0)
-	x := simulateCapture(sig, 0, delay, 0.5, 1e-3)
+	const offset, delay = 6000, 960 // 125 ms of quiet, then 20 ms
+	clean, cleanAt := analyzeCheck(sig, simulateCapture(sig, offset, delay, 0.5, 1e-3), offset)
+	x := simulateCapture(sig, offset, delay, 0.5, 1e-3)
 	// 60 ms of the tone lost...
-	tone := sig.toneAt + delay + 4800
+	tone := offset + sig.toneAt + delay + 4800
 	clear(x[tone : tone+2880])
-	// ...and a 15 ms click in the silence before the chirp.
-	click := sig.chirpAt + delay - 4800
+	// ...and a 15 ms click in the quiet before the chirp.
+	click := offset + sig.chirpAt + delay - 4800
 	for i := click; i < click+720; i++ {
 		x[i] = 0.3
 	}
-	got := analyzeCheck(sig, x, 0)
+	got, at := analyzeCheck(sig, x, offset)
 	if !got.Detected || judge(got) != VerdictOK {
 		t.Fatalf("%+v", got)
 	}
-	if !near(got.Level, clean.Level, 0.3) || !near(got.NoiseFloor, clean.NoiseFloor, 1) || got.Latency != clean.Latency {
-		t.Errorf("with a dropout and a click: level %.2f floor %.2f latency %v; clean: %.2f %.2f %v",
-			got.Level, got.NoiseFloor, got.Latency, clean.Level, clean.NoiseFloor, clean.Latency)
+	if !near(got.Level, clean.Level, 0.3) || !near(got.NoiseFloor, clean.NoiseFloor, 1) || at != cleanAt {
+		t.Errorf("with a dropout and a click: level %.2f floor %.2f chirp at %d; clean: %.2f %.2f %d",
+			got.Level, got.NoiseFloor, at, clean.Level, clean.NoiseFloor, cleanAt)
 	}
 }

@@ -35,9 +35,13 @@
 //   - MonitorInput(ctx, mic, onLevel): the live microphone level, 40 Levels a
 //     second (RMS and peak in dBFS, clipping).
 //   - Record(ctx, mic, d, onLevel): a few seconds to Play back.
-//   - CheckHeadset(ctx, speaker, mic): plays a chirp and a tone, records the
-//     microphone, and returns latency, level, noise floor, SNR and a Verdict
-//     (ok, too quiet, clipping, no signal, device missing) in under 3 seconds.
+//   - CheckHeadset(ctx, speaker, mic, onProgress): once the microphone
+//     delivers sound, plays a chirp and a tone, finds the chirp in the
+//     recording by correlation, and returns latency (counted in captured
+//     frames), level, noise floor, SNR, the microphone's own format (HandsFree
+//     when it is a Bluetooth hands-free one) and a Verdict (ok, too quiet,
+//     noisy, clipping, no signal, device missing) in under 3 seconds.
+//     State.WithoutMicrophone names a Bluetooth headset in audio-only mode.
 //
 // A device that is missing, or vanishes mid-session, gives ErrDeviceMissing or
 // ErrDeviceLost (the check reports VerdictDeviceMissing), never silence.

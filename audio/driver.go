@@ -33,4 +33,6 @@ type stream interface {
 	close()
 	sampleRate() int
 	channels() int
+	// native is the device's own format, which the stream converts from or to.
+	native() (rate, channels int)
 }

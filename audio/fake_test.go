@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
@@ -25,7 +26,12 @@ type fakeDriver struct {
 	noise         float64                 // peak amplitude of added noise
 	mic           func(frame int) float32 // what the microphone picks up besides the air
 	channels      int                     // a device's own channel count
+	nativeRate    int                     // a device's own rate; fakeRate when 0
 	tick          time.Duration           // real time per simulated period
+	// stall: a started stream's device takes this many frames to run, as an
+	// idle sound server's or a Bluetooth headset's does. Playback streams
+	// are asked for one buffer at once all the same, as a sound server does.
+	stall int
 
 	frame   int // simulated clock in frames at fakeRate
 	air     []float32
@@ -155,6 +161,13 @@ func (d *fakeDriver) step() {
 		if s.cfg.device.Kind != Playback {
 			continue
 		}
+		if d.stalled(s) {
+			if !s.primed {
+				s.primed = true
+				s.cfg.data(make([]float32, fakePeriod*s.ch), nil, fakePeriod, at)
+			}
+			continue
+		}
 		out := make([]float32, fakePeriod*s.ch)
 		s.cfg.data(out, nil, fakePeriod, at)
 		d.played[s.cfg.device.ID] = append(d.played[s.cfg.device.ID], out...)
@@ -163,7 +176,7 @@ func (d *fakeDriver) step() {
 		}
 	}
 	for _, s := range d.running {
-		if s.cfg.device.Kind != Capture {
+		if s.cfg.device.Kind != Capture || d.stalled(s) {
 			continue
 		}
 		in := make([]float32, fakePeriod*s.ch)
@@ -182,6 +195,8 @@ func (d *fakeDriver) step() {
 	}
 }
 
+func (d *fakeDriver) stalled(s *fakeStream) bool { return d.frame-s.started < d.stall }
+
 // uniform is deterministic noise in [-1, 1).
 func (d *fakeDriver) uniform() float64 {
 	d.rng ^= d.rng << 13
@@ -191,14 +206,17 @@ func (d *fakeDriver) uniform() float64 {
 }
 
 type fakeStream struct {
-	d   *fakeDriver
-	cfg streamConfig
-	ch  int
+	d       *fakeDriver
+	cfg     streamConfig
+	ch      int
+	started int  // the driver's frame when started
+	primed  bool // asked for its first buffer
 }
 
 func (s *fakeStream) start() error {
 	s.d.mu.Lock()
 	defer s.d.mu.Unlock()
+	s.started = s.d.frame
 	s.d.running = append(s.d.running, s)
 	return nil
 }
@@ -218,6 +236,12 @@ func (s *fakeStream) stop() error {
 func (s *fakeStream) close()          {}
 func (s *fakeStream) sampleRate() int { return s.cfg.sampleRate }
 func (s *fakeStream) channels() int   { return s.ch }
+
+func (s *fakeStream) native() (int, int) {
+	s.d.mu.Lock()
+	defer s.d.mu.Unlock()
+	return cmp.Or(s.d.nativeRate, fakeRate), s.d.channels
+}
 
 // Devices used across tests.
 var (

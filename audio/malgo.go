@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"cmp"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -160,8 +161,20 @@ func (d *malgoDriver) open(cfg streamConfig) (stream, error) {
 	s.rate = int(dev.SampleRate())
 	if cfg.device.Kind == Capture {
 		s.ch = int(dev.CaptureChannels())
+		s.nativeRate, s.nativeCh = int(dev.CaptureInternalSampleRate()), int(dev.CaptureInternalChannels())
 	} else {
 		s.ch = int(dev.PlaybackChannels())
+		s.nativeRate, s.nativeCh = int(dev.PlaybackInternalSampleRate()), int(dev.PlaybackInternalChannels())
+	}
+	// A sound server (PulseAudio) converts to the stream's format itself, so
+	// the stream's internal format is ours: ask for the device's own.
+	d.mu.Lock()
+	info, err := d.ctx.DeviceInfo(maKind(cfg.device.Kind), *s.id, malgo.Shared)
+	d.mu.Unlock()
+	if err == nil && len(info.Formats) > 0 {
+		f := info.Formats[0]
+		s.nativeRate = cmp.Or(int(f.SampleRate), s.nativeRate)
+		s.nativeCh = cmp.Or(int(f.Channels), s.nativeCh)
 	}
 	return s, nil
 }
@@ -189,12 +202,15 @@ type malgoStream struct {
 	pin  runtime.Pinner
 	rate int
 	ch   int
+	// the device's own format, before miniaudio's conversion
+	nativeRate, nativeCh int
 }
 
-func (s *malgoStream) start() error    { return s.dev.Start() }
-func (s *malgoStream) stop() error     { return s.dev.Stop() }
-func (s *malgoStream) sampleRate() int { return s.rate }
-func (s *malgoStream) channels() int   { return s.ch }
+func (s *malgoStream) start() error       { return s.dev.Start() }
+func (s *malgoStream) stop() error        { return s.dev.Stop() }
+func (s *malgoStream) sampleRate() int    { return s.rate }
+func (s *malgoStream) channels() int      { return s.ch }
+func (s *malgoStream) native() (int, int) { return s.nativeRate, s.nativeCh }
 
 func (s *malgoStream) close() {
 	s.d.mu.Lock()

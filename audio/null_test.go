@@ -98,7 +98,7 @@ func TestNullSessions(t *testing.T) {
 		t.Errorf("play: %v", err)
 	}
 
-	r, err := s.CheckHeadset(context.Background(), spk, mic)
+	r, err := s.CheckHeadset(context.Background(), spk, mic, nil)
 	if err != nil || r.Verdict != VerdictNoSignal || r.Detected {
 		t.Errorf("check on null devices: %+v, %v; want no signal", r, err)
 	}

@@ -72,7 +72,7 @@ func TestPulseHeadsetCheck(t *testing.T) {
 	spk, mon := virtualSpeaker(t, s)
 	// Twice: the second check reopens both devices right after the first closed them.
 	for range 2 {
-		r, err := s.CheckHeadset(context.Background(), spk, mon)
+		r, err := s.CheckHeadset(context.Background(), spk, mon, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,8 +89,9 @@ func TestPulseHeadsetCheck(t *testing.T) {
 		if r.SNR < 60 {
 			t.Errorf("SNR %.1f dB on a digital loopback", r.SNR)
 		}
-		if r.Latency <= 0 || r.Latency > 500*time.Millisecond {
-			t.Errorf("latency %v out of (0, 500ms]", r.Latency)
+		// Zero: not timed, which a machine too busy to call back on time gives.
+		if r.Latency < 0 || r.Latency > 500*time.Millisecond {
+			t.Errorf("latency %v out of [0, 500ms]", r.Latency)
 		}
 	}
 }

@@ -30,7 +30,7 @@ type DevicesModel interface {
 	Play(ctx context.Context, clip audio.Clip, loop bool, devices ...audio.Device) error
 	MonitorInput(ctx context.Context, mic audio.Device, onLevel func(audio.Level)) error
 	Record(ctx context.Context, mic audio.Device, d time.Duration, onLevel func(audio.Level)) (audio.Clip, error)
-	CheckHeadset(ctx context.Context, speaker, mic audio.Device) (audio.CheckResult, error)
+	CheckHeadset(ctx context.Context, speaker, mic audio.Device, onProgress func(float64)) (audio.CheckResult, error)
 }
 
 // PrefsStore keeps the device preferences between runs. The audio system
@@ -86,11 +86,14 @@ type DevicesPage struct {
 	levelPending atomic.Bool
 	showLevel    func()
 
-	check    *widget.Button
-	checking bool
-	busy     *widget.Activity
-	verdict  *widget.Label
-	problem  *widget.Label
+	check       *widget.Button
+	checking    bool
+	stopCheck   context.CancelFunc // ends the running check, nil when none
+	cancelCheck *widget.Button
+	progress    *widget.ProgressBar
+	verdict     *widget.Label
+	mode        *widget.Label // how the headset is connected, when that limits it
+	problem     *widget.Label
 
 	life        context.Context
 	end         context.CancelFunc
@@ -140,11 +143,18 @@ func NewDevicesPage(m DevicesModel, store PrefsStore, ringtone audio.Clip) *Devi
 	p.micStatus.Hide()
 	p.check = widget.NewButtonWithIcon(lang.L("Check headset"), theme.MediaRecordIcon(), p.CheckHeadset)
 	p.check.Importance = widget.HighImportance
-	p.busy = widget.NewActivity()
-	p.busy.Hide()
+	p.cancelCheck = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), p.CancelCheck)
+	p.cancelCheck.Hide()
+	p.progress = widget.NewProgressBar()
+	p.progress.TextFormatter = func() string { return lang.L("Checking…") }
+	p.progress.Hide()
 	p.verdict = widget.NewLabel("")
 	p.verdict.Wrapping = fyne.TextWrapWord
 	p.verdict.Hide()
+	p.mode = widget.NewLabel("")
+	p.mode.Importance = widget.WarningImportance
+	p.mode.Wrapping = fyne.TextWrapWord
+	p.mode.Hide()
 	p.problem = widget.NewLabel("")
 	p.problem.Importance = widget.DangerImportance
 	p.problem.Wrapping = fyne.TextWrapWord
@@ -155,7 +165,7 @@ func NewDevicesPage(m DevicesModel, store PrefsStore, ringtone audio.Clip) *Devi
 		widget.NewCard(lang.L("Devices"), lang.L("Phoneset remembers your choices and switches back when a device returns."), form),
 		widget.NewCard(lang.L("Microphone level"), "", container.NewVBox(p.meter, p.listen, p.micStatus)),
 		widget.NewCard(lang.L("Headset check"), lang.L("Plays a short sound on the speaker and listens with the microphone."),
-			container.NewVBox(container.NewHBox(p.check, p.busy), p.verdict)),
+			container.NewVBox(container.NewBorder(nil, nil, p.check, p.cancelCheck, p.progress), p.verdict, p.mode)),
 		p.problem,
 	)
 	p.scroll = container.NewVScroll(p.body)
@@ -455,7 +465,8 @@ func (p *DevicesPage) applyLevel() {
 }
 
 // CheckHeadset plays a test signal on the speaker while recording the
-// microphone and says what it found.
+// microphone, showing its progress, and says what it found. While it runs
+// the button cannot start another; CancelCheck ends it.
 func (p *DevicesPage) CheckHeadset() {
 	speaker, mic := p.state.Selection(audio.Speaker), p.state.Selection(audio.Microphone)
 	if p.checking || speaker.Missing || mic.Missing {
@@ -463,52 +474,97 @@ func (p *DevicesPage) CheckHeadset() {
 	}
 	p.pauseMonitor()
 	p.checking = true
+	ctx, cancel := context.WithTimeout(p.life, checkTimeout)
+	p.stopCheck = cancel
 	p.problem.Hide()
 	p.verdict.Hide()
-	p.busy.Show()
-	p.busy.Start()
+	p.mode.Hide()
+	p.progress.SetValue(0)
+	p.progress.Show()
+	p.cancelCheck.Show()
 	p.updateControls()
 	async(func() (audio.CheckResult, error) {
-		ctx, cancel := context.WithTimeout(p.life, checkTimeout)
 		defer cancel()
-		return p.model.CheckHeadset(ctx, speaker.Device, mic.Device)
+		return p.model.CheckHeadset(ctx, speaker.Device, mic.Device, func(v float64) {
+			fyne.Do(func() {
+				if p.checking {
+					p.progress.SetValue(v)
+				}
+			})
+		})
 	}, func(res audio.CheckResult, err error) {
 		p.checking = false
-		p.busy.Stop()
-		p.busy.Hide()
-		if err != nil {
+		p.stopCheck = nil
+		p.progress.Hide()
+		p.cancelCheck.Hide()
+		switch {
+		case errors.Is(err, context.Canceled):
+			// Cancelled by the user or by closing the page: nothing to say.
+		case err != nil:
 			if p.life.Err() == nil {
 				p.showProblem(describeAudio(err))
 			}
-		} else {
+		default:
 			text, imp := describeVerdict(res)
 			p.verdict.Importance = imp
 			p.verdict.SetText(text)
 			p.verdict.Show()
+			if m := describeMode(res, p.state); m != "" {
+				p.mode.SetText(m)
+				p.mode.Show()
+			}
 		}
 		p.resumeMonitor()
 		p.updateControls()
 	})
 }
 
+// CancelCheck ends the running headset check, if any.
+func (p *DevicesPage) CancelCheck() {
+	if p.stopCheck != nil {
+		p.stopCheck()
+	}
+}
+
 // describeVerdict turns the headset check into advice.
 func describeVerdict(r audio.CheckResult) (string, widget.Importance) {
 	switch r.Verdict {
 	case audio.VerdictOK:
-		return lang.L("Your headset works. The sound came back in {{.Latency}} ms at {{.Level}} dBFS, {{.SNR}} dB above the background noise.",
-			map[string]any{
-				"Latency": r.Latency.Milliseconds(),
-				"Level":   fmt.Sprintf("%.0f", r.Level),
-				"SNR":     fmt.Sprintf("%.0f", r.SNR),
-			}), widget.SuccessImportance
+		args := map[string]any{
+			"Latency": r.Latency.Milliseconds(),
+			"Level":   fmt.Sprintf("%.0f", r.Level),
+			"SNR":     fmt.Sprintf("%.0f", r.SNR),
+		}
+		if r.Latency <= 0 { // not timed
+			return lang.L("Your headset works. The sound came back at {{.Level}} dBFS, {{.SNR}} dB above the background noise.", args), widget.SuccessImportance
+		}
+		return lang.L("Your headset works. The sound came back in {{.Latency}} ms at {{.Level}} dBFS, {{.SNR}} dB above the background noise.", args), widget.SuccessImportance
 	case audio.VerdictTooQuiet:
 		return lang.L("The microphone is too quiet. Move it closer to your mouth or raise its input volume."), widget.WarningImportance
+	case audio.VerdictNoisy:
+		return lang.L("The microphone hears a lot of background noise: the test sound was only {{.SNR}} dB above it. Move somewhere quieter, or use a headset with a noise-cancelling microphone.",
+			map[string]any{"SNR": fmt.Sprintf("%.0f", r.SNR)}), widget.WarningImportance
 	case audio.VerdictClipping:
 		return lang.L("The microphone is too loud and distorts. Lower its input volume."), widget.WarningImportance
 	case audio.VerdictDeviceMissing:
 		return lang.L("The speaker or the microphone is no longer connected."), widget.DangerImportance
 	}
 	return lang.L("The microphone didn't hear the test sound. Check that it isn't muted and that the headset is plugged in and worn."), widget.DangerImportance
+}
+
+// describeMode names a Bluetooth headset's mode when it limits calls: a
+// hands-free microphone (phone-quality sound both ways) or an audio-only
+// connection without the microphone.
+func describeMode(r audio.CheckResult, st audio.State) string {
+	switch {
+	case st.WithoutMicrophone(r.Speaker):
+		return lang.L("{{.Name}} is connected without its microphone (Bluetooth audio-only mode, A2DP). To talk through it, switch it to hands-free mode (HFP) in your computer's Bluetooth or sound settings, or choose another microphone.",
+			map[string]any{"Name": r.Speaker.Name})
+	case r.HandsFree:
+		return lang.L("The microphone is in Bluetooth hands-free mode (HFP/HSP): it records at {{.Rate}} kHz, and the headset's speaker also drops to phone quality while it is in use. Calls work, but sound better through the headset's USB adapter or a wired headset.",
+			map[string]any{"Rate": fmt.Sprintf("%g", float64(r.MicRate)/1000)})
+	}
+	return ""
 }
 
 // describeAudio says what went wrong with a device.

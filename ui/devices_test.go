@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,19 +23,21 @@ type fakeAudio struct {
 	prefs   audio.Prefs
 	err     error // enumeration error in the state
 
-	subs         map[int]func(audio.Event)
-	nextSub      int
-	setPrefs     []audio.Prefs
-	plays        []played
-	playErr      error
-	monitored    []audio.Device
-	levels       []audio.Level // what MonitorInput and Record report
-	whileMetered func()        // runs inside MonitorInput, after the levels
-	recorded     []audio.Device
-	recording    audio.Clip
-	checked      [][2]audio.Device
-	result       audio.CheckResult
-	checkErr     error
+	subs          map[int]func(audio.Event)
+	nextSub       int
+	setPrefs      []audio.Prefs
+	plays         []played
+	playErr       error
+	monitored     []audio.Device
+	levels        []audio.Level // what MonitorInput and Record report
+	whileMetered  func()        // runs inside MonitorInput, after the levels
+	recorded      []audio.Device
+	recording     audio.Clip
+	checked       [][2]audio.Device
+	result        audio.CheckResult
+	checkErr      error
+	progress      []float64 // what CheckHeadset reports before it returns
+	afterProgress func()    // runs after each progress report
 }
 
 type played struct {
@@ -115,9 +118,20 @@ func (f *fakeAudio) Record(_ context.Context, mic audio.Device, _ time.Duration,
 	return f.recording, nil
 }
 
-func (f *fakeAudio) CheckHeadset(_ context.Context, speaker, mic audio.Device) (audio.CheckResult, error) {
+func (f *fakeAudio) CheckHeadset(ctx context.Context, speaker, mic audio.Device, onProgress func(float64)) (audio.CheckResult, error) {
 	f.checked = append(f.checked, [2]audio.Device{speaker, mic})
-	return f.result, f.checkErr
+	for _, v := range f.progress {
+		onProgress(v)
+		if f.afterProgress != nil {
+			f.afterProgress()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return audio.CheckResult{}, err
+	}
+	r := f.result
+	r.Speaker, r.Microphone = speaker, mic
+	return r, f.checkErr
 }
 
 // memPrefs is a PrefsStore in memory.
@@ -352,8 +366,12 @@ func TestDevicesHeadsetCheck(t *testing.T) {
 	}{
 		{"ok", audio.CheckResult{Verdict: audio.VerdictOK, Latency: 84 * time.Millisecond, Level: -21.6, SNR: 38.2},
 			nil, "Your headset works. The sound came back in 84 ms at -22 dBFS, 38 dB above the background noise.", widget.SuccessImportance},
+		{"ok, latency not timed", audio.CheckResult{Verdict: audio.VerdictOK, Level: -21.6, SNR: 38.2},
+			nil, "Your headset works. The sound came back at -22 dBFS, 38 dB above the background noise.", widget.SuccessImportance},
 		{"quiet", audio.CheckResult{Verdict: audio.VerdictTooQuiet}, nil,
 			"The microphone is too quiet. Move it closer to your mouth or raise its input volume.", widget.WarningImportance},
+		{"noisy", audio.CheckResult{Verdict: audio.VerdictNoisy, SNR: 11.6}, nil,
+			"The microphone hears a lot of background noise: the test sound was only 12 dB above it. Move somewhere quieter, or use a headset with a noise-cancelling microphone.", widget.WarningImportance},
 		{"clipping", audio.CheckResult{Verdict: audio.VerdictClipping}, nil,
 			"The microphone is too loud and distorts. Lower its input volume.", widget.WarningImportance},
 		{"no signal", audio.CheckResult{Verdict: audio.VerdictNoSignal}, nil,
@@ -379,7 +397,7 @@ func TestDevicesHeadsetCheck(t *testing.T) {
 			if !label.Visible() || label.Text != tt.want || label.Importance != tt.imp {
 				t.Errorf("said %q (%v, visible %v), want %q (%v)", label.Text, label.Importance, label.Visible(), tt.want, tt.imp)
 			}
-			if p.check.Disabled() || p.busy.Visible() {
+			if p.check.Disabled() || p.progress.Visible() || p.cancelCheck.Visible() || p.mode.Visible() {
 				t.Error("page left busy after the check")
 			}
 		})
@@ -392,5 +410,73 @@ func TestDevicesListError(t *testing.T) {
 	p, _ := showDevicesPage(t, f, &memPrefs{})
 	if want := "Can't list the audio devices: pulseaudio: connection refused"; !p.listProblem.Visible() || p.listProblem.Text != want {
 		t.Errorf("list problem %q, want %q", p.listProblem.Text, want)
+	}
+}
+
+func TestDevicesHeadsetCheckNamesTheMode(t *testing.T) {
+	bt := func(k audio.Kind, name, id string) audio.Device {
+		return audio.Device{Kind: k, Backend: audio.BackendPulseAudio, ID: hex.EncodeToString([]byte(id)), Name: name}
+	}
+	a2dp := bt(audio.Playback, "WH-1000XM4", "bluez_sink.00_1B_66_AA_BB_CC.a2dp_sink")
+	hfp := bt(audio.Playback, "WH-1000XM4", "bluez_sink.00_1B_66_AA_BB_CC.handsfree_head_unit")
+	hfpMic := bt(audio.Capture, "WH-1000XM4", "bluez_source.00_1B_66_AA_BB_CC.handsfree_head_unit")
+	tests := []struct {
+		name    string
+		devices []audio.Device
+		result  audio.CheckResult
+		want    string
+	}{
+		{"hands-free", []audio.Device{hfp, hfpMic}, audio.CheckResult{Verdict: audio.VerdictOK, HandsFree: true, MicRate: 16000, MicChannels: 1},
+			"The microphone is in Bluetooth hands-free mode (HFP/HSP): it records at 16 kHz, and the headset's speaker also drops to phone quality while it is in use. Calls work, but sound better through the headset's USB adapter or a wired headset."},
+		{"audio only", []audio.Device{a2dp, laptopMic}, audio.CheckResult{Verdict: audio.VerdictOK},
+			"WH-1000XM4 is connected without its microphone (Bluetooth audio-only mode, A2DP). To talk through it, switch it to hands-free mode (HFP) in your computer's Bluetooth or sound settings, or choose another microphone."},
+		{"a wired headset", []audio.Device{headset, headsetMic}, audio.CheckResult{Verdict: audio.VerdictOK, MicRate: 48000, MicChannels: 2}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeAudio(tt.devices...)
+			f.result = tt.result
+			p, _ := showDevicesPage(t, f, &memPrefs{prefs: audio.Prefs{Speaker: []audio.DeviceRef{tt.devices[0].Ref()}, Microphone: []audio.DeviceRef{tt.devices[1].Ref()}}})
+			test.Tap(p.check)
+			if got := p.mode.Text; p.mode.Visible() != (tt.want != "") || tt.want != "" && got != tt.want {
+				t.Errorf("mode %q (visible %v), want %q", got, p.mode.Visible(), tt.want)
+			}
+		})
+	}
+}
+
+func TestDevicesHeadsetCheckProgressAndCancel(t *testing.T) {
+	f := newFakeAudio(laptopMic, laptopSpeaker)
+	f.result = audio.CheckResult{Verdict: audio.VerdictOK}
+	f.progress = []float64{0.3, 0.7}
+	p, _ := showDevicesPage(t, f, &memPrefs{})
+	// Hold the check's background work, as if it were running.
+	var held []func()
+	goAsync = func(fn func()) { held = append(held, fn) }
+	test.Tap(p.check)
+	if !p.progress.Visible() || !p.cancelCheck.Visible() || !p.check.Disabled() {
+		t.Fatalf("while checking: progress %v, cancel %v, check disabled %v", p.progress.Visible(), p.cancelCheck.Visible(), p.check.Disabled())
+	}
+	p.CheckHeadset() // a second start, even bypassing the disabled button, is ignored
+	if len(held) != 1 {
+		t.Fatalf("%d checks started", len(held))
+	}
+	test.Tap(p.cancelCheck)
+	held[0]()
+	if len(f.checked) != 1 {
+		t.Fatalf("checked %d times", len(f.checked))
+	}
+	if p.verdict.Visible() || p.problem.Visible() || p.progress.Visible() || p.cancelCheck.Visible() || p.check.Disabled() {
+		t.Errorf("after cancel: verdict %q, problem %q, progress %v", p.verdict.Text, p.problem.Text, p.progress.Visible())
+	}
+
+	// Run to the end: the progress reported shows on the bar.
+	held = nil
+	var seen []float64
+	f.afterProgress = func() { seen = append(seen, p.progress.Value) }
+	test.Tap(p.check)
+	held[0]()
+	if !slices.Equal(seen, []float64{0.3, 0.7}) || !p.verdict.Visible() {
+		t.Errorf("progress bar showed %v, verdict visible %v", seen, p.verdict.Visible())
 	}
 }

@@ -3,6 +3,11 @@
 // a fake. Blocking work (network, keyring, disk, image decoding, audio) runs
 // through async: a goroutine, then fyne.Do to apply the result.
 //
+// The account model's reads and edits (Me, UpdateProfile, SetNotifications,
+// Resolve, …) are not blocking work: an edit applies in memory and returns,
+// and the model writes its outbox on its own goroutine (account/persist.go).
+// Pages call them directly; only its methods taking a context block.
+//
 // Errors reach the user in their language: the server and api's validators
 // give reason codes with arguments (api.Reason), which reasonText translates
 // through lang; the server's English message is never shown.

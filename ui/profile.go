@@ -18,7 +18,7 @@ import (
 type ProfileModel interface {
 	Me() api.Me
 	// UpdateProfile applies the patch locally and queues it for the server;
-	// it fails only on invalid input.
+	// it fails only on invalid input, and never waits on the disk.
 	UpdateProfile(api.ProfilePatch) error
 	// FieldErrors holds the server's reasons for edits it refused (the
 	// fields have been reverted), keyed by JSON field name.
@@ -163,22 +163,16 @@ func (p *ProfilePage) Save() {
 		p.showError(api.Invalid(errs))
 		return
 	}
-	p.save.Disable()
-	async(func() (struct{}, error) {
-		return struct{}{}, p.model.UpdateProfile(patch)
-	}, func(_ struct{}, err error) {
-		if err != nil {
-			p.showError(err)
-			p.updateButtons()
-			return
-		}
-		p.problem.Hide()
-		// The model now holds the edit: what is typed is what is loaded.
-		for _, f := range p.fields {
-			f.loaded = f.entry.Text
-		}
-		p.Refresh()
-	})
+	if err := p.model.UpdateProfile(patch); err != nil {
+		p.showError(err)
+		return
+	}
+	p.problem.Hide()
+	// The model now holds the edit: what is typed is what is loaded.
+	for _, f := range p.fields {
+		f.loaded = f.entry.Text
+	}
+	p.Refresh()
 }
 
 func (p *ProfilePage) setLanguage(string) {
