@@ -22,6 +22,7 @@ const (
 	CodeUnsupportedMedia     = "unsupported_media_type" // 415
 	CodeRateLimited          = "rate_limited"           // 429
 	CodeInternal             = "internal"               // 500
+	CodeUnavailable          = "unavailable"            // 503: busy; see Retry-After
 )
 
 // ErrorBody is the JSON envelope of every error response.

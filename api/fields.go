@@ -31,6 +31,8 @@ const (
 	FieldLogin           = "login"    // SignInRequest, PasswordResetRequest
 	FieldPassword        = "password" // SignInRequest, PasswordResetConfirm
 	FieldCode            = "code"     // MobileConfirmRequest; also ReasonCodeCreate
+	FieldToken           = "token"    // PasswordResetConfirm
+	FieldDevice          = "device"   // SignInRequest
 	FieldChannel         = "channel"  // PasswordResetRequest
 	FieldCurrentPassword = "current"  // PasswordChangeRequest
 	FieldNewPassword     = "new"      // PasswordChangeRequest

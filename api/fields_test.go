@@ -38,6 +38,8 @@ var fieldNames = []struct {
 	{"FieldLogin", api.FieldLogin, []any{api.SignInRequest{}, api.PasswordResetRequest{}}, "Login"},
 	{"FieldPassword", api.FieldPassword, []any{api.SignInRequest{}, api.PasswordResetConfirm{}}, "Password"},
 	{"FieldCode", api.FieldCode, []any{api.MobileConfirmRequest{}, api.ReasonCodeCreate{}}, "Code"},
+	{"FieldToken", api.FieldToken, []any{api.PasswordResetConfirm{}}, "Token"},
+	{"FieldDevice", api.FieldDevice, []any{api.SignInRequest{}}, "Device"},
 	{"FieldChannel", api.FieldChannel, []any{api.PasswordResetRequest{}}, "Channel"},
 	{"FieldCurrentPassword", api.FieldCurrentPassword, []any{api.PasswordChangeRequest{}}, "Current"},
 	{"FieldNewPassword", api.FieldNewPassword, []any{api.PasswordChangeRequest{}}, "New"},

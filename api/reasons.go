@@ -60,6 +60,7 @@ const (
 	ReasonCodeExpired    = "code_expired"
 	ReasonTokenInvalid   = "token_invalid"
 	ReasonKeyReused      = "key_reused"
+	ReasonKeyInUse       = "key_in_use" // a request with the key is still running
 
 	ReasonTaken     = "taken"      // unique, and another one has it
 	ReasonCodeChars = "code_chars" // min, max
@@ -91,16 +92,18 @@ const (
 	ReasonGravatarFailed     = "gravatar_failed"
 
 	// Request bodies and headers, which the app always sends right.
-	ReasonWrongType    = "wrong_type" // kind: a JSON type
-	ReasonUnknownField = "unknown_field"
-	ReasonNotAVersion  = "not_a_version"
-	ReasonNotANumber   = "not_a_number"
-	ReasonNotADate     = "not_a_date"
-	ReasonNotAnID      = "not_an_id"
-	ReasonNumberRange  = "number_range" // min, max
-	ReasonEmptyRange   = "empty_range"
-	ReasonReadOnly     = "read_only"
-	ReasonCustomerCare = "customer_care"
+	ReasonWrongType     = "wrong_type" // kind: a JSON type
+	ReasonUnknownField  = "unknown_field"
+	ReasonDuplicateName = "duplicate_name" // a JSON name given twice
+	ReasonInvalidEscape = "invalid_escape" // e.g. half a surrogate pair
+	ReasonNotAVersion   = "not_a_version"
+	ReasonNotANumber    = "not_a_number"
+	ReasonNotADate      = "not_a_date"
+	ReasonNotAnID       = "not_an_id"
+	ReasonNumberRange   = "number_range" // min, max
+	ReasonEmptyRange    = "empty_range"
+	ReasonReadOnly      = "read_only"
+	ReasonCustomerCare  = "customer_care"
 
 	// Whole requests.
 	ReasonRefused        = "refused" // the server gave no field-level reason
@@ -158,6 +161,7 @@ var reasonText = map[string]string{
 	ReasonCodeExpired:    "has expired or was tried too often; ask for a new code",
 	ReasonTokenInvalid:   "is wrong or has expired; ask for a new one",
 	ReasonKeyReused:      "was already used for another request",
+	ReasonKeyInUse:       "is in use by a request that is still running; try again in a moment",
 
 	ReasonTaken:     "is taken",
 	ReasonCodeChars: "must be {{.min}} to {{.max}} of a–z, 0–9, _ and -, starting with a letter or digit",
@@ -186,16 +190,18 @@ var reasonText = map[string]string{
 	ReasonNoGravatar:         "Gravatar has no image for your email address",
 	ReasonGravatarFailed:     "Gravatar could not be reached or sent no usable picture; try again later",
 
-	ReasonWrongType:    "must be of JSON type {{.kind}}",
-	ReasonUnknownField: "is not a known field",
-	ReasonNotAVersion:  `is not a version tag like "3"`,
-	ReasonNotANumber:   "is not a number",
-	ReasonNotADate:     "is not a date like 2026-11-23 or 2026-11-23T08:00:00Z",
-	ReasonNotAnID:      "is not an ID",
-	ReasonNumberRange:  "must be {{.min}} to {{.max}}",
-	ReasonEmptyRange:   "must be after the start",
-	ReasonReadOnly:     "cannot be changed",
-	ReasonCustomerCare: "only customer care can change this",
+	ReasonWrongType:     "must be of JSON type {{.kind}}",
+	ReasonUnknownField:  "is not a known field",
+	ReasonDuplicateName: "is given more than once",
+	ReasonInvalidEscape: "has an invalid escape sequence",
+	ReasonNotAVersion:   `is not a version tag like "3"`,
+	ReasonNotANumber:    "is not a number",
+	ReasonNotADate:      "is not a date like 2026-11-23 or 2026-11-23T08:00:00Z",
+	ReasonNotAnID:       "is not an ID",
+	ReasonNumberRange:   "must be {{.min}} to {{.max}}",
+	ReasonEmptyRange:    "must be after the start",
+	ReasonReadOnly:      "cannot be changed",
+	ReasonCustomerCare:  "only customer care can change this",
 
 	ReasonRefused:        "was refused by the server",
 	ReasonEmailManaged:   "your organisation manages email addresses; ask an admin",

@@ -2,10 +2,22 @@ package api
 
 import "slices"
 
+// ActiveReasonCodes are the reason codes a user may choose for Unavailable:
+// the organisation's codes that are not retired, in their order.
+func ActiveReasonCodes(codes []ReasonCode) []ReasonCode {
+	var out []ReasonCode
+	for _, c := range codes {
+		if !c.Retired {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // ValidateStatus returns the field errors of a status change keyed by JSON
 // name, or nil: the availability must be known, and Unavailable needs one of
-// the organisation's reason codes that is not retired (codes), the others
-// none. The server and the app both check a change with it.
+// ActiveReasonCodes(codes), the others none. The server and the app both
+// check a change with it.
 func ValidateStatus(u StatusUpdate, codes []ReasonCode) map[string]*Reason {
 	switch u.Availability {
 	case Online, Offline:
@@ -14,7 +26,7 @@ func ValidateStatus(u StatusUpdate, codes []ReasonCode) map[string]*Reason {
 		}
 		return nil
 	case Unavailable:
-		if !slices.ContainsFunc(codes, func(c ReasonCode) bool { return c.Code == u.ReasonCode && !c.Retired }) {
+		if !slices.ContainsFunc(ActiveReasonCodes(codes), func(c ReasonCode) bool { return c.Code == u.ReasonCode }) {
 			return map[string]*Reason{FieldReasonCode: Because(ReasonUnknownReason)}
 		}
 		return nil

@@ -45,3 +45,23 @@ func TestValidateStatus(t *testing.T) {
 		t.Error("a reason the organisation does not have was accepted")
 	}
 }
+
+func TestActiveReasonCodes(t *testing.T) {
+	tests := []struct {
+		codes []api.ReasonCode
+		want  []string
+	}{
+		{nil, nil},
+		{[]api.ReasonCode{{Code: "old", Retired: true}}, nil},
+		{[]api.ReasonCode{{Code: "lunch"}, {Code: "old", Retired: true}, {Code: "admin"}}, []string{"lunch", "admin"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range api.ActiveReasonCodes(tt.codes) {
+			got = append(got, c.Code)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ActiveReasonCodes(%v) = %v, want %v", tt.codes, got, tt.want)
+		}
+	}
+}

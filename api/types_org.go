@@ -375,9 +375,9 @@ func ValidateOrgPatch(p OrgSettingsPatch) map[string]*Reason {
 		}
 	}
 	if a := p.Address; a != nil {
-		for field, v := range map[string]string{"street": a.Street, "postal_code": a.PostalCode, "city": a.City, "country": a.Country} {
+		for field, v := range map[string]string{FieldAddressStreet: a.Street, FieldAddressPostalCode: a.PostalCode, FieldAddressCity: a.City, FieldAddressCountry: a.Country} {
 			if why := checkText(v, MaxAddressLen, false); why != nil {
-				errs["address."+field] = why
+				errs[field] = why
 			}
 		}
 	}

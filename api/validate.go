@@ -186,11 +186,11 @@ func ValidatePatch(p ProfilePatch) map[string]*Reason {
 	check(FieldTimeZone, p.TimeZone, ValidateTimeZone)
 	if p.ExtraInfo != nil {
 		if len(*p.ExtraInfo) > MaxInfoFields {
-			errs["extra_info"] = &Reason{Code: ReasonTooMany, Args: Args{"max": MaxInfoFields}}
+			errs[FieldExtraInfo] = &Reason{Code: ReasonTooMany, Args: Args{"max": MaxInfoFields}}
 		}
 		for _, f := range *p.ExtraInfo {
 			if _, why := ValidateInfo(f); why != nil {
-				errs["extra_info"] = why
+				errs[FieldExtraInfo] = why
 				break
 			}
 		}

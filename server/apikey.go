@@ -85,7 +85,7 @@ func (s *Server) proven(w http.ResponseWriter, r *http.Request, p *principal) (*
 	if err != nil {
 		return nil, err
 	}
-	return u, s.proveIdentity(r.Context(), u, req.Password, "password")
+	return u, s.proveIdentity(r.Context(), u, req.Password, api.FieldPassword)
 }
 
 func (s *Server) revealAPIKey(w http.ResponseWriter, r *http.Request, p *principal) error {

@@ -202,7 +202,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		fields[api.FieldPassword] = api.Because(api.ReasonRequired)
 	}
 	if why := validateDevice(req.Device); why != nil {
-		fields["device"] = why
+		fields[api.FieldDevice] = why
 	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)

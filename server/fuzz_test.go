@@ -96,7 +96,8 @@ func FuzzRefreshDecoder(f *testing.F) {
 
 func FuzzProfilePatchDecoder(f *testing.F) {
 	fuzzJSON(f, "PATCH", "/v1/me/profile", true, `{"display_name":"Ada","username":"Ada.A","time_zone":"Europe/Oslo"}`,
-		`{"extra_info":[{"label":"a","value":"b"}],"hide_mobile":true}`, `{"language":"sv","first_name":"\u202e"}`)
+		`{"extra_info":[{"label":"a","value":"b"}],"hide_mobile":true}`, `{"language":"sv","first_name":"\u202e"}`,
+		`{"display_name":"Ada","display_name":"Eve"}`, `{"DISPLAY_NAME":"Eve"}`, `{"display_name":"A\ud800B"}`)
 }
 
 func FuzzStatusDecoder(f *testing.F) {

@@ -3,10 +3,13 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/phoneset/phoneset/api"
@@ -90,6 +93,16 @@ type req struct {
 
 func (e *env) do(r req) resp {
 	e.t.Helper()
+	res, err := e.send(http.DefaultClient, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res
+}
+
+// send is do for goroutines other than the test's: it reports errors
+// instead of failing the test.
+func (e *env) send(c *http.Client, r req) (resp, error) {
 	var body io.Reader
 	switch b := r.body.(type) {
 	case nil:
@@ -100,13 +113,13 @@ func (e *env) do(r req) resp {
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatal(err)
+			return resp{}, err
 		}
 		body = bytes.NewReader(j)
 	}
 	hr, err := http.NewRequest(r.method, e.base+r.path, body)
 	if err != nil {
-		e.t.Fatal(err)
+		return resp{}, err
 	}
 	if body != nil {
 		ct := r.ctype
@@ -121,16 +134,43 @@ func (e *env) do(r req) resp {
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(hr)
+	res, err := c.Do(hr)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", r.method, r.path, err)
+		return resp{}, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
+		return resp{}, err
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: b}, nil
+}
+
+// raceClient opens a connection per request: a shared pool would dial
+// spare connections that sit unused, and the server's shutdown waits 5 s
+// for such a connection before it counts as idle.
+var raceClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+// race sends n copies of a request at the same moment and returns the
+// answers; the test fails if any could not be sent.
+func (e *env) race(n int, r func(i int) req) []resp {
+	e.t.Helper()
+	out := make([]resp, n)
+	errs := make([]error, n)
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-gate
+			out[i], errs[i] = e.send(raceClient, r(i))
+		})
+	}
+	close(gate)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		e.t.Fatal(err)
 	}
-	return resp{status: res.StatusCode, header: res.Header, body: b}
+	return out
 }
 
 // signIn opens a session, failing the test unless it succeeds.

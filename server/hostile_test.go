@@ -321,6 +321,17 @@ func TestHostileText(t *testing.T) {
 			profile("bad time zone", api.ProfilePatch{TimeZone: ptr("../../etc/passwd")}, "time_zone"),
 			profile("language injection", api.ProfilePatch{Language: ptr("en'; DROP TABLE users;--")}, "language"),
 			{"invalid UTF-8", "PATCH", "/v1/me/profile", []byte("{\"display_name\":\"Ada\xff\xfe\"}"), 400, ""},
+			// Strict JSON: nothing a lenient decoder would guess at.
+			{"a name given twice", "PATCH", "/v1/me/profile", `{"display_name":"Ada","display_name":"Eve"}`, 400, "display_name"},
+			{"a nested name given twice", "PATCH", "/v1/me/profile", `{"extra_info":[{"label":"a","value":"b","label":"c"}]}`, 400, "extra_info[0].label"},
+			{"a name in capitals", "PATCH", "/v1/me/profile", `{"DISPLAY_NAME":"Eve"}`, 400, "DISPLAY_NAME"},
+			{"a name in another case", "PATCH", "/v1/me/profile", `{"Display_Name":"Eve"}`, 400, "Display_Name"},
+			{"a name twice in two cases", "PATCH", "/v1/me/profile", `{"display_name":"Ada","DISPLAY_NAME":"Eve"}`, 400, "DISPLAY_NAME"},
+			{"an unknown name", "PATCH", "/v1/me/profile", `{"display_name":"Ada","is_admin":true}`, 400, "is_admin"},
+			{"a lone high surrogate", "PATCH", "/v1/me/profile", `{"display_name":"A\ud800B"}`, 400, "display_name"},
+			{"a lone low surrogate", "PATCH", "/v1/me/profile", `{"display_name":"A\udc00"}`, 400, "display_name"},
+			{"surrogates in the wrong order", "PATCH", "/v1/me/profile", `{"display_name":"\udc00\ud800"}`, 400, "display_name"},
+			{"an invalid escape", "PATCH", "/v1/me/profile", `{"first_name":"A\qB"}`, 400, "first_name"},
 			{"255-character email", "POST", "/v1/me/email", api.EmailChangeRequest{Email: strings.Repeat("a", 243) + "@example.com"}, 422, "email"},
 			{"email with a header", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "ann@example.com\r\nBcc: all@example.com"}, 422, "email"},
 			{"email with a display name", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "Ann <ann@example.com>"}, 422, "email"},
@@ -413,6 +424,12 @@ func TestHostileText(t *testing.T) {
 				t.Errorf("%q: /v1/me is not inert JSON: %v %s", s, me.header, me.body)
 			}
 		}
+		// A valid surrogate pair is one character, stored as such.
+		r := e.do(req{method: "PATCH", path: "/v1/me/profile", token: a.AccessToken, body: `{"display_name":"Smile \ud83d\ude00"}`, header: ifMatch(version)})
+		if r.status != http.StatusOK || profileOf(t, e, a).DisplayName != "Smile \U0001F600" {
+			t.Errorf("surrogate pair: %d %s", r.status, r.body)
+		}
+		version++
 		if n := countUsers(); n != users {
 			t.Errorf("users: %d, was %d", n, users)
 		}

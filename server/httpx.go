@@ -3,12 +3,15 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
+	jsonv2 "encoding/json/v2"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -132,8 +135,11 @@ func requireJSON(r *http.Request) error {
 }
 
 // decodeJSON is decode without the HTTP parts; the fuzz targets call it.
-// The body must be UTF-8 (RFC 8259): encoding/json would quietly turn
-// invalid bytes into U+FFFD and store text the client never sent.
+// Decoding is strict, as the contract's additionalProperties: false says:
+// unknown names, names differing only in case, a name given twice and
+// invalid escapes (a lone surrogate) are refused, not guessed at. The body
+// must be UTF-8 (RFC 8259): a lenient decoder would quietly turn invalid
+// bytes into U+FFFD and store text the client never sent.
 func decodeJSON[T any](body io.Reader) (T, error) {
 	var v T
 	b, err := io.ReadAll(body)
@@ -146,12 +152,14 @@ func decodeJSON[T any](body io.Reader) (T, error) {
 	if escapesNUL(b) {
 		return v, errNUL
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return v, badRequest("the body is empty", nil)
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(b))
+	if err := jsonv2.UnmarshalDecode(dec, &v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return v, jsonError(err)
 	}
-	if err := dec.Decode(&struct{}{}); err != io.EOF {
+	if _, err := dec.ReadValue(); err != io.EOF {
 		return v, badRequest("the body must hold exactly one JSON value", nil)
 	}
 	return v, nil
@@ -182,26 +190,55 @@ func escapesNUL(b []byte) bool {
 
 func jsonError(err error) error {
 	var mbe *http.MaxBytesError
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	var syn *jsontext.SyntacticError
+	var sem *jsonv2.SemanticError
 	switch {
 	case errors.As(err, &mbe):
 		return err
-	case errors.Is(err, io.EOF):
-		return badRequest("the body is empty", nil)
-	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName):
+		return badRequest("the body gives a field twice", map[string]*api.Reason{jsonField(syn.JSONPointer): api.Because(api.ReasonDuplicateName)})
+	case errors.As(err, &syn) && syn.JSONPointer != "" && isEscapeError(syn.Err):
+		return badRequest("the body is not valid JSON", map[string]*api.Reason{jsonField(syn.JSONPointer): api.Because(api.ReasonInvalidEscape)})
+	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("the body is not valid JSON", nil)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "body"
+	case errors.As(err, &sem) && errors.Is(sem.Err, jsonv2.ErrUnknownName):
+		// Names are matched exactly, so DISPLAY_NAME lands here too.
+		return badRequest("the body has an unknown field", map[string]*api.Reason{jsonField(sem.JSONPointer): api.Because(api.ReasonUnknownField)})
+	case errors.As(err, &sem) && sem.GoType != nil:
+		t := sem.GoType
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
 		}
-		return badRequest("a field has the wrong type", map[string]*api.Reason{field: {Code: api.ReasonWrongType, Args: api.Args{"kind": jsonKind(te.Type.Kind().String())}}})
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return badRequest("the body has an unknown field", map[string]*api.Reason{name: api.Because(api.ReasonUnknownField)})
+		return badRequest("a field has the wrong type", map[string]*api.Reason{jsonField(sem.JSONPointer): {Code: api.ReasonWrongType, Args: api.Args{"kind": jsonKind(t.Kind().String())}}})
 	}
 	return badRequest("the body could not be read as JSON", nil)
+}
+
+// isEscapeError reports a bad \ escape, such as a lone surrogate half.
+// jsontext has no sentinel for it, only its message.
+func isEscapeError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "escape") || strings.Contains(msg, "surrogate")
+}
+
+// jsonField names the value at a JSON pointer the way field errors do:
+// "/items/0/sku" is "items[0].sku"; the whole body is "body".
+func jsonField(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	if b.Len() == 0 {
+		return "body"
+	}
+	return b.String()
 }
 
 // jsonKind names the JSON type a Go kind decodes from.

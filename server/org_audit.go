@@ -1,7 +1,8 @@
 package server
 
 import (
-	"encoding/csv"
+	"bufio"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -135,13 +136,12 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a *adminCal
 	h.Set("Content-Disposition", `attachment; filename="audit-`+a.OrgID+`-`+s.now().UTC().Format("20060102")+`.csv"`)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	cw := csv.NewWriter(w)
-	cw.Write(auditCSVHeader)
+	cw := newCSVWriter(w)
+	cw.Write(auditCSVHeader...)
 	rows := 0
 	for len(evs) > 0 && rows < maxAuditExport {
 		for _, e := range evs {
-			cw.Write([]string{itoa(e.ID), e.At.UTC().Format(time.RFC3339Nano), cell(e.ActorID), cell(e.Actor), cell(e.IP),
-				cell(e.Action), cell(e.Resource), cell(e.Field), cell(e.Old), cell(e.New)})
+			cw.Write(itoa(e.ID), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.Actor, e.IP, e.Action, e.Resource, e.Field, e.Old, e.New)
 			rows++
 		}
 		if len(evs) < f.Limit {
@@ -153,15 +153,62 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a *adminCal
 			break
 		}
 	}
-	cw.Flush()
+	if err := cw.Flush(); err != nil {
+		s.log.Warn("audit export not delivered", "org", a.OrgID, "err", err)
+	}
 	return nil
 }
 
-// cell defuses values a spreadsheet would run as a formula (CSV
-// injection): they get a leading apostrophe.
-func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
+// csvWriter writes CSV for spreadsheets: every field quoted and defused by
+// cell, so no cell runs as a formula whichever of , ; or tab a spreadsheet
+// splits on (Swedish Excel splits on ;).
+type csvWriter struct{ w *bufio.Writer }
+
+func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{bufio.NewWriter(w)} }
+
+// Write writes one record.
+func (c *csvWriter) Write(fields ...string) {
+	for i, f := range fields {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		c.w.WriteByte('"')
+		c.w.WriteString(strings.ReplaceAll(cell(f), `"`, `""`))
+		c.w.WriteByte('"')
 	}
-	return v
+	c.w.WriteByte('\n')
+}
+
+// Flush writes out what is buffered.
+func (c *csvWriter) Flush() error { return c.w.Flush() }
+
+// cellBreaks are the characters some spreadsheet starts a new cell or row
+// after, even inside a quoted field: field separators and line ends.
+const cellBreaks = ",;\t\r\n"
+
+// cell defuses text a spreadsheet would run as a formula (CSV injection,
+// OWASP): where a cell may start, at the beginning or after any of
+// cellBreaks, and spaces or quotes later, a = + - @ tab or CR gets an
+// apostrophe before it, so the cell is text.
+func cell(v string) string {
+	var b strings.Builder
+	b.Grow(len(v) + 1)
+	start := true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case start && (c == ' ' || c == '"'):
+			// a formula may still follow
+		case start && strings.IndexByte("=+-@\t\r", c) >= 0:
+			b.WriteByte('\'')
+			start = false
+		default:
+			start = false
+		}
+		b.WriteByte(c)
+		if strings.IndexByte(cellBreaks, c) >= 0 {
+			start = true
+		}
+	}
+	return b.String()
 }

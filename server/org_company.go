@@ -79,8 +79,8 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *adminCall) 
 		return err
 	}
 	fields := api.ValidateOrgPatch(body.OrgSettingsPatch)
-	for name, set := range map[string]bool{"id": body.ID != nil, "company_name": body.CompanyName != nil,
-		"org_number": body.OrgNumber != nil, "owner": body.Owner != nil} {
+	for name, set := range map[string]bool{api.FieldID: body.ID != nil, api.FieldCompanyName: body.CompanyName != nil,
+		api.FieldOrgNumber: body.OrgNumber != nil, api.FieldOwner: body.Owner != nil} {
 		if set {
 			if fields == nil {
 				fields = map[string]*api.Reason{}
@@ -182,7 +182,7 @@ func (s *Server) putOrgPhoto(w http.ResponseWriter, r *http.Request, a *adminCal
 	if err != nil {
 		return err
 	}
-	ps, desc, err := renditions(data, kind, crop, mt+" upload")
+	ps, desc, err := renditions(r.Context(), data, kind, crop, mt+" upload")
 	if err != nil {
 		return err
 	}

@@ -71,10 +71,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
-	if err := s.proveIdentity(ctx, u, req.Current, "current"); err != nil {
+	if err := s.proveIdentity(ctx, u, req.Current, api.FieldCurrentPassword); err != nil {
 		return err
 	}
-	if err := checkNewPassword(u, req.New, "new"); err != nil {
+	if err := checkNewPassword(u, req.New, api.FieldNewPassword); err != nil {
 		return err
 	}
 	if req.New == req.Current {
@@ -213,7 +213,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 
 // errBadProof is the one answer to a wrong, used up or expired token or
 // code, so none of them tells an attacker more than the others.
-var errBadProof = api.Invalid(map[string]*api.Reason{"token": api.Because(api.ReasonTokenInvalid)})
+var errBadProof = api.Invalid(map[string]*api.Reason{api.FieldToken: api.Because(api.ReasonTokenInvalid)})
 
 // confirmPasswordReset sets a new password with an emailed token or a
 // texted code and signs out every session.
@@ -277,14 +277,13 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	if !s.now().Before(v.ExpiresAt) {
 		return errBadProof
 	}
-	if err := checkNewPassword(u, req.Password, "password"); err != nil {
+	if err := checkNewPassword(u, req.Password, api.FieldPassword); err != nil {
 		return err
 	}
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		// Deleting the proof first makes a concurrent second use fail.
-		if err := q.DeleteVerification(ctx, u.ID, v.Purpose); err != nil {
+		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
 		if err := s.setPassword(ctx, q, p, u, hash, "password.reset", ""); err != nil {
@@ -299,6 +298,16 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	})
 	if err == nil {
 		s.announce(ctx, u.Email, "", "password", "It was reset, every device was signed out and the API key was revoked.")
+	}
+	return err
+}
+
+// consume spends a link or code in the transaction that applies it: of
+// concurrent uses exactly one applies; the others are told it is used up.
+func consume(ctx context.Context, q store.Q, v *store.Verification) error {
+	err := q.ConsumeVerification(ctx, v)
+	if errors.Is(err, store.ErrNotFound) {
+		return errBadProof
 	}
 	return err
 }

@@ -9,8 +9,12 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/photo"
@@ -229,8 +233,18 @@ func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, mediaType 
 }
 
 // renditions runs an upload through the image pipeline: the stored sizes,
-// and what the audit log says of the source.
-func renditions(data []byte, kind photo.Kind, crop photo.Crop, source string) ([]store.Photo, string, error) {
+// and what the audit log says of the source. It decodes within the decode
+// budget, by the dimensions the header declares.
+func renditions(ctx context.Context, data []byte, kind photo.Kind, crop photo.Crop, source string) ([]store.Photo, string, error) {
+	info, err := photo.Inspect(data)
+	if err != nil {
+		return nil, "", err
+	}
+	release, err := reserveDecode(ctx, info)
+	if err != nil {
+		return nil, "", err
+	}
+	defer release()
 	res, err := photo.Process(data, kind, crop)
 	if err != nil {
 		return nil, "", err
@@ -244,11 +258,54 @@ func renditions(data []byte, kind photo.Kind, crop photo.Crop, source string) ([
 }
 
 func (s *Server) storePhoto(w http.ResponseWriter, r *http.Request, p *principal, kind photo.Kind, version int64, data []byte, crop photo.Crop, source string) error {
-	ps, desc, err := renditions(data, kind, crop, source)
+	// A stale If-Match is refused before any pixel is decoded; savePhotos
+	// checks again in its transaction.
+	u, err := s.st.Q().UserByID(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(u.PhotoVersion, version); err != nil {
+		return err
+	}
+	ps, desc, err := renditions(r.Context(), data, kind, crop, source)
 	if err != nil {
 		return err
 	}
 	return s.savePhotos(w, r, p, kind, version, ps, kind.String()+".update", desc)
+}
+
+// decodeBudget bounds the pixels being decoded at once in this process, at
+// 4 bytes each: one upload of photo.MaxPixels, or several smaller ones.
+// Memory is the process's, so the budget is too, not one Server's.
+const decodeBudget = photo.MaxPixels * 4
+
+// decodeWait is how long an upload waits for room in the budget before it
+// is turned away with 503 and Retry-After.
+const decodeWait = 3 * time.Second
+
+var decoding = semaphore.NewWeighted(decodeBudget)
+
+var errDecodeBusy = &api.Error{Status: http.StatusServiceUnavailable, Code: api.CodeUnavailable, RetryAfter: 5 * time.Second,
+	Message: "the server is busy with other images; try again in a moment"}
+
+// reserveDecode takes room in the decode budget for an upload, by the
+// dimensions its header declares; release gives it back.
+func reserveDecode(ctx context.Context, info photo.Info) (release func(), err error) {
+	n := int64(info.Width) * int64(info.Height) * 4
+	ctx, cancel := context.WithTimeout(ctx, decodeWait)
+	defer cancel()
+	if err := decoding.Acquire(ctx, n); err != nil {
+		return nil, errDecodeBusy
+	}
+	return func() {
+		// The decoded pixels are garbage now but still in the heap: collect
+		// them before the next upload may take their place, or the heap
+		// holds the budget twice over.
+		if n > decodeBudget/8 {
+			runtime.GC()
+		}
+		decoding.Release(n)
+	}, nil
 }
 
 // savePhotos replaces (or with no renditions removes) a photo if the

@@ -75,6 +75,7 @@ func TestPhotoUpload(t *testing.T) {
 			{"truncated", testPNG(t, 300, 300)[:200], "image/png", 1, 422, api.CodeInvalid},
 			{"no If-Match", testPNG(t, 300, 300), "image/png", 0, 428, api.CodePreconditionRequired},
 			{"stale", testPNG(t, 300, 300), "image/png", 9, 412, api.CodeStale},
+			{"stale, with corrupt pixels", corruptIDAT(t, testPNG(t, 300, 300)), "image/png", 9, 412, api.CodeStale}, // refused before decoding
 		}
 		for _, tt := range tests {
 			wantError(t, put("avatar", tt.data, tt.ctype, tt.ver), tt.status, tt.code)

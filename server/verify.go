@@ -157,10 +157,10 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 	var old string
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		if u, err = q.UserByID(ctx, v.UserID); err != nil {
+		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
-		if err := q.DeleteVerification(ctx, u.ID, store.PurposeEmailChange); err != nil {
+		if u, err = q.UserByID(ctx, v.UserID); err != nil {
 			return err
 		}
 		var d diff
@@ -279,10 +279,10 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 	var u *store.User
 	var old string
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
-		if err := q.DeleteVerification(ctx, u.ID, store.PurposeMobileChange); err != nil {
+		if u, err = q.UserByID(ctx, p.UserID); err != nil {
 			return err
 		}
 		var d diff
@@ -302,18 +302,25 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 }
 
 // badCode answers a wrong mobile code with the tries left, ending the
-// change when none are.
+// change when none are. A try past the last one ends nothing: the last try
+// has ended the change already, or is applying the right code.
 func (s *Server) badCode(r *http.Request, p *principal) error {
 	v, err := s.st.Q().GetVerification(r.Context(), p.UserID, store.PurposeMobileChange)
+	if errors.Is(err, store.ErrNotFound) {
+		return errBadProof // a concurrent try used or ended it
+	}
 	if err != nil {
 		return err
 	}
 	left := codeTries - v.Attempts
-	if left > 0 && s.now().Before(v.ExpiresAt) {
+	live := s.now().Before(v.ExpiresAt)
+	if left > 0 && live {
 		return api.Invalid(map[string]*api.Reason{api.FieldCode: {Code: api.ReasonWrongCode, Args: api.Args{"tries_left": left}}})
 	}
-	if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
-		return err
+	if left == 0 || !live {
+		if err := s.clearPending(r, p, store.PurposeMobileChange); err != nil {
+			return err
+		}
 	}
 	return api.Invalid(map[string]*api.Reason{api.FieldCode: api.Because(api.ReasonCodeExpired)})
 }

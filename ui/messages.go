@@ -46,11 +46,9 @@ func describeAPI(ae *api.Error) string {
 	case api.CodeUnauthorized:
 		return lang.L("Wrong username or password.")
 	case api.CodeRateLimited:
-		secs := int(math.Ceil(ae.RetryAfter.Seconds()))
-		if secs < 1 {
-			secs = 1
-		}
-		return lang.L("Too many attempts. Try again in {{.Seconds}} seconds.", map[string]any{"Seconds": secs})
+		return lang.L("Too many attempts. Try again in {{.Seconds}} seconds.", retryAfter(ae))
+	case api.CodeUnavailable:
+		return lang.L("The server is busy. Try again in {{.Seconds}} seconds.", retryAfter(ae))
 	case api.CodeForbidden:
 		return lang.L("You don't have permission to do that.")
 	case api.CodeStale:
@@ -67,6 +65,11 @@ func describeAPI(ae *api.Error) string {
 		return lang.L("Some values are not valid.")
 	}
 	return lang.L("Something went wrong on the server. Try again later.")
+}
+
+// retryAfter is the template data for ae's Retry-After, in whole seconds.
+func retryAfter(ae *api.Error) map[string]any {
+	return map[string]any{"Seconds": max(1, int(math.Ceil(ae.RetryAfter.Seconds())))}
 }
 
 // reasonText is why in the user's language. The English comes from api, so

@@ -36,6 +36,7 @@ func TestSignInPage(t *testing.T) {
 		{"success", " agent1 ", "Phoneset-demo-1", nil, 1, true, ""},
 		{"wrong password", "agent1", "nope", &api.Error{Status: 401, Code: api.CodeUnauthorized}, 1, false, "Wrong username or password."},
 		{"rate limited", "agent1", "x", &api.Error{Status: 429, Code: api.CodeRateLimited, RetryAfter: 30 * time.Second}, 1, false, "Too many attempts. Try again in 30 seconds."},
+		{"server busy", "agent1", "x", &api.Error{Status: 503, Code: api.CodeUnavailable, RetryAfter: 1500 * time.Millisecond}, 1, false, "The server is busy. Try again in 2 seconds."},
 		{"server down", "agent1", "x", &client.TransportError{Err: errors.New("connection refused")}, 1, false, "Can't reach the server. Check your connection and try again."},
 	}
 	for _, tt := range tests {

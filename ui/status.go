@@ -32,17 +32,6 @@ func availabilityLabel(a api.Availability) string {
 	return lang.L("Offline")
 }
 
-// activeReasons are the organisation's reason codes a user may pick.
-func activeReasons(codes []api.ReasonCode) []api.ReasonCode {
-	var out []api.ReasonCode
-	for _, c := range codes {
-		if !c.Retired {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // StatusPage sets availability, which decides whether queue calls ring.
 type StatusPage struct {
 	model   StatusModel
@@ -99,7 +88,7 @@ func (p *StatusPage) Focus(fyne.Canvas) {}
 func (p *StatusPage) Refresh() {
 	me := p.model.Me()
 	st := me.Status
-	p.reasons = activeReasons(me.Org.ReasonCodes)
+	p.reasons = api.ActiveReasonCodes(me.Org.ReasonCodes)
 	opts := make([]string, len(p.reasons))
 	selected := ""
 	for i, r := range p.reasons {
@@ -148,15 +137,15 @@ func (p *StatusPage) selected() api.StatusUpdate {
 
 func (p *StatusPage) updateControls() {
 	u := p.selected()
-	cur := p.model.Me().Status
+	me := p.model.Me()
+	cur := me.Status
 	if u.Availability == api.Unavailable {
 		p.reason.Enable()
 	} else {
 		p.reason.Disable()
 	}
 	changed := u.Availability != cur.Availability || u.ReasonCode != cur.ReasonCode
-	complete := u.Availability != api.Unavailable || u.ReasonCode != ""
-	setEnabled(p.apply, changed && complete)
+	setEnabled(p.apply, changed && api.ValidateStatus(u, me.Org.ReasonCodes) == nil)
 }
 
 // Apply sends the chosen status.

@@ -84,7 +84,7 @@ func (p *presence) trayMenu() *fyne.Menu {
 		return it
 	}
 	var reasons []*fyne.MenuItem
-	for _, r := range activeReasons(me.Org.ReasonCodes) {
+	for _, r := range api.ActiveReasonCodes(me.Org.ReasonCodes) {
 		reasons = append(reasons, item(r.Label, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: r.Code}))
 	}
 	unavailable := fyne.NewMenuItem(availabilityLabel(api.Unavailable), nil)

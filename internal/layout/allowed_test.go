@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"photo":                        {"C", "github.com/clipperhouse/uax29/v2", "github.com/disintegration/imaging", "golang.org/x/image", "golang.org/x/text"},
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},
 	"photo/internal/synth":         {},
-	"server":                       {"api", "golang.org/x/crypto", "photo", "server/mail", "server/store"},
+	"server":                       {"api", "golang.org/x/crypto", "golang.org/x/sync", "photo", "server/mail", "server/store"},
 	"server/embedded":              {"server", "server/mail"},
 	"server/mail":                  {},
 	"server/servertest":            {"github.com/jackc/pgx/v5", "internal/testenv", "server"},

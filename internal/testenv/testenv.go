@@ -5,6 +5,7 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"testing"
 )
@@ -19,14 +20,32 @@ const RequireServicesVar = "PHONESET_REQUIRE_SERVICES"
 func Require(t testing.TB, envVar, what string) string {
 	t.Helper()
 	v := os.Getenv(envVar)
-	if v != "" {
-		return v
+	if v == "" {
+		missing(t, what, envVar+" not set")
 	}
+	return v
+}
+
+// RequireCommand returns the path of a program a test runs, such as
+// soffice. When it is not installed the test is skipped, or fails if
+// RequireServicesVar is "1".
+func RequireCommand(t testing.TB, name, what string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		missing(t, what, name+" not installed")
+	}
+	return path
+}
+
+// missing ends a test whose service is not there: a skip, or a failure
+// when every service is required.
+func missing(t testing.TB, what, why string) {
+	t.Helper()
 	if os.Getenv(RequireServicesVar) == "1" {
-		t.Fatalf("%s required: %s not set", what, envVar)
+		t.Fatalf("%s required: %s", what, why)
 	}
-	t.Skipf("%s not available: %s not set", what, envVar)
-	return ""
+	t.Skipf("%s not available: %s", what, why)
 }
 
 // BuildTags returns the build tags this test binary was built with, for tests

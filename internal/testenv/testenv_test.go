@@ -28,15 +28,16 @@ func (f *fakeTB) Skipf(format string, args ...any) {
 	runtime.Goexit()
 }
 
-// run calls Require on its own goroutine so Goexit ends only that goroutine.
-func run(envVar, what string) (*fakeTB, string, bool) {
+// run calls require on its own goroutine so Goexit ends only that
+// goroutine.
+func run(require func(testing.TB, string, string) string, arg, what string) (*fakeTB, string, bool) {
 	f := &fakeTB{}
 	var got string
 	returned := false
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		got = Require(f, envVar, what)
+		got = require(f, arg, what)
 		returned = true
 	}()
 	<-done
@@ -62,7 +63,7 @@ func TestRequire(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(v, tc.value)
 			t.Setenv(RequireServicesVar, tc.require)
-			f, got, returned := run(v, "PostgreSQL")
+			f, got, returned := run(Require, v, "PostgreSQL")
 			if returned != tc.wantReturn || got != tc.wantValue {
 				t.Errorf("returned=%v value=%q, want returned=%v value=%q", returned, got, tc.wantReturn, tc.wantValue)
 			}
@@ -71,6 +72,33 @@ func TestRequire(t *testing.T) {
 			}
 			if f.msg != tc.wantMsg {
 				t.Errorf("message %q, want %q", f.msg, tc.wantMsg)
+			}
+		})
+	}
+}
+
+func TestRequireCommand(t *testing.T) {
+	const absent = "phoneset-no-such-program"
+	tests := []struct {
+		name, command, require string
+		wantFound              bool
+		wantFail, wantSkip     bool
+		wantMsg                string
+	}{
+		{name: "installed", command: "go", wantFound: true},
+		{name: "installed while required", command: "go", require: "1", wantFound: true},
+		{name: "missing skips", command: absent, wantSkip: true, wantMsg: "Tool not available: " + absent + " not installed"},
+		{name: "missing fails when required", command: absent, require: "1", wantFail: true, wantMsg: "Tool required: " + absent + " not installed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(RequireServicesVar, tc.require)
+			f, got, returned := run(RequireCommand, tc.command, "Tool")
+			if returned != tc.wantFound || (got != "") != tc.wantFound {
+				t.Errorf("returned=%v path=%q, want found=%v", returned, got, tc.wantFound)
+			}
+			if f.failed != tc.wantFail || f.skipped != tc.wantSkip || f.msg != tc.wantMsg {
+				t.Errorf("failed=%v skipped=%v message %q, want %v %v %q", f.failed, f.skipped, f.msg, tc.wantFail, tc.wantSkip, tc.wantMsg)
 			}
 		})
 	}

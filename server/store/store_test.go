@@ -270,6 +270,15 @@ func TestVerificationsUsagePhotosAudit(t *testing.T) {
 		if err != nil || got.Attempts != 0 || got.Target != v.Target {
 			t.Fatalf("replaced verification %+v %v", got, err)
 		}
+		// The replaced code cannot be consumed; the new one once.
+		if err := q.ConsumeVerification(ctx, &store.Verification{UserID: alice.ID, Purpose: v.Purpose, SecretHash: "x"}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("consume a replaced code: %v", err)
+		}
+		for i, want := range []error{nil, store.ErrNotFound} {
+			if err := q.ConsumeVerification(ctx, got); !errors.Is(err, want) {
+				t.Fatalf("consume %d: %v, want %v", i+1, err, want)
+			}
+		}
 
 		for range 3 {
 			if err := q.AddUsage(ctx, alice.ID, t0, "api_requests", 5); err != nil {
@@ -332,16 +341,37 @@ func TestReplays(t *testing.T) {
 		s, alice, _ := fixture(t, dsn)
 		ctx := context.Background()
 		q := s.Q()
-		first := &store.Replay{Method: "PATCH", Path: "/p", Status: 200, ETag: `"2"`, Body: []byte("one")}
-		if err := q.PutReplay(ctx, alice.ID, "k", first, t0); err != nil {
+		req := &store.Replay{Method: "PATCH", Path: "/p", Request: "h1"}
+		if prev, err := q.ReserveReplay(ctx, alice.ID, "k", req, t0); prev != nil || err != nil {
+			t.Fatalf("first reserve: %+v %v", prev, err)
+		}
+		if prev, err := q.ReserveReplay(ctx, alice.ID, "k", &store.Replay{Method: "PATCH", Path: "/p", Request: "h2"}, t0); err != nil || prev == nil || !prev.Pending() || prev.Request != "h1" {
+			t.Fatalf("second reserve while pending: %+v %v", prev, err)
+		}
+		first := &store.Replay{Status: 200, ETag: `"2"`, Body: []byte("one")}
+		if err := q.FinishReplay(ctx, alice.ID, "k", first); err != nil {
 			t.Fatal(err)
 		}
-		if err := q.PutReplay(ctx, alice.ID, "k", &store.Replay{Method: "PATCH", Path: "/p", Status: 412, Body: []byte("two")}, t0); err != nil {
+		// An answer is stored once; a settled key is not released.
+		if err := q.FinishReplay(ctx, alice.ID, "k", &store.Replay{Status: 412, Body: []byte("two")}); !errors.Is(err, store.ErrStale) {
+			t.Fatalf("second finish: %v", err)
+		}
+		if err := q.ReleaseReplay(ctx, alice.ID, "k"); err != nil {
 			t.Fatal(err)
 		}
-		r, err := q.GetReplay(ctx, alice.ID, "k")
-		if err != nil || string(r.Body) != "one" || r.ETag != `"2"` {
+		r, err := q.ReserveReplay(ctx, alice.ID, "k", req, t0)
+		if err != nil || r == nil || r.Pending() || string(r.Body) != "one" || r.ETag != `"2"` || r.Method != "PATCH" || r.Path != "/p" {
 			t.Fatalf("replay %+v %v", r, err)
+		}
+		// A released key can be reserved again.
+		if prev, err := q.ReserveReplay(ctx, alice.ID, "k2", req, t0); prev != nil || err != nil {
+			t.Fatal(prev, err)
+		}
+		if err := q.ReleaseReplay(ctx, alice.ID, "k2"); err != nil {
+			t.Fatal(err)
+		}
+		if prev, err := q.ReserveReplay(ctx, alice.ID, "k2", req, t0); prev != nil || err != nil {
+			t.Fatalf("reserve after release: %+v %v", prev, err)
 		}
 		if err := q.PruneReplays(ctx, t0.Add(time.Second)); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -61,6 +62,19 @@ func (q Q) FailVerification(ctx context.Context, userID, purpose string) (int, e
 	err := q.row(ctx, `UPDATE verifications SET attempts = attempts + 1 WHERE user_id = ? AND purpose = ? RETURNING attempts`,
 		userID, purpose).Scan(&n)
 	return n, noRows(err)
+}
+
+// ConsumeVerification spends the proof v was read as, in the transaction
+// that applies it: the delete matches its secret too, so of concurrent uses
+// exactly one removes it and the others get ErrNotFound, as does a proof
+// replaced by a newer one since it was read.
+func (q Q) ConsumeVerification(ctx context.Context, v *Verification) error {
+	err := q.execOne(ctx, `DELETE FROM verifications WHERE user_id = ? AND purpose = ? AND secret_hash = ?`,
+		v.UserID, v.Purpose, v.SecretHash)
+	if errors.Is(err, ErrStale) {
+		return ErrNotFound
+	}
+	return err
 }
 
 // DeleteVerification removes a proof once used, expired or cancelled.
