@@ -16,12 +16,16 @@ import (
 // sent beside the code: {"code": "too_long", "max": 64}.
 const (
 	// Text fields.
-	ReasonRequired      = "required"      // must not be empty
-	ReasonInvalidUTF8   = "invalid_utf8"  // not UTF-8 text
-	ReasonTooLong       = "too_long"      // max
-	ReasonControlChars  = "control_chars" // control characters
-	ReasonOuterSpace    = "outer_space"   // leading or trailing spaces
-	ReasonLengthRange   = "length_range"  // min, max
+	ReasonRequired      = "required"       // must not be empty
+	ReasonInvalidUTF8   = "invalid_utf8"   // not UTF-8 text
+	ReasonTooLong       = "too_long"       // max
+	ReasonControlChars  = "control_chars"  // control characters
+	ReasonOuterSpace    = "outer_space"    // leading or trailing spaces
+	ReasonBidiControl   = "bidi_control"   // text direction controls (U+202E …)
+	ReasonInvisibleChar = "invisible_char" // zero-width characters
+	ReasonNameChars     = "name_chars"     // characters PRECIS refuses in names
+	ReasonNotNormalized = "not_normalized" // PRECIS would store it differently
+	ReasonLengthRange   = "length_range"   // min, max
 	ReasonUsernameChars = "username_chars"
 	ReasonEmailFormat   = "email_format"
 	ReasonTimeZone      = "time_zone"
@@ -120,6 +124,10 @@ var reasonText = map[string]string{
 	ReasonTooLong:       "must be at most {{.max}} characters",
 	ReasonControlChars:  "must not contain control characters",
 	ReasonOuterSpace:    "must not start or end with spaces",
+	ReasonBidiControl:   "must not contain text direction control characters",
+	ReasonInvisibleChar: "must not contain invisible (zero-width) characters",
+	ReasonNameChars:     "contains characters that are not allowed in names",
+	ReasonNotNormalized: "must be in standard form: single spaces, no special-width or decomposed letters",
 	ReasonLengthRange:   "must be {{.min}} to {{.max}} characters",
 	ReasonUsernameChars: "may use letters a–z, digits, dot, dash and underscore, starting with a letter or digit",
 	ReasonEmailFormat:   "must be an email address like name@example.com",

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/secure/precis"
 )
 
 // Field length limits, in characters.
@@ -43,12 +45,50 @@ func checkText(s string, max int, required bool) *Reason {
 	return nil
 }
 
+// isBidiControl reports the explicit direction marks and overrides that
+// can make a name display as something else (U+202E turns "evil" around).
+func isBidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' ||
+		r == '\u200e' || r == '\u200f' || r == '\u061c'
+}
+
+// isInvisible reports zero-width characters, which make two names that look
+// the same differ.
+func isInvisible(r rune) bool {
+	return r >= '\u200b' && r <= '\u200d' || r == '\u2060' || r == '\ufeff'
+}
+
+// checkName is checkText plus PRECIS Nickname (RFC 8266): bidi controls and
+// invisible characters get reasons of their own, and a name must already be
+// in the form PRECIS would store (NFKC, single inner spaces), so what is
+// shown is exactly what is compared. Right-to-left scripts and combining
+// marks that do not compose are allowed.
+func checkName(s string, required bool) *Reason {
+	if why := checkText(s, MaxNameLen, required); why != nil || s == "" {
+		return why
+	}
+	if strings.ContainsFunc(s, isBidiControl) {
+		return Because(ReasonBidiControl)
+	}
+	if strings.ContainsFunc(s, isInvisible) {
+		return Because(ReasonInvisibleChar)
+	}
+	p, err := precis.Nickname.String(s)
+	switch {
+	case err != nil:
+		return Because(ReasonNameChars)
+	case p != s:
+		return Because(ReasonNotNormalized)
+	}
+	return nil
+}
+
 // ValidateDisplayName returns why s is not a valid display name, or nil.
-func ValidateDisplayName(s string) *Reason { return checkText(s, MaxNameLen, true) }
+func ValidateDisplayName(s string) *Reason { return checkName(s, true) }
 
 // ValidateName returns why s is not a valid first or last name, or nil.
 // Names may be empty.
-func ValidateName(s string) *Reason { return checkText(s, MaxNameLen, false) }
+func ValidateName(s string) *Reason { return checkName(s, false) }
 
 // ValidateInfo returns why an "Add info" field is not valid and which part
 // ("label" or "value") it is about, or nil.
@@ -72,6 +112,11 @@ func ValidateUsername(s string) *Reason {
 	case n < MinUsernameLen || n > MaxUsernameLen:
 		return &Reason{Code: ReasonLengthRange, Args: Args{"min": MinUsernameLen, "max": MaxUsernameLen}}
 	case !usernameRE.MatchString(s):
+		return Because(ReasonUsernameChars)
+	}
+	// The pattern is stricter than PRECIS UsernameCaseMapped (RFC 8265);
+	// this keeps the two from drifting apart if the pattern is widened.
+	if p, err := precis.UsernameCaseMapped.String(s); err != nil || p != NormalizeUsername(s) {
 		return Because(ReasonUsernameChars)
 	}
 	return nil

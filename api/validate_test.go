@@ -13,8 +13,34 @@ func TestValidateDisplayName(t *testing.T) {
 	}{
 		{"Ann Agent", ""},
 		{"Zoë Åström", ""},
-		{"e\u0301e\u0301", ""},                          // combining marks kept
+		{"éé", ""},                              // precomposed accents
+		{"e\u0301e\u0301", ReasonNotNormalized}, // decomposed: PRECIS would compose it
+		{"मोहनदास करमचंद गांधी", ""},                    // Devanagari: combining signs kept
+		{"Nguyễn Thị Minh Khai", ""},                    // stacked Vietnamese diacritics
 		{"مرحبا بالعالم", ""},                           // right-to-left text
+		{"محمد بن سلمان", ""},                           // Arabic name
+		{"דוד בן־גוריון", ""},                           // Hebrew name with maqaf
+		{"Ann שלום", ""},                                // mixed directions
+		{"김민준", ""},                                     // Hangul
+		{"王小明", ""},                                     // Han
+		{"Ζωή Παπαδοπούλου", ""},                        // Greek
+		{"Пётр Чайковский", ""},                         // Cyrillic
+		{"🙂 Ann", ""},                                   // emoji are free-form text
+		{"Ann\u202eenoyrevE", ReasonBidiControl},        // right-to-left override
+		{"\u202aAnn\u202c", ReasonBidiControl},          // embedding and pop
+		{"Ann\u2066x\u2069", ReasonBidiControl},         // isolate
+		{"Ann\u200f", ReasonBidiControl},                // right-to-left mark
+		{"Ann\u061c", ReasonBidiControl},                // Arabic letter mark
+		{"Ad\u200bmin", ReasonInvisibleChar},            // zero-width space
+		{"Ad\u200dmin", ReasonInvisibleChar},            // zero-width joiner
+		{"Ad\u2060min", ReasonInvisibleChar},            // word joiner
+		{"\ufeffAdmin", ReasonInvisibleChar},            // byte order mark
+		{"Ann  Agent", ReasonNotNormalized},             // double inner space
+		{"Ann\u00a0Agent", ReasonNotNormalized},         // no-break space
+		{"Ａdmin", ReasonNotNormalized},                  // full-width letter
+		{"\ufb01le", ReasonNotNormalized},               // ligature
+		{"Ann\ue000", ReasonNameChars},                  // private use
+		{"Ann\U000e0041", ReasonNameChars},              // tag character
 		{"", ReasonRequired},                            // required
 		{"   ", ReasonRequired},                         // blank
 		{" Ann", ReasonOuterSpace},                      // leading space
@@ -49,6 +75,10 @@ func TestValidateUsernameEmailZoneLanguage(t *testing.T) {
 		{"username", ValidateUsername, "-ann", false},
 		{"username", ValidateUsername, "ann agent", false},
 		{"username", ValidateUsername, "ann'; drop table users;--", false},
+		{"username", ValidateUsername, "Ann.Agent", true},
+		{"username", ValidateUsername, "ann\u202e", false},
+		{"username", ValidateUsername, "ad\u200bmin", false},
+		{"username", ValidateUsername, "ａnn", false},
 		{"email", ValidateEmail, "ann@example.com", true},
 		{"email", ValidateEmail, "Ann <ann@example.com>", false},
 		{"email", ValidateEmail, "ann@localhost", false},

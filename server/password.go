@@ -286,10 +286,18 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 		if err := consume(ctx, q, v); err != nil {
 			return err
 		}
-		return s.setPassword(ctx, q, p, u, hash, "password.reset", "")
+		if err := s.setPassword(ctx, q, p, u, hash, "password.reset", ""); err != nil {
+			return err
+		}
+		// Whoever forced the reset may hold the key too.
+		revoked, err := q.RevokeAPIKey(ctx, u.ID)
+		if err != nil || !revoked {
+			return err
+		}
+		return q.Audit(ctx, u.OrgID, s.event(p, u, "api_key.revoke", userRes(u.ID, "api-key")))
 	})
 	if err == nil {
-		s.announce(ctx, u.Email, "", "password", "It was reset and every device was signed out.")
+		s.announce(ctx, u.Email, "", "password", "It was reset, every device was signed out and the API key was revoked.")
 	}
 	return err
 }

@@ -82,6 +82,9 @@ func TestPasswordResetByEmail(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
 		e := newEnv(t)
 		old := e.agent1()
+		var key api.APIKey
+		e.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: old.AccessToken, body: api.PasswordProof{Password: server.DemoPassword}}).decode(t, &key)
+		wantStatus(t, e.do(req{method: "GET", path: "/v1/me", header: map[string]string{"X-API-Key": key.Key}}), 200)
 		before := len(e.srv.Outbox().Messages())
 		// Unknown logins get the same answer and no message.
 		wantStatus(t, e.do(req{method: "POST", path: "/v1/password-resets", body: api.PasswordResetRequest{Login: "nobody", Channel: "email"}}), 202)
@@ -117,9 +120,16 @@ func TestPasswordResetByEmail(t *testing.T) {
 		if r.status != 200 || !strings.Contains(string(r.body), "Password changed") {
 			t.Fatalf("form post: %d %s", r.status, r.body)
 		}
-		// Every session ended; the new password works; the token is spent.
+		// Every session ended and the API key is revoked; the new password
+		// works; the token is spent.
 		wantError(t, e.do(req{method: "GET", path: "/v1/me", token: old.AccessToken}), 401, api.CodeUnauthorized)
-		e.signIn("agent1", "Tangerine-Orbit-42")
+		wantError(t, e.do(req{method: "GET", path: "/v1/me", header: map[string]string{"X-API-Key": key.Key}}), 401, api.CodeUnauthorized)
+		fresh := e.signIn("agent1", "Tangerine-Orbit-42")
+		var next api.APIKey
+		e.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: fresh.AccessToken, body: api.PasswordProof{Password: "Tangerine-Orbit-42"}}).decode(t, &next)
+		if next.Key == "" || next.Key == key.Key {
+			t.Errorf("after the reset the key is %q, want a new one", next.Key)
+		}
 		wantError(t, e.do(req{method: "POST", path: "/v1/password-resets/confirm",
 			body: api.PasswordResetConfirm{Token: token, Password: "Another-Orbit-43"}}), 422, api.CodeInvalid)
 	})

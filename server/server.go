@@ -153,6 +153,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		log.Warn("no email or SMS sender configured: those messages stay in the in-memory outbox and are never delivered",
 			"email", cfg.Mail != nil, "sms", cfg.SMS != nil)
 	}
+	s.logBadNames(ctx)
 	if s.cfg.GravatarBaseURL == "" {
 		s.cfg.GravatarBaseURL = "https://www.gravatar.com/avatar/"
 	}

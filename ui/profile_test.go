@@ -175,16 +175,27 @@ func TestProfileLanguageSavesAtOnce(t *testing.T) {
 	}
 }
 
-func TestProfileTimeZoneAndUsernameRules(t *testing.T) {
+// Each field is checked before sending with the server's own rule and
+// shows the server's reason. Names that would display as something else
+// are refused; real names in any script are not.
+func TestProfileFieldRules(t *testing.T) {
 	tests := []struct {
 		field int
 		text  string
-		ok    bool
+		code  string // "" when valid
 	}{
-		{4, "America/New_York", true},
-		{4, "Mars/Base", false},
-		{3, "bo.agent", true},
-		{3, "bo agent", false},
+		{4, "America/New_York", ""},
+		{4, "Mars/Base", api.ReasonTimeZone},
+		{3, "bo.agent", ""},
+		{3, "bo agent", api.ReasonUsernameChars},
+		{2, "محمد بن سلمان", ""},
+		{0, "דוד", ""},
+		{1, "Nguyễn", ""},
+		{2, "मोहनदास गांधी", ""},
+		{2, "Bo\u202etnegA", api.ReasonBidiControl},
+		{0, "B\u200bo", api.ReasonInvisibleChar},
+		{1, "Ａgent", api.ReasonNotNormalized},
+		{2, "Bo\ue000", api.ReasonNameChars},
 	}
 	for _, tt := range tests {
 		setup(t)
@@ -192,8 +203,15 @@ func TestProfileTimeZoneAndUsernameRules(t *testing.T) {
 		p := NewProfilePage(m, newFakeServer())
 		show(t, p.Content())
 		p.fields[tt.field].entry.SetText(tt.text)
-		if p.save.Disabled() == tt.ok {
-			t.Errorf("%s=%q: save enabled %v, want %v", p.fields[tt.field].key, tt.text, !p.save.Disabled(), tt.ok)
+		if p.save.Disabled() != (tt.code != "") {
+			t.Errorf("%s=%q: save enabled %v, want %v", p.fields[tt.field].key, tt.text, !p.save.Disabled(), tt.code == "")
+		}
+		p.Save()
+		if sent := len(m.updates) == 1; sent != (tt.code == "") {
+			t.Errorf("%q: sent %v, want %v", tt.text, sent, tt.code == "")
+		}
+		if tt.code != "" && !strings.Contains(p.problem.Text, reasonText(api.Because(tt.code))) {
+			t.Errorf("%q: problem %q, want the %s reason", tt.text, p.problem.Text, tt.code)
 		}
 	}
 }

@@ -213,6 +213,17 @@ func (q Q) SetAPIKey(ctx context.Context, userID, hash, sealed string, at time.T
 		WHERE id = ?`, hash, sealed, Micros(at), userID))
 }
 
+// RevokeAPIKey removes the API key, reporting whether there was one. The
+// next request for the key creates a new one.
+func (q Q) RevokeAPIKey(ctx context.Context, userID string) (bool, error) {
+	err := q.execOne(ctx, `UPDATE users SET rev = rev + 1, api_key_hash = NULL, api_key_sealed = '', api_key_created_at = 0
+		WHERE id = ? AND api_key_sealed <> ''`, userID)
+	if err == ErrStale {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // DeleteUser removes an account and everything that hangs off it.
 func (q Q) DeleteUser(ctx context.Context, userID string) error {
 	return notFoundIfStale(q.execOne(ctx, `DELETE FROM users WHERE id = ?`, userID))
