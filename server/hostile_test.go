@@ -502,6 +502,8 @@ func TestHostileNUL(t *testing.T) {
 			{"", "POST", "/v1/password-resets/confirm", `{"login":"admin\u0000","token":"123456","password":"Tangerine-Orbit-42"}`},
 			{"", "POST", "/v1/sessions/refresh", `{"refresh_token":"psr_\u0000"}`},
 			{"", "GET", "/v1/password-resets/confirm?token=%00", nil},
+			{"", "POST", "/v1/account/undo", `{"token":"psl_\u0000"}`},
+			{"", "GET", "/v1/account/undo?token=%00", nil},
 			{"agent", "DELETE", "/v1/me/sessions/x%00", nil},
 			{"agent", "PATCH", "/v1/me/profile", `{"extra_info":[{"label":"a","value":"\u0000"}]}`},
 			{"agent", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lu\u0000nch"}`},
@@ -543,7 +545,7 @@ func TestHostileNUL(t *testing.T) {
 // a hostile token as text, under a policy that would block a script anyway.
 func TestHostileLinkPages(t *testing.T) {
 	e := newEnv(t)
-	for _, path := range []string{"/v1/password-resets/confirm", "/v1/email/confirm"} {
+	for _, path := range []string{"/v1/password-resets/confirm", "/v1/email/confirm", "/v1/account/undo"} {
 		r := e.do(req{method: "GET", path: path + `?token=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E`})
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			t.Fatalf("%s: %d %v", path, r.status, r.header)

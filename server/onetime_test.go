@@ -58,6 +58,22 @@ func TestOneTimeProofsRace(t *testing.T) {
 					}
 				}
 		}, http.StatusOK},
+		{"undo link", "account.undo", func(t *testing.T, e *env, clk *clock, n int) (func(int) req, func(int)) {
+			const addr = "agent1@demo.phoneset.test"
+			a := e.agent1()
+			next := fmt.Sprintf("bo%d@new.example.com", n)
+			wantStatus(t, e.do(req{method: "POST", path: "/v1/me/email", token: a.AccessToken, body: api.EmailChangeRequest{Email: next}}), 202)
+			m, _ := e.srv.Outbox().Last(next)
+			wantStatus(t, e.do(req{method: "POST", path: "/v1/me/email/confirm", token: a.AccessToken, body: api.TokenRequest{Token: linkToken.FindString(m.Body)}}), 200)
+			token := undoToken(t, e, addr)
+			return func(int) req {
+					return req{method: "POST", path: "/v1/account/undo", body: api.TokenRequest{Token: token}}
+				}, func(int) {
+					if p := profileOf(t, e, e.agent1()); p.Email != addr {
+						t.Fatalf("profile %+v, want email %s back", p, addr)
+					}
+				}
+		}, http.StatusNoContent},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			eachDB(t, func(t *testing.T) {

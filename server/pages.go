@@ -57,6 +57,13 @@ func (s *Server) donePage(w http.ResponseWriter, title, text string) error {
 	return s.render(w, page{Title: title, Text: text})
 }
 
+// failPage shows why a link's form post was refused.
+func (s *Server) failPage(w http.ResponseWriter, title string, err error) error {
+	p := page{Title: title}
+	p.status, p.Errors = errorLines(err)
+	return s.render(w, p)
+}
+
 // errorLines turns an error into lines for a page.
 func errorLines(err error) (int, []string) {
 	e, _ := apiError(err)

@@ -81,13 +81,18 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 		return api.Invalid(map[string]*api.Reason{api.FieldNewPassword: api.Because(api.ReasonPasswordUnchanged)})
 	}
 	hash := hashPassword(req.New, s.hash)
+	var undo string
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		return s.setPassword(ctx, q, p, u, hash, "password.change", p.SessionID)
+		if err := s.setPassword(ctx, q, p, u, hash, "password.change", p.SessionID); err != nil {
+			return err
+		}
+		undo, err = s.offerUndo(ctx, q, u.ID, store.PurposeUndoPassword, "")
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.announce(ctx, u.Email, "", "password", "Your other devices were signed out.")
+	s.announce(r, u.Email, "", "password", "Your other devices were signed out.", undo)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -183,12 +188,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 		sender = s.mail
 		v = nil
 	default:
-		token := randomToken(prefixLink)
-		v.Purpose, v.SecretHash, v.ExpiresAt = store.PurposeResetEmail, hashToken(token), now.Add(resetLinkTTL)
-		link := s.publicURL(r) + "/v1/password-resets/confirm?token=" + token
-		msg = mail.Message{Channel: mail.Email, To: u.Email, Subject: "Reset your Phoneset password",
-			Body: "Open this link within an hour to choose a new password:\n\n" + link + "\n\n" +
-				"Or paste this code into Phoneset: " + token + "\n\nIf you did not ask for this, ignore this message."}
+		v, msg = s.resetLink(r, u)
 		sender = s.mail
 	}
 	if v != nil {
@@ -209,6 +209,18 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	}
 	w.WriteHeader(http.StatusAccepted)
 	return nil
+}
+
+// resetLink makes a password reset link for u and the email carrying it.
+func (s *Server) resetLink(r *http.Request, u *store.User) (*store.Verification, mail.Message) {
+	token := randomToken(prefixLink)
+	now := s.now()
+	v := &store.Verification{UserID: u.ID, Purpose: store.PurposeResetEmail, SecretHash: hashToken(token),
+		ExpiresAt: now.Add(resetLinkTTL), CreatedAt: now}
+	link := s.publicURL(r) + "/v1/password-resets/confirm?token=" + token
+	return v, mail.Message{Channel: mail.Email, To: u.Email, Subject: "Reset your Phoneset password",
+		Body: "Open this link within an hour to choose a new password:\n\n" + link + "\n\n" +
+			"Or paste this code into Phoneset: " + token + "\n\nIf you did not ask for this, ignore this message."}
 }
 
 // errBadProof is the one answer to a wrong, used up or expired token or
@@ -267,21 +279,15 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	default:
 		v, err = s.useCode(ctx, u.ID, store.PurposeResetSMS, req.Token)
 	}
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errBadProof) {
-		s.hitLimits(ctx, limits)
-		return errBadProof
-	}
-	if err != nil {
+	if v, err = s.liveProof(ctx, v, err, limits); err != nil {
 		return err
-	}
-	if !s.now().Before(v.ExpiresAt) {
-		return errBadProof
 	}
 	if err := checkNewPassword(u, req.Password, api.FieldPassword); err != nil {
 		return err
 	}
 	hash := hashPassword(req.Password, s.hash)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID}}
+	var undo string
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := consume(ctx, q, v); err != nil {
 			return err
@@ -289,17 +295,41 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 		if err := s.setPassword(ctx, q, p, u, hash, "password.reset", ""); err != nil {
 			return err
 		}
-		// Whoever forced the reset may hold the key too.
-		revoked, err := q.RevokeAPIKey(ctx, u.ID)
-		if err != nil || !revoked {
+		if undo, err = s.offerUndo(ctx, q, u.ID, store.PurposeUndoPassword, ""); err != nil {
 			return err
 		}
-		return q.Audit(ctx, u.OrgID, s.event(p, u, "api_key.revoke", userRes(u.ID, "api-key")))
+		// Whoever forced the reset may hold the key too.
+		return s.revokeKey(ctx, q, p, u)
 	})
 	if err == nil {
-		s.announce(ctx, u.Email, "", "password", "It was reset, every device was signed out and the API key was revoked.")
+		s.announce(r, u.Email, "", "password", "It was reset, every device was signed out and the API key was revoked.", undo)
 	}
 	return err
+}
+
+// revokeKey revokes u's API key, if any, and audits it.
+func (s *Server) revokeKey(ctx context.Context, q store.Q, p *principal, u *store.User) error {
+	revoked, err := q.RevokeAPIKey(ctx, u.ID)
+	if err != nil || !revoked {
+		return err
+	}
+	return q.Audit(ctx, u.OrgID, s.event(p, u, "api_key.revoke", userRes(u.ID, "api-key")))
+}
+
+// liveProof turns the lookup of a proof into the proof or errBadProof: a
+// missing or wrong one counts against limits, an expired one is refused.
+func (s *Server) liveProof(ctx context.Context, v *store.Verification, err error, limits []limit) (*store.Verification, error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errBadProof) {
+		s.hitLimits(ctx, limits)
+		return nil, errBadProof
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.now().Before(v.ExpiresAt) {
+		return nil, errBadProof
+	}
+	return v, nil
 }
 
 // consume spends a link or code in the transaction that applies it: of
@@ -310,6 +340,14 @@ func consume(ctx context.Context, q store.Q, v *store.Verification) error {
 		return errBadProof
 	}
 	return err
+}
+
+// spend consumes v and loads its user, in the transaction that applies it.
+func spend(ctx context.Context, q store.Q, v *store.Verification) (*store.User, error) {
+	if err := consume(ctx, q, v); err != nil {
+		return nil, err
+	}
+	return q.UserByID(ctx, v.UserID)
 }
 
 // useCode spends one of a code's tries and checks it. The try is taken
@@ -336,12 +374,15 @@ func (s *Server) useCode(ctx context.Context, userID, purpose, code string) (*st
 // given, that what changed: a takeover never goes unnoticed by the owner of
 // the old contacts. The change is made already, so a failed delivery is only
 // logged (by deliver), never the request's answer.
-func (s *Server) announce(ctx context.Context, email, mobile, what, detail string) {
+func (s *Server) announce(r *http.Request, email, mobile, what, detail, undo string) {
+	ctx := r.Context()
 	note := "The " + what + " of your Phoneset account was changed. " + detail
-	warn := "\nIf this was not you, reset your password and contact your administrator."
+	link := s.publicURL(r) + "/v1/account/undo?token=" + undo
+	warn := "\n\nIf this was not you, open this link within 7 days to undo it, sign out every device and revoke the API key:\n\n" +
+		link + "\n\nOr paste this code into Phoneset: " + undo + "\n\nThen contact your administrator."
 	_ = s.deliver(ctx, s.mail, mail.Message{Channel: mail.Email, To: email, Subject: "Your Phoneset " + what + " was changed", Body: note + warn})
 	if mobile != "" {
-		_ = s.deliver(ctx, s.sms, mail.Message{Channel: mail.SMS, To: mobile, Body: note + " If this was not you, contact your administrator."})
+		_ = s.deliver(ctx, s.sms, mail.Message{Channel: mail.SMS, To: mobile, Body: note + " If this was not you, undo it within 7 days: " + link})
 	}
 }
 

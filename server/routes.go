@@ -54,6 +54,8 @@ func (s *Server) routeTable() []route {
 		{"POST /v1/password-resets", s.wrap(s.requestPasswordReset)},
 		{"GET /v1/password-resets/confirm", s.wrap(s.resetForm)},
 		{"POST /v1/password-resets/confirm", s.wrap(s.confirmPasswordReset)},
+		{"GET /v1/account/undo", s.wrap(s.undoForm)},
+		{"POST /v1/account/undo", s.wrap(s.undoChange)},
 
 		// Avatar and cover.
 		{"GET /v1/me/{kind}", s.authed(s.getPhoto)},

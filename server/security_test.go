@@ -289,6 +289,8 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"GET /v1/password-resets/confirm", public, fixed("/v1/password-resets/confirm?token=psl_x", nil), all(200)},
 		{"POST /v1/password-resets/confirm", public, fixed("/v1/password-resets/confirm",
 			api.PasswordResetConfirm{Login: "agent2", Token: "000000", Password: "Tangerine-Orbit-42"}), all(422)},
+		{"GET /v1/account/undo", public, fixed("/v1/account/undo?token=psl_x", nil), all(200)},
+		{"POST /v1/account/undo", public, fixed("/v1/account/undo", api.TokenRequest{Token: "psl_not-a-real-link"}), all(422)},
 
 		// Avatar and cover.
 		{"PUT /v1/me/{kind}", me, photoPut("/v1/me/avatar", false), all(200)},

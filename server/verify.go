@@ -105,26 +105,14 @@ func (s *Server) confirmEmailSignedIn(w http.ResponseWriter, r *http.Request, p 
 // confirmEmailLink is the emailed link's form post (or a JSON call with
 // the token); owning the link is the proof, no session is needed.
 func (s *Server) confirmEmailLink(w http.ResponseWriter, r *http.Request) error {
-	var token string
-	if isForm(r) {
-		f, err := decodeForm(w, r, "token")
-		if err != nil {
-			return err
-		}
-		token = f.Get("token")
-	} else {
-		req, err := decode[api.TokenRequest](w, r)
-		if err != nil {
-			return err
-		}
-		token = req.Token
+	token, err := postedToken(w, r)
+	if err != nil {
+		return err
 	}
 	u, err := s.confirmEmail(r, token, "")
 	switch {
 	case err != nil && isForm(r):
-		p := page{Title: "Email address not changed"}
-		p.status, p.Errors = errorLines(err)
-		return s.render(w, p)
+		return s.failPage(w, "Email address not changed", err)
 	case err != nil:
 		return err
 	case isForm(r):
@@ -132,6 +120,20 @@ func (s *Server) confirmEmailLink(w http.ResponseWriter, r *http.Request) error 
 	}
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
 	return nil
+}
+
+// postedToken reads a link's token from its page's form post or a JSON
+// TokenRequest.
+func postedToken(w http.ResponseWriter, r *http.Request) (string, error) {
+	if isForm(r) {
+		f, err := decodeForm(w, r, "token")
+		if err != nil {
+			return "", err
+		}
+		return f.Get("token"), nil
+	}
+	req, err := decode[api.TokenRequest](w, r)
+	return req.Token, err
 }
 
 // confirmEmail applies a pending email change. userID, when set, must own
@@ -154,13 +156,10 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 		return nil, errors.Join(s.clearPending(r, p, store.PurposeEmailChange), errBadProof)
 	}
 	var u *store.User
-	var old string
+	var old, undo string
 	p := &principal{ip: s.clientIP(r), Auth: store.Auth{UserID: v.UserID}}
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		if err := consume(ctx, q, v); err != nil {
-			return err
-		}
-		if u, err = q.UserByID(ctx, v.UserID); err != nil {
+		if u, err = spend(ctx, q, v); err != nil {
 			return err
 		}
 		var d diff
@@ -172,10 +171,14 @@ func (s *Server) confirmEmail(r *http.Request, token, userID string) (*store.Use
 			}
 			return err
 		}
-		return s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d)
+		if err := s.audit(r, q, p, u, "email.change", userRes(u.ID, "profile"), d); err != nil {
+			return err
+		}
+		undo, err = s.offerUndo(ctx, q, u.ID, store.PurposeUndoEmail, old)
+		return err
 	})
 	if err == nil {
-		s.announce(ctx, old, "", "email address", "It is now "+v.Target+".")
+		s.announce(r, old, "", "email address", "It is now "+v.Target+".", undo)
 	}
 	return u, err
 }
@@ -277,12 +280,9 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		return err
 	}
 	var u *store.User
-	var old string
+	var old, undo string
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		if err := consume(ctx, q, v); err != nil {
-			return err
-		}
-		if u, err = q.UserByID(ctx, p.UserID); err != nil {
+		if u, err = spend(ctx, q, v); err != nil {
 			return err
 		}
 		var d diff
@@ -291,12 +291,16 @@ func (s *Server) confirmMobile(w http.ResponseWriter, r *http.Request, p *princi
 		if err := q.SaveProfile(ctx, u, u.ProfileVersion); err != nil {
 			return err
 		}
-		return s.audit(r, q, p, u, "mobile.change", userRes(u.ID, "profile"), d)
+		if err := s.audit(r, q, p, u, "mobile.change", userRes(u.ID, "profile"), d); err != nil {
+			return err
+		}
+		undo, err = s.offerUndo(ctx, q, u.ID, store.PurposeUndoMobile, old)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.announce(ctx, u.Email, old, "mobile number", "It is now "+v.Target+".")
+	s.announce(r, u.Email, old, "mobile number", "It is now "+v.Target+".", undo)
 	writeVersioned(w, http.StatusOK, u.ProfileVersion, u.Profile())
 	return nil
 }

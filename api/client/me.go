@@ -89,6 +89,13 @@ func (c *Client) ConfirmPasswordReset(ctx context.Context, req api.PasswordReset
 	return c.do(ctx, call{method: http.MethodPost, path: "/v1/password-resets/confirm", body: req, noAuth: true})
 }
 
+// UndoChange follows a "this wasn't me" link with its token
+// (POST /v1/account/undo, no session needed): the change it was sent for is
+// undone, every session ends and the API key is revoked.
+func (c *Client) UndoChange(ctx context.Context, token string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/account/undo", body: api.TokenRequest{Token: token}, noAuth: true})
+}
+
 func photoPath(kind string) string { return "/v1/me/" + url.PathEscape(kind) }
 
 // UploadPhoto sends a JPEG or PNG as the avatar or cover

@@ -71,6 +71,9 @@ func endpointCases(ctx context.Context) []endpointCase {
 				return nil, c.ConfirmPasswordReset(ctx, api.PasswordResetConfirm{Login: "agent1", Token: "42", Password: "New-pass-1"})
 			},
 			seen{method: "POST", path: "/v1/password-resets/confirm", ctype: "application/json", body: []byte(`{"login":"agent1","token":"42","password":"New-pass-1"}`)}, nil},
+		{"undo change", ``,
+			func(c *Client) (any, error) { return nil, c.UndoChange(ctx, "psl_x") },
+			seen{method: "POST", path: "/v1/account/undo", ctype: "application/json", body: []byte(`{"token":"psl_x"}`)}, nil},
 		{"upload avatar", `{"id":"u1","has_avatar":true,"photo_version":2}`,
 			func(c *Client) (any, error) {
 				return c.UploadPhoto(ctx, api.PhotoAvatar, 1, []byte("\x89PNG"), "image/png")

@@ -12,6 +12,10 @@ const (
 	PurposeMobileChange = "mobile_change"
 	PurposeResetEmail   = "reset_email"
 	PurposeResetSMS     = "reset_sms"
+	// "This wasn't me" links sent to the old contacts of a changed account.
+	PurposeUndoEmail    = "undo_email"
+	PurposeUndoMobile   = "undo_mobile"
+	PurposeUndoPassword = "undo_password"
 )
 
 // Verification is a pending proof: a link token or an SMS code, stored
