@@ -53,6 +53,10 @@ func TestRedact(t *testing.T) {
 		if got := Redact(tt.in); got != tt.want {
 			t.Errorf("Redact(%q)\n = %q\nwant %q", tt.in, got, tt.want)
 		}
+		// The report redacts records the recorder redacted already.
+		if got := Redact(tt.want); got != tt.want {
+			t.Errorf("Redact of the redacted %q = %q", tt.want, got)
+		}
 	}
 }
 
@@ -121,6 +125,7 @@ func TestReportHasNoSecrets(t *testing.T) {
 	}
 	for _, want := range []string{"Phoneset 0.1.0 (build 1, commit -)", "go1.27.3", "linux/amd64", "v2.8.1",
 		"https://[redacted]@phoneset.example.com", "/etc/phoneset/phoneset.conf", "agent1",
+		"PATCH https://phoneset.example.com/v1/me?access_token=[redacted] 500",
 		"Jabra Evolve2 65 (default)", "Recent errors (5):", "sync failed"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
