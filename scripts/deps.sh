@@ -11,7 +11,7 @@ run_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev lib
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
   libturbojpeg0-dev)
 test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
-  gnome-keyring postgresql gcc-mingw-w64-x86-64 libvips-tools libreoffice-calc-nogui)
+  gnome-keyring postgresql gcc-mingw-w64-x86-64 libvips-tools libreoffice-calc-nogui desktop-file-utils)
 
 case "${1:-}" in
 run) want=("${run_pkgs[@]}") ;;
