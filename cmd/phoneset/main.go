@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,8 @@ import (
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
+	"github.com/phoneset/phoneset/internal/autostart"
+	"github.com/phoneset/phoneset/internal/single"
 	"github.com/phoneset/phoneset/internal/userdir"
 	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/ui"
@@ -38,6 +41,16 @@ func run(serverURL string, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	// One instance per user: a second start shows the first one's window.
+	inst, err := single.Claim(dataDir, single.DefaultWait)
+	if errors.Is(err, single.ErrOtherInstance) {
+		log.Info("Phoneset is already running: brought its window forward")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.RestoreAppearance(a)
@@ -46,6 +59,11 @@ func run(serverURL string, log *slog.Logger) error {
 	}
 
 	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}}
+	if login, err := autostart.New(); err == nil {
+		opts.LoginStart = login
+	} else {
+		log.Warn("start at login unavailable", "err", err)
+	}
 	// The sound server and the embedded backend start side by side: both
 	// stand between launch and the first frame.
 	var sys *audio.System
@@ -96,6 +114,7 @@ func run(serverURL string, log *slog.Logger) error {
 	w := a.NewWindow("Phoneset")
 	w.Resize(fyne.NewSize(1024, 680))
 	ui.Show(w, m, c, opts)
+	ui.RaiseOnRequest(w, inst.Requests())
 	w.ShowAndRun()
 	return nil
 }

@@ -12,7 +12,7 @@ var allowed = map[string][]string{
 	"assets":                       {},
 	"audio":                        {"github.com/gen2brain/malgo"},
 	"audio/internal/gen":           {"audio"},
-	"cmd/phoneset":                 {"account", "api/client", "assets", "audio", "fyne.io/fyne/v2", "internal/userdir", "server/embedded", "ui"},
+	"cmd/phoneset":                 {"account", "api/client", "assets", "audio", "fyne.io/fyne/v2", "internal/autostart", "internal/single", "internal/userdir", "server/embedded", "ui"},
 	"cmd/phoneset-server":          {"server", "server/mail"},
 	"e2e":                          {},
 	"internal/autostart":           {"golang.org/x/sys"},
