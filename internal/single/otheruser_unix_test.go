@@ -29,7 +29,7 @@ func TestOtherUserCannotShowTheWindow(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run a process as another user")
 	}
-	dir := filepath.Join(t.TempDir(), "phoneset") // a data directory: 0700, ours
+	dir := filepath.Join(tempDir(t), "phoneset") // a data directory: 0700, ours
 	in := claim(t, dir)
 	// The test binary sits in a directory only we can enter: copy it where
 	// the other user can run it.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -44,6 +45,29 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// tempDir is t.TempDir without os.RemoveAll, which fails under Wine 8 since
+// Go 1.25 ("unlinkat: Invalid function"): the files go one by one.
+func tempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "single-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		var paths []string
+		filepath.WalkDir(dir, func(path string, _ fs.DirEntry, _ error) error {
+			paths = append(paths, path)
+			return nil
+		})
+		for i := len(paths) - 1; i >= 0; i-- { // children before their directory
+			if err := os.Remove(paths[i]); err != nil {
+				t.Errorf("cleanup: %v", err)
+			}
+		}
+	})
+	return dir
+}
+
 func claim(t *testing.T, dir string) *Instance {
 	t.Helper()
 	in, err := Claim(dir, time.Second)
@@ -79,7 +103,7 @@ func readInfo(t *testing.T, dir string) info {
 }
 
 func TestSecondStartAsksTheFirst(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "phoneset")
+	dir := filepath.Join(tempDir(t), "phoneset")
 	first := claim(t, dir)
 	for i := range 3 {
 		second, err := Claim(dir, time.Second)
@@ -107,14 +131,14 @@ func TestSecondStartAsksTheFirst(t *testing.T) {
 }
 
 func TestSeparateDirsAreSeparateInstances(t *testing.T) {
-	a, b := claim(t, t.TempDir()), claim(t, t.TempDir())
+	a, b := claim(t, tempDir(t)), claim(t, tempDir(t))
 	if readInfo(t, filepath.Dir(a.infoPath)).Addr == readInfo(t, filepath.Dir(b.infoPath)).Addr {
 		t.Fatal("two instances share an address")
 	}
 }
 
 func TestCloseHandsOver(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	first := claim(t, dir)
 	first.Close()
 	if _, err := os.Stat(filepath.Join(dir, infoName)); !os.IsNotExist(err) {
@@ -129,7 +153,7 @@ func TestCloseHandsOver(t *testing.T) {
 // A first instance that died (killed, crashed) leaves its lock file and
 // address behind; the next start takes over.
 func TestDeadInstanceTakenOver(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), helperVar+"=claim", "SINGLE_TEST_DIR="+dir)
 	out, err := cmd.StdoutPipe()
@@ -164,7 +188,7 @@ func TestDeadInstanceTakenOver(t *testing.T) {
 // An address file whose writer is gone, pointing at a port nobody (or
 // somebody else) listens on, does not stop a start.
 func TestStaleAddressFileIgnored(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +203,7 @@ func TestStaleAddressFileIgnored(t *testing.T) {
 // Ten starts at once: exactly one becomes the instance, the other nine
 // reach it.
 func TestConcurrentStarts(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	const n = 10
 	var (
 		wg      sync.WaitGroup
@@ -241,7 +265,7 @@ func converse(t *testing.T, addr string, request func(n1 string) string) string 
 }
 
 func TestBadRequestsRefused(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	in := claim(t, dir)
 	inf := readInfo(t, dir)
 	secret, _ := hex.DecodeString(inf.Secret)
@@ -283,7 +307,7 @@ func TestBadRequestsRefused(t *testing.T) {
 // such as another user's program on a dead instance's port, while the real
 // instance has the lock but has not written its address yet.
 func TestImpostorNotBelieved(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	lock, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		t.Fatal(err)
