@@ -32,7 +32,7 @@ const module = "github.com/phoneset/phoneset"
 // the module), and may import its own part and every part its arrows reach.
 var arrows = map[string][]string{
 	"cmd":        {"ui", "server", "internal/userdir", "internal/single", "internal/autostart"},
-	"ui":         {"account", "audio", "photo", "assets"},
+	"ui":         {"account", "audio", "photo", "assets", "internal/diag", "internal/machineconf", "third_party"},
 	"account":    {"api/client"},
 	"api/client": {"api"},
 	"api":        {"third_party"},
@@ -41,11 +41,16 @@ var arrows = map[string][]string{
 	"photo":      nil,
 	"assets":     nil,
 
-	"third_party":        nil,
-	"internal/userdir":   nil,
-	"internal/testenv":   nil,
+	"third_party":      nil,
+	"internal/userdir": nil,
+	"internal/testenv": nil,
+	// One instance per user; start at sign-in.
 	"internal/single":    nil,
 	"internal/autostart": nil,
+	// Help → About and Copy diagnostics; the machine-wide server setting.
+	"internal/buildinfo":   nil,
+	"internal/diag":        {"internal/buildinfo"},
+	"internal/machineconf": {"api/client"},
 
 	// Harnesses and tools, linked into no product.
 	"internal/layout":   nil,
