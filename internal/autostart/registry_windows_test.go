@@ -51,14 +51,6 @@ func deleteValue(k registry.Key) error {
 	return nil
 }
 
-func wantState(t *testing.T, l *Login, on, managed bool) {
-	t.Helper()
-	gotOn, gotManaged, err := l.State()
-	if err != nil || gotOn != on || gotManaged != managed {
-		t.Fatalf("State() = %v, %v, %v; want %v, %v", gotOn, gotManaged, err, on, managed)
-	}
-}
-
 // switchedOff is how Task Manager's Startup tab records a switched-off entry.
 var switchedOff = []byte{3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
@@ -79,9 +71,7 @@ func TestUserRunValue(t *testing.T) {
 	}
 	wantState(t, l, false, false)
 
-	if err := l.Set(true); err != nil {
-		t.Fatal(err)
-	}
+	set(t, l, true)
 	if v, typ, err := run.GetStringValue(Name); err != nil || typ != registry.SZ || v != `"`+exe+`"` {
 		t.Fatalf("Run value = %q (type %d), %v; want the quoted path", v, typ, err)
 	}
@@ -92,14 +82,10 @@ func TestUserRunValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantState(t, l, false, false)
-	if err := l.Set(true); err != nil {
-		t.Fatal(err)
-	}
+	set(t, l, true)
 	wantState(t, l, true, false)
 
-	if err := l.Set(false); err != nil {
-		t.Fatal(err)
-	}
+	set(t, l, false)
 	if _, _, err := run.GetValue(Name, nil); !errors.Is(err, registry.ErrNotExist) {
 		t.Fatalf("Run value still there: %v", err)
 	}
@@ -126,16 +112,7 @@ func TestMachineRunValueIsManaged(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := &Login{exe: `C:\Program Files\Phoneset\phoneset.exe`}
-			wantState(t, l, true, true)
-			// The user's own setting on and off: IT's stays in force.
-			if err := l.Set(true); err != nil {
-				t.Fatal(err)
-			}
-			wantState(t, l, true, false)
-			if err := l.Set(false); err != nil {
-				t.Fatal(err)
-			}
-			wantState(t, l, true, true)
+			userOverMachine(t, l)
 			if err := approved.SetBinaryValue(Name, switchedOff); err != nil {
 				t.Fatal(err)
 			}

@@ -51,14 +51,6 @@ func testLogin(t *testing.T, exe string) *Login {
 		machine: []string{filepath.Join(dir, "etc", "autostart", ID+".desktop")}}
 }
 
-func wantState(t *testing.T, l *Login, on, managed bool) {
-	t.Helper()
-	gotOn, gotManaged, err := l.State()
-	if err != nil || gotOn != on || gotManaged != managed {
-		t.Fatalf("State() = %v, %v, %v; want %v, %v", gotOn, gotManaged, err, on, managed)
-	}
-}
-
 func TestSetWritesAndRemovesTheEntry(t *testing.T) {
 	validate := testenv.RequireCommand(t, "desktop-file-validate", "desktop-file-utils")
 	for _, exe := range []string{
@@ -69,9 +61,7 @@ func TestSetWritesAndRemovesTheEntry(t *testing.T) {
 		t.Run(exe, func(t *testing.T) {
 			l := testLogin(t, exe)
 			wantState(t, l, false, false)
-			if err := l.Set(true); err != nil {
-				t.Fatal(err)
-			}
+			set(t, l, true)
 			wantState(t, l, true, false)
 			fi, err := os.Stat(l.user)
 			if err != nil {
@@ -90,9 +80,7 @@ func TestSetWritesAndRemovesTheEntry(t *testing.T) {
 			if err := l.Set(true); err != nil { // again: replaces, no error
 				t.Fatal(err)
 			}
-			if err := l.Set(false); err != nil {
-				t.Fatal(err)
-			}
+			set(t, l, false)
 			if _, err := os.Stat(l.user); !os.IsNotExist(err) {
 				t.Fatalf("entry still there: %v", err)
 			}
@@ -149,18 +137,10 @@ func TestMachineWideEntry(t *testing.T) {
 			wantState(t, l, tc.on, tc.managed)
 		})
 	}
-	// Turning the user's setting off leaves IT's in force.
 	l := testLogin(t, "/usr/bin/phoneset")
 	os.MkdirAll(filepath.Dir(l.machine[0]), 0o755)
 	os.WriteFile(l.machine[0], []byte(on), 0o644)
-	if err := l.Set(true); err != nil {
-		t.Fatal(err)
-	}
-	wantState(t, l, true, false)
-	if err := l.Set(false); err != nil {
-		t.Fatal(err)
-	}
-	wantState(t, l, true, true)
+	userOverMachine(t, l)
 }
 
 // The real thing: the running binary, the user's XDG_CONFIG_HOME.
@@ -172,9 +152,7 @@ func TestNewWritesIntoXDGConfigHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Set(true); err != nil {
-		t.Fatal(err)
-	}
+	set(t, l, true)
 	b, err := os.ReadFile(filepath.Join(config, "autostart", "io.phoneset.app.desktop"))
 	if err != nil {
 		t.Fatal(err)
