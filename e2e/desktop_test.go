@@ -52,12 +52,43 @@ func TestSecondStartRaisesTheFirst(t *testing.T) {
 		return h.viewable(app) && h.focused() == app && h.topWindow() == app
 	})
 	h.onlyOneWindow()
-	h.screenshot("raised.png")
 	select {
 	case <-h.app:
 		t.Fatal("the first instance exited")
 	default:
 	}
+}
+
+// The switch on Notifications → This computer writes and removes the XDG
+// autostart entry that starts this very binary.
+func TestStartAtSignInSwitch(t *testing.T) {
+	h := newHarness(t)
+	h.startApp()
+	h.window("Phoneset — Sign in")
+	h.typeText(demoLogin)
+	h.key("Return")
+	h.typeText(demoPassword)
+	h.key("Return")
+	h.window("Phoneset — Bo Agent")
+	h.key("ctrl+6") // Notifications; the first email choice has the focus
+	time.Sleep(time.Second)
+	h.key("Tab", "Tab", "space")
+
+	entry := filepath.Join(h.home, "config", "autostart", "io.phoneset.app.desktop")
+	var b []byte
+	h.eventually("the autostart entry", 10*time.Second, func() bool {
+		var err error
+		b, err = os.ReadFile(entry)
+		return err == nil
+	})
+	if want := "\nExec=" + filepath.Join(h.bin, "phoneset") + "\n"; !strings.Contains(string(b), want) {
+		t.Fatalf("the entry does not start %s:\n%s", filepath.Join(h.bin, "phoneset"), b)
+	}
+	h.key("space")
+	h.eventually("the entry removed", 10*time.Second, func() bool {
+		_, err := os.Stat(entry)
+		return os.IsNotExist(err)
+	})
 }
 
 // startAgain starts the app as the same user and waits for it to exit,
