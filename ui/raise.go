@@ -10,8 +10,12 @@ func Raise(w fyne.Window) {
 	w.RequestFocus()
 }
 
-// RaiseOnRequest raises w each time requests delivers, until it is closed.
+// RaiseOnRequest raises w each time requests delivers, until it is closed
+// (never for a nil channel).
 func RaiseOnRequest(w fyne.Window, requests <-chan struct{}) {
+	if requests == nil {
+		return
+	}
 	go func() {
 		for range requests {
 			fyne.Do(func() { Raise(w) })

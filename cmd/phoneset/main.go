@@ -51,12 +51,14 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	}
 	// One instance per user: a second start shows the first one's window.
 	inst, err := single.Claim(dataDir, single.DefaultWait)
-	if errors.Is(err, single.ErrOtherInstance) {
+	switch {
+	case errors.Is(err, single.ErrOtherInstance):
 		log.Info("Phoneset is already running: brought its window forward")
 		return nil
-	}
-	if err != nil {
+	case errors.Is(err, single.ErrNoAnswer):
 		return err
+	case err != nil:
+		log.Warn("can't check for another Phoneset; starting anyway", "err", err)
 	}
 	defer inst.Close()
 	a := app.NewWithID("io.phoneset.app")

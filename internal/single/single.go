@@ -34,6 +34,10 @@ import (
 // and has been asked to show its window: this process should exit.
 var ErrOtherInstance = errors.New("another instance is running and was asked to show its window")
 
+// ErrNoAnswer is returned by Claim when another instance holds the lock but
+// does not answer (it may hang): starting beside it would share its data.
+var ErrNoAnswer = errors.New("another instance is running but does not answer")
+
 const (
 	lockName = "instance.lock"
 	infoName = "instance.json"
@@ -74,8 +78,10 @@ type Instance struct {
 // Claim makes this process the user's instance, keeping its lock and
 // address in dir (created owner-only if missing). When another instance
 // holds dir, Claim asks it to show its window and returns ErrOtherInstance;
-// if it can't be reached within wait, Claim returns another error. A dead
-// instance's leftovers are taken over.
+// if it can't be reached within wait, Claim returns ErrNoAnswer. A dead
+// instance's leftovers are taken over. Other errors (no loopback, a file
+// system without locks) mean the check itself could not be made. Close and
+// Requests work on a nil *Instance.
 func Claim(dir string, wait time.Duration) (*Instance, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -98,7 +104,7 @@ func Claim(dir string, wait time.Duration) (*Instance, error) {
 			return nil, ErrOtherInstance
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("another instance holds %s but does not answer: %w", filepath.Join(dir, lockName), last)
+			return nil, fmt.Errorf("%w (%s): %w", ErrNoAnswer, filepath.Join(dir, lockName), last)
 		}
 		time.Sleep(pause)
 		pause = min(2*pause, 200*time.Millisecond)
@@ -171,11 +177,19 @@ func replaceFile(from, to string) (err error) {
 
 // Requests delivers one value per request to show the window; requests
 // that arrive while one is pending are merged into it. It is closed by
-// Close.
-func (in *Instance) Requests() <-chan struct{} { return in.requests }
+// Close; it is nil for a nil *Instance.
+func (in *Instance) Requests() <-chan struct{} {
+	if in == nil {
+		return nil
+	}
+	return in.requests
+}
 
 // Close stops answering, removes the address file and releases the lock.
 func (in *Instance) Close() error {
+	if in == nil {
+		return nil
+	}
 	in.once.Do(func() {
 		in.ln.Close()
 		in.wg.Wait()

@@ -130,6 +130,21 @@ func TestSecondStartAsksTheFirst(t *testing.T) {
 	}
 }
 
+// When the check can't be made at all, Claim says so with neither
+// ErrOtherInstance nor ErrNoAnswer, and the app runs without it: a nil
+// *Instance is safe to use.
+func TestClaimThatCannotCheck(t *testing.T) {
+	notADir := filepath.Join(tempDir(t), "file")
+	os.WriteFile(notADir, nil, 0o600)
+	in, err := Claim(notADir, time.Second)
+	if err == nil || errors.Is(err, ErrOtherInstance) || errors.Is(err, ErrNoAnswer) {
+		t.Fatalf("Claim in a file = %v", err)
+	}
+	if in.Requests() != nil || in.Close() != nil {
+		t.Fatal("a nil *Instance is not inert")
+	}
+}
+
 func TestSeparateDirsAreSeparateInstances(t *testing.T) {
 	a, b := claim(t, tempDir(t)), claim(t, tempDir(t))
 	if readInfo(t, filepath.Dir(a.infoPath)).Addr == readInfo(t, filepath.Dir(b.infoPath)).Addr {
@@ -335,7 +350,7 @@ func TestImpostorNotBelieved(t *testing.T) {
 	}()
 	b, _ := json.Marshal(info{Addr: ln.Addr().String(), Secret: hex.EncodeToString([]byte(strings.Repeat("s", 32)))})
 	os.WriteFile(filepath.Join(dir, infoName), b, 0o600)
-	if _, err := Claim(dir, 300*time.Millisecond); err == nil || errors.Is(err, ErrOtherInstance) {
-		t.Fatalf("Claim = %v, want an error: the answer was not authentic", err)
+	if _, err := Claim(dir, 300*time.Millisecond); !errors.Is(err, ErrNoAnswer) {
+		t.Fatalf("Claim = %v, want ErrNoAnswer: the answer was not authentic", err)
 	}
 }
