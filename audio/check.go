@@ -100,7 +100,10 @@ type CheckResult struct {
 	// a Bluetooth hiccup) or a part pushed later by one.
 	Missing time.Duration
 	// BrokeUp: Missing reached brokeUpAfter, or the test tone came back
-	// while the chirp before it did not.
+	// while the chirp before it did not. It is read from the recording
+	// alone: malgo reports no underruns (its callbacks are Data and Stop),
+	// and frames counted against the clock cannot tell a lost frame from one
+	// a sound server still holds.
 	BrokeUp bool
 	// MicRate and MicChannels are the microphone's own capture format, before
 	// conversion to the check's; zero when the check did not open it.

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -16,7 +17,7 @@ import (
 // it: no stream keeps the sinks awake, so an idle null sink can take up to
 // 2 s to start playing, as a suspended or Bluetooth device can.
 //
-// By default each cell of the matrix runs one check, the cells side by side
+// By default each cell of the matrix runs one check, five cells side by side
 // (most of a first check on an idle sink is waiting for it to wake).
 // PHONESET_CHECK_RUNS=100 runs the cells one after another, 100 checks in a
 // row per cell and spacing; pick cells with -run, e.g.
@@ -53,11 +54,12 @@ func nullSink(t testing.TB, s *System, name string, rate, channels int) (speaker
 }
 
 // brokeUpTries: a check whose sound broke up is tried again at once, as
-// its verdict tells the user to, up to this many times in all. On this
-// shared two-core machine at a load of 10-12 the sound really broke up (gaps
-// of 10-90 ms of digital silence where the signal was) in one check in four
-// to six; on an idle one, in none of 30. Every such check is kept and counted
-// (see summary).
+// its verdict tells the user to, up to this many times in all. On a shared
+// two-core machine at a load of 10-15 the sound really broke up (10-90 ms of
+// digital silence inside the signal: the test client's playback thread,
+// unlike the sound server, runs at no raised priority and missed its turn)
+// in one check in five to three. Every such check is kept and counted (see
+// summary).
 const brokeUpTries = 3
 
 // runChecks runs n checks spaced by gap and fails on any verdict but want.
@@ -135,32 +137,41 @@ func TestPulseCheckMatrix(t *testing.T) {
 	s := openPulse(t)
 	runs := checkRuns(t)
 	spacings := []time.Duration{0, 300 * time.Millisecond, time.Second}
+	// By default, cells run side by side, a few at a time: t.Parallel would
+	// hold them to -parallel (the number of cores), and a first check mostly waits.
+	var wg sync.WaitGroup
+	side := make(chan struct{}, 5)
+	if runs > 0 {
+		side = make(chan struct{}, 1)
+	}
 	for _, rate := range []int{8000, 16000, 22050, 32000, 44100, 48000, 96000} {
 		for _, ch := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%dHz_%dch", rate, ch), func(t *testing.T) {
-				if runs == 0 {
-					t.Parallel()
-				}
-				spk, mon := rateLoopback(t, s, fmt.Sprintf("m%d_%d", rate, ch), rate, ch)
-				for i, gap := range spacings {
-					// One check needs no spacing; the default runs one.
-					if runs == 0 && i > 0 {
-						continue
-					}
-					t.Run(fmt.Sprintf("gap%v", gap), func(t *testing.T) {
-						rs := runChecks(t, s, spk, mon, max(runs, 1), gap, VerdictOK)
-						for _, r := range rs {
-							if hf := rate <= 16000 && ch == 1; r.HandsFree != hf || r.MicRate != rate || r.MicChannels != ch {
-								t.Errorf("microphone %d Hz %d ch, hands-free %v", r.MicRate, r.MicChannels, r.HandsFree)
-								break
-							}
+			side <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-side }()
+				t.Run(fmt.Sprintf("%dHz_%dch", rate, ch), func(t *testing.T) {
+					spk, mon := rateLoopback(t, s, fmt.Sprintf("m%d_%d", rate, ch), rate, ch)
+					for i, gap := range spacings {
+						// One check needs no spacing; the default runs one.
+						if runs == 0 && i > 0 {
+							continue
 						}
-						t.Log(summary(rs))
-					})
-				}
+						t.Run(fmt.Sprintf("gap%v", gap), func(t *testing.T) {
+							rs := runChecks(t, s, spk, mon, max(runs, 1), gap, VerdictOK)
+							for _, r := range rs {
+								if hf := rate <= 16000 && ch == 1; r.HandsFree != hf || r.MicRate != rate || r.MicChannels != ch {
+									t.Errorf("microphone %d Hz %d ch, hands-free %v", r.MicRate, r.MicChannels, r.HandsFree)
+									break
+								}
+							}
+							t.Log(summary(rs))
+						})
+					}
+				})
 			})
 		}
 	}
+	wg.Wait()
 }
 
 // A microphone at another rate and channel count than the speaker: a 16 kHz
@@ -169,6 +180,7 @@ func TestPulseCheckMatrix(t *testing.T) {
 func TestPulseCheckMixedFormats(t *testing.T) {
 	s := openPulse(t)
 	spk, _ := rateLoopback(t, s, "mix44", 44100, 2)
+	keepAwake(t, s, "mix44") // the matrix checks from cold; this is about the formats
 	loadModule(t, "module-remap-source", "source_name=mic16", "master=mix44_air.monitor",
 		"rate=16000", "channels=1", "source_properties=device.description=Mic16")
 	st, err := s.Refresh()
@@ -269,7 +281,7 @@ func TestPulseCheckNoise(t *testing.T) {
 func TestPulseCheckLatency(t *testing.T) {
 	s := openPulse(t)
 	direct, directMic := rateLoopback(t, s, "lat", 48000, 1)
-	keepAwake(t, s, "lat_air")
+	keepAwake(t, s, "lat")
 	base := median(latencies(checkPath(t, s, "direct", direct, directMic)))
 	for _, n := range []int{50, 100, 200} {
 		t.Run(fmt.Sprintf("%dms", n), func(t *testing.T) {
@@ -337,10 +349,14 @@ func keepAwake(t testing.TB, s *System, sink string) {
 	})
 }
 
+// latencies are those of the checks that said the headset works (a broken-up
+// check's was kept by runChecks, not its latency).
 func latencies(rs []CheckResult) []time.Duration {
 	var l []time.Duration
 	for _, r := range rs {
-		l = append(l, r.Latency)
+		if r.Verdict == VerdictOK {
+			l = append(l, r.Latency)
+		}
 	}
 	return l
 }
@@ -353,10 +369,13 @@ func median(d []time.Duration) time.Duration {
 	return d[len(d)/2]
 }
 
-// The microphone cuts out for 60 ms while the test sound plays, as a
+// The microphone cuts out for 120 ms while the test sound plays, as a
 // Bluetooth headset's does when the radio link hiccups (here: its source
 // muted and unmuted with pactl once the check has released the sound): the
 // check says the sound broke up, not that it was quiet, noisy or missing.
+// Wherever a busy machine lets the cut land in the 400 ms signal, it spans
+// at least 40 ms of what is looked at (all but the chirp's top and the gap
+// before the tone).
 func TestPulseCheckBrokeUp(t *testing.T) {
 	s := openPulse(t)
 	spk, mic := rateLoopback(t, s, "brk", 48000, 1)
@@ -369,7 +388,7 @@ func TestPulseCheckBrokeUp(t *testing.T) {
 			// Past the wait for the microphone: the sound has been released.
 			if p > 0.25 && !started {
 				started = true
-				go func() { cut <- cutOut("brk_mic", 100*time.Millisecond, 60*time.Millisecond) }()
+				go func() { cut <- cutOut("brk_mic", 120*time.Millisecond) }()
 			}
 		})
 		if err != nil {
@@ -388,10 +407,9 @@ func TestPulseCheckBrokeUp(t *testing.T) {
 	}
 }
 
-// cutOut mutes a source after a while, for a while. It runs off the test's
-// goroutine, so it returns its error rather than failing the test.
-func cutOut(source string, after, d time.Duration) error {
-	time.Sleep(after)
+// cutOut mutes a source for a while. It runs off the test's goroutine, so
+// it returns its error rather than failing the test.
+func cutOut(source string, d time.Duration) error {
 	if out, err := exec.Command("pactl", "set-source-mute", source, "1").CombinedOutput(); err != nil {
 		return fmt.Errorf("mute %s: %v: %s", source, err, out)
 	}
