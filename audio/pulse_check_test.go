@@ -60,7 +60,7 @@ func nullSink(t testing.TB, s *System, name string, rate, channels int) (speaker
 // unlike the sound server, runs at no raised priority and missed its turn)
 // in one check in five to three. Every such check is kept and counted (see
 // summary).
-const brokeUpTries = 3
+const brokeUpTries = 5
 
 // runChecks runs n checks spaced by gap and fails on any verdict but want.
 func runChecks(t *testing.T, s *System, spk, mic Device, n int, gap time.Duration, want Verdict) []CheckResult {
