@@ -41,10 +41,6 @@ func main() {
 }
 
 func run(serverFlag string, recentErrors func() []string, log *slog.Logger) error {
-	srv, err := machineconf.Resolve(serverFlag)
-	if err != nil {
-		return err
-	}
 	dataDir, err := userdir.Data()
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
@@ -64,6 +60,11 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.RestoreAppearance(a)
+	srv, err := machineconf.Resolve(serverFlag)
+	if err != nil {
+		ui.ShowStartError(a, err)
+		return err
+	}
 
 	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors}
 	if login, err := autostart.New(); err == nil {
