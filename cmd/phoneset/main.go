@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ func main() {
 	// Copy diagnostics.
 	rec := diag.NewRecorder(slog.NewTextHandler(os.Stderr, nil), 20)
 	log := slog.New(rec)
+	// Fyne reports its errors through the log package; after any
+	// slog.SetDefault, which would send them to slog as Info.
+	stdlog.SetOutput(rec.Writer(os.Stderr))
 	if err := run(*serverURL, rec.Recent, log); err != nil {
 		fmt.Fprintln(os.Stderr, "phoneset:", err)
 		os.Exit(1)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,5 +132,21 @@ func TestReportHasNoSecrets(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+func TestRecorderKeepsStdlibLines(t *testing.T) {
+	var out bytes.Buffer
+	rec := NewRecorder(slog.DiscardHandler, 2)
+	l := log.New(rec.Writer(&out), "", 0)
+	l.Println("Fyne error:  Translation failure")
+	l.Println("  Cause: refresh " + refreshToken + " rejected")
+	got := rec.Recent()
+	want := []string{"Fyne error:  Translation failure", "  Cause: refresh psr_[redacted] rejected"}
+	if !slices.Equal(got, want) {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+	if !strings.Contains(out.String(), refreshToken) {
+		t.Errorf("the line was not written on unchanged: %q", out.String())
 	}
 }
