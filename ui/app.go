@@ -68,6 +68,9 @@ func (d *DemoAccounts) hint() string {
 // Show fills w with the app: it resumes a stored session or asks to sign in.
 func Show(w fyne.Window, m Model, srv Server, opts Options) {
 	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
+	if opts.Audio != nil {
+		logAudioDevices(opts.Audio)
+	}
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).

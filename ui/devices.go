@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -505,6 +506,7 @@ func (p *DevicesPage) CheckHeadset() {
 				p.showProblem(describeAudio(err))
 			}
 		default:
+			slog.Info("headset check", "verdict", res.Verdict, "latency", res.Latency, "level_dbfs", int(res.Level), "snr_db", int(res.SNR))
 			text, imp := describeVerdict(res)
 			p.verdict.Importance = imp
 			p.verdict.SetText(text)

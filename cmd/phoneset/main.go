@@ -27,6 +27,7 @@ func main() {
 	serverURL := flag.String("server", "", "account backend URL (https://…); empty runs the built-in backend with a demo organisation")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(log) // the ui package logs through it
 	if err := run(*serverURL, log); err != nil {
 		fmt.Fprintln(os.Stderr, "phoneset:", err)
 		os.Exit(1)
