@@ -8,8 +8,9 @@ import (
 )
 
 // logAudioDevices writes the audio backend and the devices it lists to the
-// log (slog's default, which cmd/phoneset sets) once at start: support reads
-// it, and the end-to-end tests check the platform's devices by it.
+// log (slog's default, which cmd/phoneset sets) once at start. Support reads
+// these lines, and the end-to-end tests check the platform's devices and the
+// headset check by them.
 func logAudioDevices(m DevicesModel) {
 	st := m.Snapshot()
 	names := map[audio.Kind][]string{}
@@ -19,4 +20,15 @@ func logAudioDevices(m DevicesModel) {
 	slog.Info("audio devices", "backend", st.Backend,
 		"playback", strings.Join(names[audio.Playback], "; "),
 		"capture", strings.Join(names[audio.Capture], "; "))
+}
+
+// logHeadsetCheck logs how a headset check ended: its verdict and the round
+// trip's latency, or why it stopped.
+func logHeadsetCheck(r audio.CheckResult, err error) {
+	if err != nil {
+		slog.Warn("headset check", "err", err)
+		return
+	}
+	slog.Info("headset check", "verdict", r.Verdict, "latency", r.Latency,
+		"level_dbfs", int(r.Level), "snr_db", int(r.SNR))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -494,6 +493,7 @@ func (p *DevicesPage) CheckHeadset() {
 			})
 		})
 	}, func(res audio.CheckResult, err error) {
+		logHeadsetCheck(res, err)
 		p.checking = false
 		p.stopCheck = nil
 		p.progress.Hide()
@@ -506,7 +506,6 @@ func (p *DevicesPage) CheckHeadset() {
 				p.showProblem(describeAudio(err))
 			}
 		default:
-			slog.Info("headset check", "verdict", res.Verdict, "latency", res.Latency, "level_dbfs", int(res.Level), "snr_db", int(res.SNR))
 			text, imp := describeVerdict(res)
 			p.verdict.Importance = imp
 			p.verdict.SetText(text)
