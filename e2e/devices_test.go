@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// devicesPath opens the Devices page of the signed-in app, checks that the
+// app listed the audio backend's devices, PulseAudio's virtual speaker and
+// its monitor among them (scripts/services.sh), and runs the headset check
+// over that loopback, which must pass.
+func devicesPath(h *harness, backend string) {
+	t := h.t
+	devs := h.logRecord("audio devices", 30*time.Second)
+	if devs["backend"] != backend || !strings.Contains(devs["playback"], "VirtualSpeaker") ||
+		!strings.Contains(devs["capture"], "Monitor of VirtualSpeaker") {
+		t.Fatalf("audio devices = %v, want backend %s with VirtualSpeaker and its monitor", devs, backend)
+	}
+
+	before := h.capture()
+	h.key("ctrl+5") // Devices, as the sidebar lists it
+	var btn image.Rectangle
+	var page image.Image
+	h.eventually("the Check headset button", 30*time.Second, func() bool {
+		page = h.capture()
+		btn = primaryButton(page)
+		return !btn.Empty() && !sameImage(page, before, page.Bounds())
+	})
+	// Tab until the button shows focus, then press it with the space bar,
+	// as a keyboard user does. (A mouse click is no good here: under Wine
+	// the app sometimes misses the pointer's move and takes the click where
+	// it thinks the pointer still is.)
+	unfocused := page
+	for tabs := 0; ; tabs++ {
+		if tabs == 30 {
+			t.Fatal("Tab never reached the Check headset button")
+		}
+		h.key("Tab")
+		// Judge a settled frame: focus moved, and two captures agree.
+		last := page
+		h.eventually("focus to move", 5*time.Second, func() bool {
+			shot := h.capture()
+			settled := sameImage(shot, last, shot.Bounds()) && !sameImage(shot, page, shot.Bounds())
+			last = shot
+			return settled
+		})
+		page = last
+		if !sameImage(page, unfocused, btn) {
+			break
+		}
+	}
+	h.key("space")
+	check := h.logRecord("headset check", 30*time.Second)
+	t.Logf("headset check on %s: %v", backend, check)
+	if check["verdict"] != "ok" {
+		t.Fatalf("headset check %v, want verdict ok", check)
+	}
+	time.Sleep(500 * time.Millisecond) // the verdict's frame
+	h.screenshot(h.prefix + "headset.png")
+}
+
+// capture decodes a screenshot of the window last waited for.
+func (h *harness) capture() image.Image {
+	h.t.Helper()
+	path := filepath.Join(h.t.TempDir(), "window.png")
+	h.x("import", "-window", h.win, path)
+	f, err := os.Open(path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return img
+}
+
+// sameImage reports whether a and b have the same pixels within r.
+func sameImage(a, b image.Image, r image.Rectangle) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// primaryButton finds the bounds of the largest solid patch of the most
+// common vivid colour: on the Devices page that is the "Check headset"
+// button, the page's one high-importance button, in the light theme and in
+// the dark. A disabled button is grey and not found.
+func primaryButton(img image.Image) (button image.Rectangle) {
+	r := img.Bounds()
+	type rgb struct{ r, g, b uint8 }
+	at := func(x, y int) rgb {
+		cr, cg, cb, _ := img.At(x, y).RGBA()
+		return rgb{uint8(cr >> 8), uint8(cg >> 8), uint8(cb >> 8)}
+	}
+	vivid := map[rgb]int{}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := at(x, y)
+			hi, lo := max(c.r, c.g, c.b), min(c.r, c.g, c.b)
+			if hi >= 140 && int(hi-lo)*2 > int(hi) {
+				vivid[c]++
+			}
+		}
+	}
+	var fill rgb
+	for c, n := range vivid {
+		if n > vivid[fill] {
+			fill = c
+		}
+	}
+	if vivid[fill] == 0 {
+		return image.Rectangle{}
+	}
+	// Connected patches of that colour; a focus ring or a line of text in
+	// it is sparse within its bounds, a button's face is not.
+	seen := make([]bool, r.Dx()*r.Dy())
+	best := 0
+	for sy := r.Min.Y; sy < r.Max.Y; sy++ {
+		for sx := r.Min.X; sx < r.Max.X; sx++ {
+			i := (sy-r.Min.Y)*r.Dx() + sx - r.Min.X
+			if seen[i] || at(sx, sy) != fill {
+				continue
+			}
+			seen[i] = true
+			n, box := 0, image.Rect(sx, sy, sx+1, sy+1)
+			for stack := []image.Point{{sx, sy}}; len(stack) > 0; {
+				p := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				n++
+				box = box.Union(image.Rect(p.X, p.Y, p.X+1, p.Y+1))
+				for _, q := range []image.Point{{p.X + 1, p.Y}, {p.X - 1, p.Y}, {p.X, p.Y + 1}, {p.X, p.Y - 1}} {
+					if !q.In(r) {
+						continue
+					}
+					j := (q.Y-r.Min.Y)*r.Dx() + q.X - r.Min.X
+					if !seen[j] && at(q.X, q.Y) == fill {
+						seen[j] = true
+						stack = append(stack, q)
+					}
+				}
+			}
+			if n > best && n*2 > box.Dx()*box.Dy() {
+				best, button = n, box
+			}
+		}
+	}
+	return button
+}
+
+// logRecord waits for the running app to log a line with this message and
+// returns its attributes (slog's text format: key=value, value quoted when
+// it needs to be).
+func (h *harness) logRecord(msg string, limit time.Duration) map[string]string {
+	h.t.Helper()
+	var rec map[string]string
+	h.eventually(fmt.Sprintf("the app to log %q", msg), limit, func() bool {
+		out, _ := os.ReadFile(h.appLog)
+		for _, line := range strings.Split(string(out), "\n") {
+			if a := parseLogLine(line); a["msg"] == msg {
+				rec = a
+				return true
+			}
+		}
+		return false
+	})
+	return rec
+}
+
+func parseLogLine(line string) map[string]string {
+	attrs := map[string]string{}
+	for line = strings.TrimSpace(line); line != ""; line = strings.TrimLeft(line, " ") {
+		key, rest, ok := strings.Cut(line, "=")
+		if !ok || strings.Contains(key, " ") {
+			return attrs
+		}
+		var val string
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			val, _ = strconv.Unquote(q)
+			rest = rest[len(q):]
+		} else {
+			val, rest, _ = strings.Cut(rest, " ")
+		}
+		attrs[key] = val
+		line = rest
+	}
+	return attrs
+}

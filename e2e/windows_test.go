@@ -1,0 +1,34 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/phoneset/phoneset/internal/testenv"
+)
+
+// credentialKey is where Wine's Credential Manager keeps credentials, one
+// subkey "Generic: <target>" each; go-keyring's target is "service:user".
+const credentialKey = `HKCU\Software\Wine\Credential Manager`
+
+// The Windows build (bin/phoneset.exe) under Wine, along the Linux test's
+// path: sign in, rename, restart with the session from the Windows
+// Credential Manager, the WASAPI devices and the headset check over
+// PulseAudio's loopback.
+func TestWindowsBuildUnderWine(t *testing.T) {
+	testenv.Require(t, "PHONESET_TEST_PULSE", "PulseAudio")
+	h := newWineHarness(t)
+	url, _ := accountPath(h, true)
+	devicesPath(h, "wasapi")
+
+	// The restored session came from wincred: the credential is there, and
+	// once it is deleted the same restart asks to sign in.
+	cred := `\Generic: phoneset:` + url
+	if out := h.x("wine", "reg", "query", credentialKey); !strings.Contains(out, cred) {
+		t.Fatalf("no credential %q in Wine's Credential Manager:\n%s", cred, out)
+	}
+	h.stopApp()
+	h.x("wine", "reg", "delete", credentialKey+cred, "/f")
+	h.startApp("--server", url)
+	h.window("Phoneset — Sign in")
+}
