@@ -31,10 +31,10 @@ type harness struct {
 	t       *testing.T
 	bin     string
 	display string
-	app     []string      // the command that starts the app (binary, or wine and the .exe)
+	command []string      // starts the app: its binary, or wine and the .exe
 	prefix  string        // of screenshot names: "" for Linux, "windows-" for Wine
 	win     string        // id of the window last waited for
-	running chan struct{} // closed when the running app exits
+	app     chan struct{} // closed when the running app exits
 	stopApp func()        // stops the running app
 	appLog  string        // the running app's log file
 	home    string        // XDG dirs of the app's user, kept across restarts
@@ -52,7 +52,7 @@ func newHarness(t *testing.T) *harness {
 			goBuild(t, filepath.Join(h.bin, cmd), cmd)
 		}
 	}
-	h.app = []string{filepath.Join(h.bin, "phoneset")}
+	h.command = []string{filepath.Join(h.bin, "phoneset")}
 	h.shots = os.Getenv("PHONESET_SCREENSHOT_DIR")
 	if h.shots == "" {
 		h.shots = t.TempDir()
@@ -89,7 +89,7 @@ func newWineHarness(t *testing.T) *harness {
 	}
 	// Wine's WASAPI plays through PulseAudio: PULSE_SERVER, from the
 	// environment, points it at the test's server.
-	h.app = []string{"wine", exe}
+	h.command = []string{"wine", exe}
 	h.prefix = "windows-"
 	return h
 }
@@ -169,16 +169,8 @@ func (h *harness) startServer(addr string) (stop func()) {
 }
 
 func (h *harness) startApp(args ...string) (stop func()) {
-	env := []string{
-		"DISPLAY=" + h.display,
-		"LANG=en_US.UTF-8",
-		"HOME=" + h.home,
-		"XDG_CONFIG_HOME=" + filepath.Join(h.home, "config"),
-		"XDG_CACHE_HOME=" + filepath.Join(h.home, "cache"),
-		"XDG_DATA_HOME=" + filepath.Join(h.home, "data"),
-	}
-	stop, log, exited := h.startWatched("phoneset", append(h.app[:len(h.app):len(h.app)], args...), env)
-	h.running, h.appLog, h.stopApp = exited, log, stop
+	stop, log, exited := h.startWatched("phoneset", append(h.command[:len(h.command):len(h.command)], args...), h.appEnv())
+	h.app, h.appLog, h.stopApp = exited, log, stop
 	// Runs before stop (cleanups run last first): what the window showed,
 	// kept outside the test's temp dirs.
 	h.t.Cleanup(func() {
@@ -193,6 +185,18 @@ func (h *harness) startApp(args ...string) (stop func()) {
 		}
 	})
 	return stop
+}
+
+// appEnv is the app's environment: the display and the kept user dirs.
+func (h *harness) appEnv() []string {
+	return []string{
+		"DISPLAY=" + h.display,
+		"LANG=en_US.UTF-8",
+		"HOME=" + h.home,
+		"XDG_CONFIG_HOME=" + filepath.Join(h.home, "config"),
+		"XDG_CACHE_HOME=" + filepath.Join(h.home, "cache"),
+		"XDG_DATA_HOME=" + filepath.Join(h.home, "data"),
+	}
 }
 
 func (h *harness) x(args ...string) string {
@@ -212,7 +216,7 @@ func (h *harness) window(title string) {
 	var info string
 	h.eventually("window "+title, 60*time.Second, func() bool {
 		select {
-		case <-h.running:
+		case <-h.app:
 			h.t.Fatalf("the app exited while waiting for window %q", title)
 		default:
 		}
