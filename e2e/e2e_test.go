@@ -179,7 +179,7 @@ func (h *harness) startApp(args ...string) (stop func()) {
 		default:
 			if h.t.Failed() && h.win != "" {
 				shot := filepath.Join(os.TempDir(), fmt.Sprintf("phoneset-%s-%d.png", h.t.Name(), time.Now().Unix()))
-				h.x("import", "-window", h.win, shot)
+				h.grab(shot)
 				h.t.Logf("the window when the test failed: %s", shot)
 			}
 		}
@@ -226,12 +226,17 @@ func (h *harness) window(title string) {
 		info = string(out)
 		return err == nil && strings.Contains(info, "IsViewable")
 	})
-	// "xwininfo: Window id: 0x400007 "title"": xdotool's own name search
-	// does not match titles with non-ASCII characters reliably.
-	_, after, _ := strings.Cut(info, "Window id: ")
-	h.win = strings.Fields(after)[0]
+	h.win = windowID(info)
 	h.x("xdotool", "windowfocus", "--sync", h.win)
 	time.Sleep(300 * time.Millisecond) // let the first frame paint before typing
+}
+
+// windowID reads the id from xwininfo's "xwininfo: Window id: 0x400007
+// "title"": xdotool's own name search does not match titles with non-ASCII
+// characters reliably.
+func windowID(xwininfo string) string {
+	_, after, _ := strings.Cut(xwininfo, "Window id: ")
+	return strings.Fields(after)[0]
 }
 
 func (h *harness) typeText(s string) { h.x("xdotool", "type", "--delay", "30", s) }
@@ -239,7 +244,26 @@ func (h *harness) key(k ...string)   { h.x(append([]string{"xdotool", "key", "--
 
 func (h *harness) screenshot(name string) {
 	h.t.Helper()
-	h.x("import", "-window", h.win, filepath.Join(h.shots, name))
+	h.grab(filepath.Join(h.shots, name))
+}
+
+// grab saves the window last waited for as a PNG. It cuts the window out of
+// the screen rather than reading the window itself: under Wine the window's
+// own contents miss the part the app draws first (its menu bar, black).
+func (h *harness) grab(path string) {
+	h.t.Helper()
+	if h.command[0] == "wine" {
+		h.moveWineTray()
+	}
+	info := h.x("xwininfo", "-id", h.win)
+	geo := map[string]string{}
+	for _, line := range strings.Split(info, "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			geo[k] = strings.TrimSpace(v)
+		}
+	}
+	crop := fmt.Sprintf("%sx%s+%s+%s", geo["Width"], geo["Height"], geo["Absolute upper-left X"], geo["Absolute upper-left Y"])
+	h.x("import", "-window", "root", "-crop", crop, "+repage", path)
 }
 
 func (h *harness) eventually(what string, limit time.Duration, ok func() bool) {
