@@ -227,6 +227,9 @@ func (h *harness) window(title string) {
 		return err == nil && strings.Contains(info, "IsViewable")
 	})
 	h.win = windowID(info)
+	if h.command[0] == "wine" {
+		h.moveWineTray()
+	}
 	h.x("xdotool", "windowfocus", "--sync", h.win)
 	time.Sleep(300 * time.Millisecond) // let the first frame paint before typing
 }
@@ -252,9 +255,6 @@ func (h *harness) screenshot(name string) {
 // own contents miss the part the app draws first (its menu bar, black).
 func (h *harness) grab(path string) {
 	h.t.Helper()
-	if h.command[0] == "wine" {
-		h.moveWineTray()
-	}
 	info := h.x("xwininfo", "-id", h.win)
 	geo := map[string]string{}
 	for _, line := range strings.Split(info, "\n") {

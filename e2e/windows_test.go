@@ -35,7 +35,8 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 
 // moveWineTray moves Wine's stand-alone system tray off the app: with no
 // tray on the display, Wine shows the app's tray icon in a small window of
-// its own at the top left, over the app's menu bar.
+// its own at the top left, over the app's menu bar. It is moved while the
+// test still works the app, whose next frames paint over where it was.
 func (h *harness) moveWineTray() {
 	info, err := h.xTry("xwininfo", "-name", "Wine System Tray")
 	if err != nil {
