@@ -13,6 +13,13 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
+# Build flags of every binary bin/ gets, the ones the e2e and Wine tests run
+# and the ones packaged: -s -w leave out the symbol table and DWARF (panics
+# still print file:line), -trimpath the build machine's paths. Add -X
+# settings to LDFLAGS.
+LDFLAGS := -s -w
+RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
+
 .PHONY: run check test goldens build build-windows bench package lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
@@ -37,12 +44,12 @@ goldens:
 
 ## build: bin/phoneset and bin/phoneset-server for this machine
 build:
-	go build -o bin/ ./cmd/...
+	go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## build-windows: bin/phoneset.exe and bin/phoneset-server.exe (MinGW cross cgo)
 build-windows:
 	scripts/deps.sh windows
-	$(WINDOWS_ENV) go build -o bin/ ./cmd/...
+	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:
