@@ -3,6 +3,7 @@
 #   scripts/deps.sh run      build and run the app
 #   scripts/deps.sh test     the above plus test services and cross-compilers
 #   scripts/deps.sh windows  the MinGW C compiler for the Windows cross-build
+#   scripts/deps.sh wine     Wine and MinGW, to run the Windows build (scripts/wine.sh)
 # Never installs dbus-x11: with it godbus autolaunches dbus-daemon and
 # gnome-keyring-daemon processes that outlive the program.
 set -euo pipefail
@@ -10,15 +11,18 @@ set -euo pipefail
 run_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
   libturbojpeg0-dev)
+# Debian 12's wine 8.0, 64-bit only: Phoneset ships no 32-bit build.
+wine_pkgs=(wine wine64 libwine fonts-wine gcc-mingw-w64-x86-64)
 test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
-  gnome-keyring postgresql gcc-mingw-w64-x86-64 libvips-tools libreoffice-calc-nogui)
+  gnome-keyring postgresql libvips-tools libreoffice-calc-nogui desktop-file-utils "${wine_pkgs[@]}")
 
 case "${1:-}" in
 run) want=("${run_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
 windows) want=(gcc-mingw-w64-x86-64) ;;
+wine) want=("${wine_pkgs[@]}") ;;
 *)
-  echo "usage: $0 run|test|windows" >&2
+  echo "usage: $0 run|test|windows|wine" >&2
   exit 2
   ;;
 esac
