@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ func main() {
 	// Copy diagnostics.
 	rec := diag.NewRecorder(slog.NewTextHandler(os.Stderr, nil), 20)
 	log := slog.New(rec)
+	// Fyne reports its errors through the log package; after any
+	// slog.SetDefault, which would send them to slog as Info.
+	stdlog.SetOutput(rec.Writer(os.Stderr))
 	if err := run(*serverURL, rec.Recent, log); err != nil {
 		fmt.Fprintln(os.Stderr, "phoneset:", err)
 		os.Exit(1)
@@ -41,10 +45,6 @@ func main() {
 }
 
 func run(serverFlag string, recentErrors func() []string, log *slog.Logger) error {
-	srv, err := machineconf.Resolve(serverFlag)
-	if err != nil {
-		return err
-	}
 	dataDir, err := userdir.Data()
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
@@ -64,6 +64,11 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.RestoreAppearance(a)
+	srv, err := machineconf.Resolve(serverFlag)
+	if err != nil {
+		ui.ShowStartError(a, err)
+		return err
+	}
 
 	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors}
 	if login, err := autostart.New(); err == nil {
