@@ -1,10 +1,10 @@
 // Package store is the account backend's persistence: one schema and one set
 // of migrations (in goose's file format and version table) for SQLite
-// (modernc.org/sqlite, the default) and PostgreSQL. Queries are written once with ? placeholders and rebound for
-// PostgreSQL. PostgreSQL support lives in server/store/postgres, which
-// registers itself: only the binaries that import it (phoneset-server, the
-// tests) link its driver, so the desktop app, whose embedded backend always
-// runs on SQLite, stays smaller.
+// (modernc.org/sqlite, the default) and PostgreSQL. Queries are written once
+// with ? placeholders and rebound for PostgreSQL. PostgreSQL support lives in
+// server/store/postgres, which registers itself: only the binaries that
+// import it (phoneset-server, the tests) link its driver, so the desktop app,
+// whose embedded backend always runs on SQLite, stays smaller.
 package store
 
 import (
