@@ -13,6 +13,18 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
+# Build flags of every binary bin/ gets, the ones the e2e and Wine tests run
+# and the ones packaged: -s -w leave out the symbol table and DWARF (panics
+# still print file:line), -trimpath the build machine's paths, and -X names
+# the build for Help → About (internal/buildinfo): FyneApp.toml's Version
+# and Build, and the commit (none outside git).
+BUILDINFO := github.com/phoneset/phoneset/internal/buildinfo
+VERSION := $(shell sed -n 's/^Version = "\(.*\)"$$/\1/p' FyneApp.toml)
+BUILD := $(shell sed -n 's/^Build = \([0-9]*\)$$/\1/p' FyneApp.toml)
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
+RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
+
 .PHONY: run check test goldens build build-windows bench package lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
@@ -37,12 +49,12 @@ goldens:
 
 ## build: bin/phoneset and bin/phoneset-server for this machine
 build:
-	go build -o bin/ ./cmd/...
+	go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## build-windows: bin/phoneset.exe and bin/phoneset-server.exe (MinGW cross cgo)
 build-windows:
 	scripts/deps.sh windows
-	$(WINDOWS_ENV) go build -o bin/ ./cmd/...
+	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:

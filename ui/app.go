@@ -55,6 +55,8 @@ type Options struct {
 	// RecentErrors returns the last warnings and errors logged, redacted,
 	// for Copy diagnostics (nil: none kept).
 	RecentErrors func() []string
+
+	LoginStart LoginStartModel // nil when the platform's setting can't be found
 }
 
 // DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
@@ -78,6 +80,9 @@ func Show(w fyne.Window, m Model, srv Server, opts Options) {
 	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
 	// Until the user's setting is known, the system's language if shipped.
 	a.setLanguage(systemLanguage())
+	if opts.Audio != nil {
+		logAudioDevices(opts.Audio)
+	}
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).
@@ -148,7 +153,7 @@ func (a *windowApp) showShell() {
 	}
 	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
 		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
-		DemoInbox: a.opts.DemoInbox}
+		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
