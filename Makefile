@@ -13,7 +13,8 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
-.PHONY: run check test goldens build build-windows bench package lint fuzz screenshots clean
+.PHONY: run check test goldens build build-windows bench package package-deb package-msi package-tar \
+	release-linux release-windows lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
 run:
@@ -49,14 +50,39 @@ bench:
 	scripts/deps.sh test
 	scripts/bench.sh
 
-## package: bin/Phoneset.tar.xz, a Linux desktop package (metadata from FyneApp.toml)
+## package: installers from stripped release builds, into bin/:
+##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux)
+##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows)
+##   Phoneset.tar.xz            other Linux distributions (fyne package)
+# VERSION comes from FyneApp.toml. RELEASE_FLAGS are the release build's go
+# build flags (helper lighter owns them; override with make RELEASE_FLAGS=...).
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+RELEASE_FLAGS ?= -trimpath -ldflags "-s -w"
+
+package: package-deb package-msi package-tar
+
+release-linux:
+	scripts/deps.sh package
+	go build $(RELEASE_FLAGS) -o bin/release/linux/ ./cmd/phoneset
+
+release-windows:
+	scripts/deps.sh package
+	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/release/windows/ ./cmd/phoneset
+
+package-deb: release-linux
+	packaging/linux/deb.sh $(VERSION) bin/release/linux/phoneset bin/phoneset_$(VERSION)_$(DEB_ARCH).deb
+
+package-msi: release-windows
+	packaging/windows/msi.sh $(VERSION) bin/release/windows bin/Phoneset-$(VERSION)-x64.msi
+
 # fyne package bumps Build in FyneApp.toml; the file is restored so packaging
 # leaves the tree clean.
-package: build
+package-tar: release-linux
 	orig=$$(mktemp); cp FyneApp.toml "$$orig"; \
 	trap 'cp "$$orig" $(CURDIR)/FyneApp.toml; rm -f "$$orig"' EXIT; \
 	cd bin && go run $(FYNE_CMD) package -os linux \
-		-src $(CURDIR) -exe $(CURDIR)/bin/phoneset
+		-src $(CURDIR) -exe $(CURDIR)/bin/release/linux/phoneset
 
 ## lint: gofmt, go vet (host, windows, darwin; see scripts/vet.sh), staticcheck, govulncheck
 lint:

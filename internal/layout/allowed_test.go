@@ -19,6 +19,7 @@ var allowed = map[string][]string{
 	"internal/loadtest":            {"api", "server", "server/store"},
 	"internal/testenv":             {},
 	"internal/userdir":             {},
+	"packaging":                    {},
 	"photo":                        {"C", "github.com/clipperhouse/uax29/v2", "github.com/disintegration/imaging", "golang.org/x/image", "golang.org/x/text"},
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},
 	"photo/internal/synth":         {},
