@@ -3,6 +3,7 @@
 #   scripts/deps.sh run      build and run the app
 #   scripts/deps.sh test     the above plus test services and cross-compilers
 #   scripts/deps.sh windows  the MinGW C compiler for the Windows cross-build
+#   scripts/deps.sh wine     Wine and MinGW, to run the Windows build (scripts/wine.sh)
 #   scripts/deps.sh package  run and windows, plus the installers' tools: wixl
 #                            and msitools (MSI), dpkg-dev (dpkg-shlibdeps),
 #                            ImageMagick (the .ico), desktop-file-utils
@@ -13,8 +14,10 @@ set -euo pipefail
 run_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev wayland-protocols
   libturbojpeg0-dev)
+# Debian 12's wine 8.0, 64-bit only: Phoneset ships no 32-bit build.
+wine_pkgs=(wine wine64 libwine fonts-wine gcc-mingw-w64-x86-64)
 test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
-  gnome-keyring postgresql gcc-mingw-w64-x86-64 libvips-tools libreoffice-calc-nogui)
+  gnome-keyring postgresql libvips-tools libreoffice-calc-nogui "${wine_pkgs[@]}")
 package_pkgs=(wixl msitools dpkg-dev imagemagick desktop-file-utils)
 test_pkgs+=("${package_pkgs[@]}")
 
@@ -22,9 +25,10 @@ case "${1:-}" in
 run) want=("${run_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
 windows) want=(gcc-mingw-w64-x86-64) ;;
+wine) want=("${wine_pkgs[@]}") ;;
 package) want=("${run_pkgs[@]}" gcc-mingw-w64-x86-64 "${package_pkgs[@]}") ;;
 *)
-  echo "usage: $0 run|test|windows|package" >&2
+  echo "usage: $0 run|test|windows|wine|package" >&2
   exit 2
   ;;
 esac

@@ -11,9 +11,12 @@
 #   PHONESET_TEST_PULSE=1, PULSE_SERVER   PulseAudio with null sink "vspk"
 #   PHONESET_TEST_KEYRING=1, DBUS_SESSION_BUS_ADDRESS   session bus with an
 #                          unlocked gnome-keyring Secret Service
+#   PHONESET_TEST_WINE=1, WINEPREFIX, WINEDLLOVERRIDES, WINEDEBUG   a Wine
+#                          prefix that runs bin/phoneset.exe, one wineserver
 
-svc_pids=()  # "pid:signal" in start order
+svc_pids=()  # "pid:signal" in start order; signal may name a stop function
 SVC_TMP=""
+SVC_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 svc_log() { echo "services: $*" >&2; }
 
@@ -43,7 +46,8 @@ svc_init() {
   mkdir -m 700 "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 }
 
-# svc_track remembers a started daemon and how to stop it gracefully.
+# svc_track remembers a started daemon and how to stop it gracefully: a
+# signal name, or a function svc_stop_all calls with the PID.
 svc_track() { svc_pids+=("$1:$2"); }
 
 svc_alive() { kill -0 "$1" 2>/dev/null; }
@@ -68,7 +72,11 @@ svc_stop_all() {
     pid=${entry%%:*}
     sig=${entry#*:}
     svc_alive "$pid" || continue
-    kill "-$sig" "$pid" 2>/dev/null || true
+    if declare -F "$sig" >/dev/null; then
+      "$sig" "$pid" || true
+    else
+      kill "-$sig" "$pid" 2>/dev/null || true
+    fi
     for ((n = 0; n < 100; n++)); do
       svc_alive "$pid" || break
       # A reaped child no longer exists; an unreaped one shows as a zombie.
@@ -232,9 +240,52 @@ svc_bus_has_name() {
     org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q 'boolean true'
 }
 
+# svc_start_wine copies the Wine prefix of scripts/wine.sh (which installs
+# Wine and builds the prefix when missing) for this run and starts one
+# persistent wineserver, so every wine command of the run shares one Wine
+# session: no reboot of the prefix per app start. Wine is optional unless
+# PHONESET_REQUIRE_SERVICES=1; without it tests needing it skip.
+svc_start_wine() {
+  local template prefix pid
+  if ! template=$("$SVC_SCRIPTS/wine.sh" 2>"$SVC_TMP/wine-setup.log"); then
+    svc_wine_missing "scripts/wine.sh failed: $(tail -5 "$SVC_TMP/wine-setup.log")"
+    return 0
+  fi
+  prefix="$SVC_TMP/wine"
+  mkdir -p "$prefix/drive_c/windows"
+  # The DLLs (630 MB) are hard links: Wine only reads them. The registry and
+  # the user's files are copies, so this run's writes stay in this run.
+  tar -C "$template" --exclude=./drive_c/windows/system32 -cf - . | tar -C "$prefix" -xf -
+  cp -al "$template/drive_c/windows/system32" "$prefix/drive_c/windows/"
+  export WINEPREFIX="$prefix" WINEARCH=win64 WINEDEBUG=-all \
+    WINEDLLOVERRIDES="bcryptprimitives=n;mscoree=;mshtml=;winemenubuilder.exe=d"
+  wineserver --foreground --persistent >"$SVC_TMP/wineserver.log" 2>&1 &
+  pid=$!
+  svc_track "$pid" svc_stop_wineserver
+  # Boots the session (services.exe and friends) once, for all later starts.
+  if ! env -u DISPLAY wine cmd.exe /c exit 0 >"$SVC_TMP/wine-boot.log" 2>&1; then
+    svc_wine_missing "wine does not start: $(tail -5 "$SVC_TMP/wine-boot.log" "$SVC_TMP/wineserver.log")"
+    return 0
+  fi
+  export PHONESET_TEST_WINE=1
+  svc_log "Wine $(wine --version) in $WINEPREFIX (wineserver pid $pid)"
+}
+
+# svc_stop_wineserver ends the Wine session: wineserver -k kills its
+# processes too, which a signal to the server alone would leave running.
+svc_stop_wineserver() { wineserver -k; }
+
+svc_wine_missing() {
+  if [ "${PHONESET_REQUIRE_SERVICES:-}" = 1 ]; then
+    svc_die "$*"
+  fi
+  svc_log "no Wine, its tests skip: $*"
+}
+
 svc_start_all() {
   svc_start_xvfb
   svc_start_postgres
   svc_start_pulse
   svc_start_keyring
+  svc_start_wine
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The full test run behind `make test`: starts Xvfb, PostgreSQL, PulseAudio
-# and a session bus with an unlocked keyring (scripts/services.sh), then runs
+# The full test run behind `make test`: starts Xvfb, PostgreSQL, PulseAudio,
+# a session bus with an unlocked keyring and Wine (scripts/services.sh), then runs
 # every check in order. A failing step does not stop the later ones, so one
 # run reports everything; the exit status is non-zero if any step failed.
 set -euo pipefail
@@ -72,12 +72,12 @@ go_test() {
 
 start=$SECONDS
 svc_init
-# Not a step: a service that does not start ends the run (svc_die).
+# Not a step: a service that does not start ends the run (svc_die), Wine too.
+export PHONESET_REQUIRE_SERVICES=1
 echo "==> services"
 svc_start_all
 cpu_seconds
 record services ok $((SECONDS - start)) "$cpu"
-export PHONESET_REQUIRE_SERVICES=1
 export PHONESET_BIN_DIR="$PWD/bin"
 
 step gofmt scripts/gofmt-check.sh

@@ -425,6 +425,9 @@ func codeForStatus(status int) string {
 		return api.CodeUnsupportedMedia
 	case http.StatusTooManyRequests:
 		return api.CodeRateLimited
+	case http.StatusServiceUnavailable:
+		// A proxy's or load balancer's own 503 page has no JSON body.
+		return api.CodeUnavailable
 	}
 	return api.CodeInternal
 }

@@ -96,6 +96,8 @@ func TestErrorsAreDecoded(t *testing.T) {
 			api.Error{Status: 429, Code: api.CodeRateLimited, Message: "slow down", RetryAfter: 120 * time.Second}},
 		{"not json", 403, `<html>nope</html>`, "",
 			api.Error{Status: 403, Code: api.CodeForbidden, Message: "forbidden"}},
+		{"proxy's busy page", 503, `<html>Service Unavailable</html>`, "",
+			api.Error{Status: 503, Code: api.CodeUnavailable, Message: "service unavailable"}},
 		{"empty body", 404, ``, "",
 			api.Error{Status: 404, Code: api.CodeNotFound, Message: "not found"}},
 	}
