@@ -7,9 +7,6 @@
 #  - RemoveExistingProducts right after InstallValidate (WiX's default; wixl
 #    ignores MajorUpgrade/@Schedule and puts it after InstallFinalize), so an
 #    upgrade removes the old version before it writes the new one;
-#  - an upgrade row without feature migration (the conditions decide, not the
-#    old product's features) that includes the same version, so a rebuilt
-#    package replaces the installed one instead of installing beside it;
 #  - SERVER_URL and START_AT_LOGIN as secure properties, so an elevated
 #    install receives them from the UI.
 set -euo pipefail
@@ -23,16 +20,12 @@ trap 'rm -rf "$work"' EXIT
 ln -s "$(realpath "$bindir/phoneset.exe")" "$work/phoneset.exe"
 convert "$top/assets/icon.png" -define icon:auto-resize=256,64,48,32,16 "$work/phoneset.ico"
 (cd "$work" && wixl --arch x64 -D Version="$version" -o "$out" "$here/phoneset.wxs")
-upgrade_code=$(msiinfo export "$out" Property | awk '$1 == "UpgradeCode" { print $2 }')
 q() { printf -- '-q\n%s\n' "$1"; }
 mapfile -t queries < <(
   q 'CREATE TABLE `Condition` (`Feature_` CHAR(38) NOT NULL, `Level` SHORT NOT NULL, `Condition` CHAR(255) PRIMARY KEY `Feature_`, `Level`)'
   q "INSERT INTO \`Condition\` (\`Feature_\`, \`Level\`, \`Condition\`) VALUES ('ServerURL', 0, 'NOT SERVER_URL')"
   q "INSERT INTO \`Condition\` (\`Feature_\`, \`Level\`, \`Condition\`) VALUES ('StartAtLogin', 0, 'START_AT_LOGIN <> \"1\"')"
   q "UPDATE \`InstallExecuteSequence\` SET \`Sequence\` = 1401 WHERE \`Action\` = 'RemoveExistingProducts'"
-  # Attributes is part of the Upgrade key: replace the row, VersionMaxInclusive (512).
-  q "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\` = 'WIX_UPGRADE_DETECTED'"
-  q "INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('$upgrade_code', '$version', 512, 'WIX_UPGRADE_DETECTED')"
   q "UPDATE \`Property\` SET \`Value\` = 'WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;SERVER_URL;START_AT_LOGIN' WHERE \`Property\` = 'SecureCustomProperties'"
 )
 msibuild "$out" "${queries[@]}"
