@@ -13,6 +13,7 @@ import (
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/audio"
+	"github.com/phoneset/phoneset/internal/machineconf"
 )
 
 // Model is everything the app's pages need, as one value for wiring.
@@ -47,6 +48,13 @@ type Options struct {
 	AudioErr   error
 	AudioPrefs PrefsStore
 	Ringtone   audio.Clip
+
+	// Server is the backend in use (the demo's loopback URL for the
+	// built-in one) and where it was chosen, for Help → About.
+	Server machineconf.Server
+	// RecentErrors returns the last warnings and errors logged, redacted,
+	// for Copy diagnostics (nil: none kept).
+	RecentErrors func() []string
 }
 
 // DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
@@ -68,6 +76,8 @@ func (d *DemoAccounts) hint() string {
 // Show fills w with the app: it resumes a stored session or asks to sign in.
 func Show(w fyne.Window, m Model, srv Server, opts Options) {
 	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
+	// Until the user's setting is known, the system's language if shipped.
+	a.setLanguage(systemLanguage())
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).
@@ -113,6 +123,7 @@ func (a *windowApp) showSignIn() {
 		a.stop()
 		a.stop = nil
 	}
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), viewMenu(fyne.CurrentApp()), a.helpMenu()))
 	p := NewSignInPage(a.m, a.srv, a.opts.Device, a.opts.Demo.hint(), a.showShell)
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
@@ -148,9 +159,8 @@ func (a *windowApp) showShell() {
 		})
 	})
 	a.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.Drop(uris) })
-	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu()))
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu(), a.helpMenu()))
 	a.stop = func() {
-		a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), viewMenu(app)))
 		cancel()
 		s.Close()
 		pres.clearTray()
@@ -175,13 +185,15 @@ func (a *windowApp) fileMenu(signOut func()) *fyne.Menu {
 
 // followLanguage switches the UI to the user's language setting.
 func (a *windowApp) followLanguage() {
-	want := a.m.Me().Profile.Language
-	if want == "" || want == a.language {
+	if want := a.m.Me().Profile.Language; want != "" && want != a.language {
+		a.setLanguage(want)
+	}
+}
+
+func (a *windowApp) setLanguage(code string) {
+	if err := UseLanguage(code); err != nil {
+		fyne.LogError("language "+code, err)
 		return
 	}
-	if err := UseLanguage(want); err != nil {
-		fyne.LogError("language "+want, err)
-		return
-	}
-	a.language = want
+	a.language = code
 }

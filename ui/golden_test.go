@@ -60,6 +60,7 @@ var goldenTests = []struct {
 	{"shell_nokeyring", TestShellWarnsWithoutKeyring},
 	{"signin", TestSignInPageRenders},
 	{"signin_forgot", TestSignInForgotPassword},
+	{"about", TestAboutRenders},
 }
 
 // TestGoldensInSwedish renders every page again in Swedish. Each golden

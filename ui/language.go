@@ -3,19 +3,26 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/assets"
+	"github.com/phoneset/phoneset/third_party/fynelang"
 )
 
 // UseLanguage makes the app speak code ("en" or "sv") whatever the system
 // locale is: the user's language setting wins. Fyne picks translations by
 // the system locale, so the chosen messages are registered under the system
-// locale's language and every language Phoneset ships. They merge with
-// Fyne's own messages for those languages, so its dialogs keep working.
+// locale's language and every language Phoneset ships.
+//
+// Each registration carries Fyne's own messages ("Quit", "Cancel", weekday
+// names) in the chosen language too: a locale tag such as en-US or de-DE
+// is new to Fyne, and a tag without them made each of Fyne's lookups log a
+// translation failure (and left them English in a Swedish UI).
 func UseLanguage(code string) error {
 	data, err := translation(code)
 	if err != nil {
@@ -33,39 +40,66 @@ func UseLanguage(code string) error {
 	return nil
 }
 
-// translation is code's message file. English is the source language, so its
-// file only holds plural forms; the reasons' English comes from api; every
-// other key maps to itself. Registering it undoes a previously chosen
-// language.
+// systemLanguage is the shipped language of the system locale, else English.
+func systemLanguage() string {
+	base, _, _ := strings.Cut(lang.SystemLocale().LanguageString(), "-")
+	if slices.Contains(api.Languages, base) {
+		return base
+	}
+	return "en"
+}
+
+// translation is code's complete message file: Fyne's messages, then the
+// app's. English is the source language, so its app file only holds plural
+// forms; the reasons' English comes from api; every other key maps to
+// itself. Registering it undoes a previously chosen language.
 func translation(code string) ([]byte, error) {
-	if code != "en" {
-		return assets.Translations.ReadFile("translations/" + code + ".json")
+	if !slices.Contains(api.Languages, code) {
+		return nil, fmt.Errorf("language %q is not shipped", code)
 	}
-	var keys map[string]json.RawMessage
-	sv, err := assets.Translations.ReadFile("translations/sv.json")
+	out := map[string]json.RawMessage{}
+	fyneMsgs, err := fynelang.Messages(code)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(sv, &keys); err != nil {
-		return nil, fmt.Errorf("sv.json: %w", err)
+	if err := mergeMessages(out, fyneMsgs, "Fyne's "+code); err != nil {
+		return nil, err
 	}
-	var plurals map[string]json.RawMessage
-	en, err := assets.Translations.ReadFile("translations/en.json")
+	app, err := assets.Translations.ReadFile("translations/" + code + ".json")
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(en, &plurals); err != nil {
-		return nil, fmt.Errorf("en.json: %w", err)
+	if code == "en" {
+		sv, err := assets.Translations.ReadFile("translations/sv.json")
+		if err != nil {
+			return nil, err
+		}
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(sv, &keys); err != nil {
+			return nil, fmt.Errorf("sv.json: %w", err)
+		}
+		for k := range keys {
+			out[k], _ = json.Marshal(k)
+		}
+		for _, code := range api.ReasonCodes() {
+			out[reasonKey(code)], _ = json.Marshal(api.ReasonText(code))
+		}
 	}
-	out := make(map[string]any, len(keys))
-	for k := range keys {
-		out[k] = k
-	}
-	for _, code := range api.ReasonCodes() {
-		out[reasonKey(code)] = api.ReasonText(code)
-	}
-	for k, v := range plurals {
-		out[k] = v
+	if err := mergeMessages(out, app, code+".json"); err != nil {
+		return nil, err
 	}
 	return json.Marshal(out)
+}
+
+// mergeMessages adds the messages of a go-i18n JSON file to out; later
+// files win.
+func mergeMessages(out map[string]json.RawMessage, file []byte, name string) error {
+	var msgs map[string]json.RawMessage
+	if err := json.Unmarshal(file, &msgs); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for k, v := range msgs {
+		out[k] = v
+	}
+	return nil
 }

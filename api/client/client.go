@@ -127,18 +127,12 @@ type refreshFlight struct {
 // optionally a path prefix). Plain http:// is refused unless the host is
 // loopback.
 func New(baseURL string, opts ...Option) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	base, err := ParseBaseURL(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("client: server address: %w", err)
-	}
-	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("client: server address %q: want https://host[:port]", baseURL)
-	}
-	if err := checkScheme(u); err != nil {
 		return nil, err
 	}
 	c := &Client{
-		base:    u.String(),
+		base:    base,
 		timeout: DefaultTimeout,
 		retry: RetryPolicy{
 			Attempts: DefaultAttempts, Base: DefaultBackoffBase,
@@ -175,6 +169,22 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 
 // BaseURL is the normalised server address.
 func (c *Client) BaseURL() string { return c.base }
+
+// ParseBaseURL checks a server address as New does and returns it
+// normalised; the app checks a configured address with it before use.
+func ParseBaseURL(baseURL string) (string, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil {
+		return "", fmt.Errorf("client: server address: %w", err)
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("client: server address %q: want https://host[:port]", baseURL)
+	}
+	if err := checkScheme(u); err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
 
 func checkScheme(u *url.URL) error {
 	switch u.Scheme {

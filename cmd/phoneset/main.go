@@ -12,28 +12,36 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
+	"github.com/phoneset/phoneset/internal/diag"
+	"github.com/phoneset/phoneset/internal/machineconf"
 	"github.com/phoneset/phoneset/internal/userdir"
 	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/ui"
 )
 
 func main() {
-	serverURL := flag.String("server", "", "account backend URL (https://…); empty runs the built-in backend with a demo organisation")
+	serverURL := flag.String("server", "", "account backend URL (https://…); empty uses the machine-wide setting, else the built-in backend with a demo organisation")
 	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*serverURL, log); err != nil {
+	// The recorder keeps the last warnings and errors, redacted, for Help →
+	// Copy diagnostics.
+	rec := diag.NewRecorder(slog.NewTextHandler(os.Stderr, nil), 20)
+	log := slog.New(rec)
+	if err := run(*serverURL, rec.Recent, log); err != nil {
 		fmt.Fprintln(os.Stderr, "phoneset:", err)
 		os.Exit(1)
 	}
 }
 
-func run(serverURL string, log *slog.Logger) error {
+func run(serverFlag string, recentErrors func() []string, log *slog.Logger) error {
+	srv, err := machineconf.Resolve(serverFlag)
+	if err != nil {
+		return err
+	}
 	dataDir, err := userdir.Data()
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
@@ -41,11 +49,8 @@ func run(serverURL string, log *slog.Logger) error {
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.RestoreAppearance(a)
-	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
-		return err
-	}
 
-	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}}
+	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors}
 	// The sound server and the embedded backend start side by side: both
 	// stand between launch and the first frame.
 	var sys *audio.System
@@ -65,7 +70,7 @@ func run(serverURL string, log *slog.Logger) error {
 	if opts.Ringtone, err = audio.DecodeWAV(assets.Ringtone); err != nil {
 		return fmt.Errorf("ringtone: %w", err)
 	}
-	keyringKey := serverURL
+	serverURL, keyringKey := srv.URL, srv.URL
 	if serverURL == "" {
 		b, err := embedded.Start(context.Background(), filepath.Join(dataDir, "server"), log)
 		if err != nil {
@@ -76,6 +81,8 @@ func run(serverURL string, log *slog.Logger) error {
 		opts.Demo = demoAccounts(b)
 		opts.DemoInbox = func() []ui.DemoMessage { return demoInbox(b) }
 	}
+	opts.Server = machineconf.Server{URL: serverURL, Source: srv.Source}
+	log.Info("server", "url", serverURL, "source", srv.Source)
 	<-audioDone
 	if audioErr != nil {
 		log.Warn("audio unavailable", "err", audioErr)

@@ -32,7 +32,7 @@ const module = "github.com/phoneset/phoneset"
 // the module), and may import its own part and every part its arrows reach.
 var arrows = map[string][]string{
 	"cmd":        {"ui", "server", "internal/userdir"},
-	"ui":         {"account", "audio", "photo", "assets"},
+	"ui":         {"account", "audio", "photo", "assets", "internal/diag", "internal/machineconf", "third_party"},
 	"account":    {"api/client"},
 	"api/client": {"api"},
 	"api":        {"third_party"},
@@ -44,6 +44,10 @@ var arrows = map[string][]string{
 	"third_party":      nil,
 	"internal/userdir": nil,
 	"internal/testenv": nil,
+	// Help → About and Copy diagnostics; the machine-wide server setting.
+	"internal/buildinfo":   nil,
+	"internal/diag":        {"internal/buildinfo"},
+	"internal/machineconf": {"api/client"},
 
 	// Harnesses and tools, linked into no product.
 	"internal/layout":   nil,
