@@ -21,7 +21,7 @@ install -D -m 644 "$here/phoneset.conf" "$root/etc/phoneset/phoneset.conf"
 # The libraries the binary links, as dpkg-shlibdeps reads them from its ELF
 # headers (it wants a debian/control to run in).
 printf 'Source: phoneset\n\nPackage: phoneset\nArchitecture: any\n' >"$work/debian/control"
-linked=$(cd "$work" && dpkg-shlibdeps -O "$root/usr/bin/phoneset" | sed -n 's/^shlibs:Depends=//p')
+linked=$(cd "$work" && dpkg-shlibdeps -O debian/phoneset/usr/bin/phoneset | sed -n 's/^shlibs:Depends=//p')
 # What ldd cannot see: libraries loaded with dlopen. miniaudio needs ALSA or
 # PulseAudio for any sound device (ALSA reaches PipeWire and PulseAudio through
 # its plugins); GLFW runs without its X11 extension and Wayland libraries, with
