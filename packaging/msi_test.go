@@ -100,20 +100,23 @@ func (w winePrefix) state() msiState {
 	return s
 }
 
-// userData snapshots every file of Phoneset's under the Wine users' profiles
-// (AppData): preferences, the account outbox, the client's data; not the
-// MSI's own shortcut.
+// userData snapshots every file of Phoneset's in the Wine users' AppData:
+// preferences, the account outbox, the client's data; not the MSI's own
+// shortcut.
 func (w winePrefix) userData() map[string][]byte {
 	files := map[string][]byte{}
-	filepath.WalkDir(filepath.Join(w.dir, "drive_c", "users"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path == w.path(w.shortcut) || !strings.Contains(strings.ToLower(path), "phoneset") {
+	profiles, _ := filepath.Glob(filepath.Join(w.dir, "drive_c", "users", "*", "AppData"))
+	for _, dir := range profiles {
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path == w.path(w.shortcut) || !strings.Contains(strings.ToLower(path), "phoneset") {
+				return nil
+			}
+			if data, err := os.ReadFile(path); err == nil {
+				files[path] = data
+			}
 			return nil
-		}
-		if data, err := os.ReadFile(path); err == nil {
-			files[path] = data
-		}
-		return nil
-	})
+		})
+	}
 	return files
 }
 
