@@ -19,6 +19,7 @@ const (
 	VerdictNoSignal              // the microphone delivered silence or did not hear the test signal
 	VerdictDeviceMissing         // the speaker or the microphone is not present
 	VerdictNoisy                 // the test signal came back clearly, but background noise is close to it
+	VerdictBrokeUp               // the test signal came back with gaps (dropouts): try again
 )
 
 func (v Verdict) String() string {
@@ -35,6 +36,8 @@ func (v Verdict) String() string {
 		return "device missing"
 	case VerdictNoisy:
 		return "noisy"
+	case VerdictBrokeUp:
+		return "broke up"
 	}
 	return "unknown"
 }
@@ -56,6 +59,16 @@ const (
 	// what a Bluetooth headset offers in its hands-free profile (HFP/HSP: 8 kHz,
 	// or 16 kHz with wide-band speech).
 	handsFreeRate = 16000
+	// brokeUpAfter: this much of the test signal missing is a broken-up
+	// signal, not a quiet or noisy one. Shorter gaps cannot be told from the
+	// signal's own fades and a resampler's ripple.
+	brokeUpAfter = 10 * time.Millisecond
+	// gapPiece is the length of the pieces of the received signal in which
+	// dropouts are looked for.
+	gapPiece = 5 * time.Millisecond
+	// gapSNR: below this signal-to-noise ratio, a dropout cannot be told
+	// from the noise, and the verdict is "noisy" anyway.
+	gapSNR = 6.0
 )
 
 // CheckResult is what the headset check measured.
@@ -82,6 +95,16 @@ type CheckResult struct {
 	Clipped bool
 	// Correlation is how well the recording matched the test signal, 0..1.
 	Correlation float64
+	// Missing is how much of the test signal did not come back where it
+	// should have, when Detected: dropouts (an underrun on a busy machine,
+	// a Bluetooth hiccup) or a part pushed later by one.
+	Missing time.Duration
+	// BrokeUp: Missing reached brokeUpAfter, or the test tone came back
+	// while the chirp before it did not. It is read from the recording
+	// alone: malgo reports no underruns (its callbacks are Data and Stop),
+	// and frames counted against the clock cannot tell a lost frame from one
+	// a sound server still holds.
+	BrokeUp bool
 	// MicRate and MicChannels are the microphone's own capture format, before
 	// conversion to the check's; zero when the check did not open it.
 	MicRate, MicChannels int
@@ -180,6 +203,7 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 	at, match := locate(sig, captured, from)
 	r.Correlation = match
 	if at < 0 || match < minCorrelation {
+		r.BrokeUp = toneOnly(sig, captured, from)
 		return r, -1
 	}
 	r.Detected = true
@@ -192,61 +216,116 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 	if toneTo > toneFrom {
 		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate, sig.toneLen-2*margin) / math.Sqrt2)
 	}
-	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms pieces.
+	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms
+	// pieces, of which the median, so that a click or a dropout does not skew it.
 	noiseTo := clampIndex(at-margin, len(captured))
 	noiseFrom := clampIndex(max(at-sig.rate/5, warm), len(captured))
 	if noiseTo > noiseFrom {
-		r.NoiseFloor = DBFS(medianOver(captured[noiseFrom:noiseTo], sig.rate/50, rms))
+		r.NoiseFloor = DBFS(middle(pieces(captured[noiseFrom:noiseTo], sig.rate/50, rms)))
 	}
 	r.SNR = r.Level - r.NoiseFloor
+	if r.SNR >= gapSNR {
+		r.Missing = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
+		r.BrokeUp = r.Missing >= brokeUpAfter
+	}
 	return r, at
+}
+
+// missing is how much of the chirp and the tone, the signal starting at
+// captured[zero], came back far weaker than the rest of them, in gapPiece
+// steps: a gap, or the start of a part pushed later by one, reads as the
+// noise floor (noise, RMS) where the signal should be. Pieces of the signal
+// past the end of the recording are not counted: a check that ran out of time
+// is not a broken-up one. The fades at either end are left out, and so is the
+// chirp's last 30% (above 2.5 kHz): a path at 8 kHz, a narrow-band
+// hands-free headset's, takes up to 20 dB off its top.
+func missing(sig checkSignal, captured []float32, zero int, noise float64) time.Duration {
+	piece := max(1, sig.rate*int(gapPiece)/int(time.Second))
+	var env []float64
+	for _, span := range [][2]int{{sig.chirpAt, sig.chirpAt + len(sig.chirp)*7/10 + piece}, {sig.toneAt, sig.toneAt + sig.toneLen}} {
+		from := clampIndex(zero+span[0]+piece, len(captured))
+		to := clampIndex(zero+span[1]-piece, len(captured))
+		if to-from >= piece {
+			env = append(env, pieces(captured[from:to], piece, rms)...)
+		}
+	}
+	if len(env) == 0 {
+		return 0
+	}
+	// Halfway, in dB, between the signal and the noise; at least 20 dB
+	// below the signal when the noise is lower still.
+	ref := middle(env)
+	gap := math.Sqrt(ref * max(noise, ref/100))
+	n := 0
+	for _, v := range env {
+		if v < gap {
+			n++
+		}
+	}
+	return time.Duration(n) * gapPiece
+}
+
+// toneOnly reports whether the test tone came back although the chirp before
+// it was not found: the signal broke up rather than went missing. It looks
+// where the tone can be (after from, the earliest the signal could start,
+// plus where the tone sits in it) for a 40 ms piece in which the tone stands
+// 20 dB above its median level there and above minLevelDBFS.
+func toneOnly(sig checkSignal, captured []float32, from int) bool {
+	from = clampIndex(from+sig.toneAt, len(captured))
+	vs := pieces(captured[from:], sig.rate/25, func(p []float32) float64 { return goertzel(p, sig.toneFreq, sig.rate) })
+	if len(vs) < 3 {
+		return false
+	}
+	top := slices.Max(vs)
+	return top >= 10*middle(vs) && DBFS(top/math.Sqrt2) >= minLevelDBFS
 }
 
 func clampIndex(i, n int) int { return min(max(i, 0), n) }
 
-// medianOver applies f to consecutive pieces of x and returns the median, so
-// that a dropout (a busy machine, a Bluetooth hiccup) or a stray transient in
-// part of x does not skew the measure. Short inputs are measured whole.
-func medianOver(x []float32, piece int, f func([]float32) float64) float64 {
+// pieces applies f to consecutive pieces of x, piece frames each, in order;
+// a remainder shorter than a piece is left out. An input shorter than two
+// pieces is measured whole.
+func pieces(x []float32, piece int, f func([]float32) float64) []float64 {
 	if len(x) < 2*piece {
-		return f(x)
+		return []float64{f(x)}
 	}
-	var vs []float64
+	vs := make([]float64, 0, len(x)/piece)
 	for i := 0; i+piece <= len(x); i += piece {
 		vs = append(vs, f(x[i:i+piece]))
 	}
-	slices.Sort(vs)
-	return vs[len(vs)/2]
+	return vs
+}
+
+// middle is the median of vs, which it leaves as it was.
+func middle(vs []float64) float64 {
+	s := slices.Sorted(slices.Values(vs))
+	return s[len(s)/2]
 }
 
 // toneLevel is the amplitude of a tone of about frames frames somewhere in
 // x: x is measured in 40 ms pieces, and of the pieces the tone can fill, the
 // second loudest in four counts, so that a dropout in the tone or a click
-// does not skew it. An input shorter than two pieces is measured whole.
+// does not skew the level (missing reports the dropout). An input shorter
+// than two pieces is measured whole.
 func toneLevel(x []float32, freq float64, rate, frames int) float64 {
 	piece := rate / 25
-	g := func(p []float32) float64 { return goertzel(p, freq, rate) }
-	if len(x) < 2*piece {
-		return g(x)
-	}
-	var vs []float64
-	for i := 0; i+piece <= len(x); i += piece {
-		vs = append(vs, g(x[i:i+piece]))
-	}
+	vs := pieces(x, piece, func(p []float32) float64 { return goertzel(p, freq, rate) })
 	slices.Sort(vs)
-	slices.Reverse(vs)
 	k := min(max(frames/piece, 1), len(vs))
-	return vs[k/4]
+	return vs[len(vs)-1-k/4]
 }
 
 // judge turns measurements into a verdict. Silence is judged first (a muted
-// microphone is the likeliest fault), then clipping (it also spoils detection).
+// microphone is the likeliest fault), then clipping (it also spoils
+// detection), then a broken-up signal (dropouts spoil the other measures).
 func judge(r CheckResult) Verdict {
 	switch {
 	case r.Peak <= silenceDBFS:
 		return VerdictNoSignal
 	case r.Clipped:
 		return VerdictClipping
+	case r.BrokeUp:
+		return VerdictBrokeUp
 	case !r.Detected:
 		return VerdictNoSignal
 	case r.Level < minLevelDBFS:
@@ -334,28 +413,51 @@ func (c *checkRecorder) frameTime(frames int) int64 {
 // latency is the time from handing the chirp to the speaker to receiving it
 // at capture frame at. Call it once the streams have stopped.
 //
-// Both ends are times on the driver's clock, each the median over the
-// callbacks that carried the chirp: when playback callbacks say the signal
-// began to be handed over, and when capture callbacks say frame 0 of the
-// chirp's stretch would have arrived. Medians shrug off a callback delayed by
-// a busy machine; taking the capture end from the callbacks that carried the
-// chirp keeps frames a busy client lost earlier out of the sum.
+// Both ends are times on the driver's clock, read from the callbacks'
+// times and frame counts, each of which says when the signal began (or
+// would have begun) to be handed over or to arrive. A callback that runs late
+// (a busy machine, a sound server batching) says it late. A capture callback
+// never runs early, as its sound must exist first: the earliest of those
+// that carried the chirp is the truest. A playback callback can also run
+// early (a sound server takes the first buffers at once and refills in a
+// burst after a stall): the earliest of the largest group that agree within
+// a millisecond is the truest. (Medians of both let a busy machine, load 7-10
+// on two cores, move one in five runs on one path by 5-25 ms, or leave it
+// untimed.) Taking the capture end from the callbacks that carried the chirp
+// keeps frames a busy client lost earlier out of the sum.
+//
+// Frames are taken to arrive evenly through a callback's block, as a sound
+// card captures them. A virtual device can deliver a whole block at once (a
+// PulseAudio null sink's monitor does): then where in its block the chirp
+// lands moves the result by up to 5 ms from run to run.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
-	var recv []int64
+	received := int64(math.MaxInt64)
 	for _, r := range c.received[:min(c.nReceived, len(c.received))] {
 		if end := r[0]; end > int64(at) && end <= int64(at+len(c.sig.chirp)) {
-			recv = append(recv, r[1]-c.frameTime(int(end)))
+			received = min(received, r[1]-c.frameTime(int(end)))
 		}
 	}
-	if c.nHanded == 0 || len(recv) == 0 {
+	if c.nHanded == 0 || received == math.MaxInt64 {
 		return 0, false
 	}
-	handed := slices.Sorted(slices.Values(c.handed[:c.nHanded]))
-	slices.Sort(recv)
-	received := recv[len(recv)/2] + c.frameTime(at)
-	lat := time.Duration(received - handed[len(handed)/2] - c.frameTime(c.sig.chirpAt))
+	handed := onTime(c.handed[:c.nHanded], int64(time.Millisecond))
+	lat := time.Duration(received + c.frameTime(at) - handed - c.frameTime(c.sig.chirpAt))
 	// Sound cannot come back before it was sent: callbacks that late are no clock.
 	return lat, lat > 0
+}
+
+// onTime is the earliest of the largest group of ts within width of each
+// other: the callbacks that kept to the stream's schedule.
+func onTime(ts []int64, width int64) int64 {
+	s := slices.Sorted(slices.Values(ts))
+	best, most := s[0], 0
+	for i := range s {
+		j, _ := slices.BinarySearch(s, s[i]+width+1)
+		if j-i > most {
+			best, most = s[i], j-i
+		}
+	}
+	return best
 }
 
 // heard reports whether the first n captured frames hold the whole signal.

@@ -112,6 +112,18 @@ func resampled(rate int) func([]float32) []float32 {
 	return func(x []float32) []float32 { return conv(conv(x, 48000, rate), rate, 48000) }
 }
 
+// softClip limits x smoothly to ±limit (tanh), as a microphone preamp's
+// limiter does: the chirp still correlates, the tone loses level.
+func softClip(limit float64) func([]float32) []float32 {
+	return func(x []float32) []float32 {
+		y := make([]float32, len(x))
+		for i, v := range x {
+			y[i] = float32(limit * math.Tanh(float64(v)/limit))
+		}
+		return y
+	}
+}
+
 func TestAnalyzeCheck(t *testing.T) {
 	sig := newCheckSignal(48000)
 	ms := func(m float64) int { return int(m * 48) }
@@ -134,6 +146,8 @@ func TestAnalyzeCheck(t *testing.T) {
 		{"resampled to 44.1 kHz", capture{offset: 3000, delay: ms(30), gain: 0.5, noise: white(1e-4), path: resampled(44100)}, 3000, VerdictOK, -15.05, -84.8, 1},
 		{"quiet", capture{offset: 0, delay: ms(40), gain: 0.005, noise: white(1e-5)}, 0, VerdictTooQuiet, -55.05, -104.8, 1},
 		{"pink noise 30 dB below", capture{offset: 6000, delay: ms(40), gain: 0.5, noise: pinkNoise(n, math.Pow(10, -45.05/20), 3)}, 6000, VerdictOK, -15.05, -45.05, 2},
+		{"delayed, resampled to 16 kHz and noisy", capture{offset: 3000, delay: ms(230), gain: 0.5, noise: pinkNoise(n, math.Pow(10, -40.05/20), 6), path: resampled(16000)}, 3000, VerdictOK, -15.05, -40.05, 2},
+		{"softly clipped: a hot converter's limiter", capture{offset: 3000, delay: ms(30), gain: 0.5, noise: white(1e-4), path: softClip(0.3)}, 3000, VerdictOK, -19.03, -84.8, 1}, // 0.5 peak through 0.3·tanh: a 0.316 fundamental
 		{"pink noise 10 dB below: noisy", capture{offset: 6000, delay: ms(40), gain: 0.5, noise: pinkNoise(n, math.Pow(10, -25.05/20), 4)}, 6000, VerdictNoisy, -15.05, -25.05, 2},
 		{"white noise as loud as the tone", capture{offset: 6000, delay: ms(40), gain: 0.1, noise: white(0.1)}, 6000, VerdictNoisy, -29.03, -24.8, 1},
 		{"clipping", capture{offset: 0, delay: ms(40), gain: 4, noise: white(1e-4)}, 0, VerdictClipping, 0, 0, 0},
@@ -378,7 +392,10 @@ func TestToneLevel(t *testing.T) {
 	}
 }
 
-func TestAnalyzeCheckSurvivesDropoutsAndClicks(t *testing.T) {
+// A dropout spoils the check: it is reported as one ("broke up, try
+// again"), while the level and the noise floor are still measured around it
+// and a click before the signal changes nothing.
+func TestAnalyzeCheckMeasuresAroundDropoutsAndClicks(t *testing.T) {
 	sig := newCheckSignal(48000)
 	const offset, delay = 6000, 960 // 125 ms of quiet, then 20 ms
 	clean, cleanAt := analyzeCheck(sig, simulateCapture(sig, offset, delay, 0.5, 1e-3), offset)
@@ -392,11 +409,129 @@ func TestAnalyzeCheckSurvivesDropoutsAndClicks(t *testing.T) {
 		x[i] = 0.3
 	}
 	got, at := analyzeCheck(sig, x, offset)
-	if !got.Detected || judge(got) != VerdictOK {
-		t.Fatalf("%+v", got)
+	if !got.Detected || judge(got) != VerdictBrokeUp || !near(got.Missing.Seconds(), 0.06, 0.01) {
+		t.Fatalf("%v, %v missing: %+v", judge(got), got.Missing, got)
 	}
 	if !near(got.Level, clean.Level, 0.3) || !near(got.NoiseFloor, clean.NoiseFloor, 1) || at != cleanAt {
 		t.Errorf("with a dropout and a click: level %.2f floor %.2f chirp at %d; clean: %.2f %.2f %d",
 			got.Level, got.NoiseFloor, at, clean.Level, clean.NoiseFloor, cleanAt)
+	}
+	if clean.Missing != 0 || clean.BrokeUp {
+		t.Errorf("clean capture: %v missing", clean.Missing)
+	}
+}
+
+// brokenCapture is a capture of sig through a path that breaks up: gaps
+// edits what the speaker played (an underrun inserts silence and pushes the
+// rest later), lost edits the recording (an overrun loses frames and pulls
+// the rest earlier; a fade lowers them). Positions are in the played signal.
+type brokenCapture struct {
+	capture
+	played func(sig checkSignal, x []float32) []float32
+	rec    func(sig checkSignal, at int, x []float32) // at: where the signal starts in x
+}
+
+func (b brokenCapture) record(sig checkSignal) []float32 {
+	c := b.capture
+	if b.played != nil {
+		path := c.path
+		c.path = func(x []float32) []float32 {
+			if path != nil {
+				x = path(x)
+			}
+			return b.played(sig, slices.Clone(x))
+		}
+	}
+	x := c.record(sig)
+	if b.rec != nil {
+		b.rec(sig, c.offset+c.delay, x)
+	}
+	return x
+}
+
+// underrun inserts d of silence into what was played at position pos.
+func underrun(pos, d int) func(checkSignal, []float32) []float32 {
+	return func(_ checkSignal, x []float32) []float32 {
+		return slices.Concat(x[:pos], make([]float32, d), x[pos:])
+	}
+}
+
+// overrun loses d frames of the recording at signal position pos.
+func overrun(pos, d int) func(checkSignal, int, []float32) {
+	return func(_ checkSignal, at int, x []float32) {
+		copy(x[at+pos:], x[at+pos+d:])
+	}
+}
+
+// dip scales the recording by gain from signal position pos for d frames.
+func dip(pos, d int, gain float32) func(checkSignal, int, []float32) {
+	return func(_ checkSignal, at int, x []float32) {
+		for i := at + pos; i < at+pos+d; i++ {
+			x[i] *= gain
+		}
+	}
+}
+
+func TestAnalyzeCheckBrokeUp(t *testing.T) {
+	sig := newCheckSignal(48000)
+	ms := func(m float64) int { return int(m * 48) }
+	n := len(sig.samples) + sig.rate
+	base := capture{offset: 4800, delay: ms(30), gain: 0.5, noise: uniformNoise(n, 1e-4)}
+	with := func(f func(*capture)) capture { c := base; f(&c); return c }
+	chirpMid, toneMid := sig.chirpAt+len(sig.chirp)/2, sig.toneAt+sig.toneLen/2
+	for _, tc := range []struct {
+		name    string
+		c       brokenCapture
+		verdict Verdict
+		// gap is how much went missing. A dropout before the tone counts up to
+		// twice, as the part after it is out of place too.
+		gap time.Duration
+	}{
+		{"clean", brokenCapture{capture: base}, VerdictOK, 0},
+		{"underrun in the chirp", brokenCapture{capture: base, played: underrun(chirpMid, ms(20))}, VerdictBrokeUp, 20 * time.Millisecond},
+		{"underrun early in the chirp", brokenCapture{capture: base, played: underrun(sig.chirpAt+ms(30), ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		{"underrun between chirp and tone pushes the tone late", brokenCapture{capture: base, played: underrun(sig.toneAt-ms(10), ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		{"underrun in the tone", brokenCapture{capture: base, played: underrun(toneMid, ms(50))}, VerdictBrokeUp, 50 * time.Millisecond},
+		{"overrun loses the recording's frames", brokenCapture{capture: base, rec: overrun(chirpMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		{"a Bluetooth fade of 30 dB", brokenCapture{capture: base, rec: dip(toneMid, ms(40), 0.03)}, VerdictBrokeUp, 40 * time.Millisecond},
+		{"dropout in a resampled, delayed signal", brokenCapture{capture: with(func(c *capture) { c.delay = ms(250); c.path = resampled(16000) }),
+			played: underrun(toneMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		{"dropout under noise 20 dB below", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -35.05/20), 11) }),
+			played: underrun(chirpMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		{"dropout under noise 10 dB below", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -25.05/20), 12) }),
+			played: underrun(toneMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		// The chirp lost whole, the tone heard: broken up, not silent.
+		{"the chirp lost", brokenCapture{capture: base, rec: dip(0, sig.toneAt-ms(5), 0)}, VerdictBrokeUp, 0},
+		{"a 3 ms gap is too short to tell", brokenCapture{capture: base, played: underrun(toneMid, ms(3))}, VerdictOK, 0},
+		{"resampled to 8 kHz is no dropout", brokenCapture{capture: with(func(c *capture) { c.path = resampled(8000) })}, VerdictOK, 0},
+		{"noise 10 dB below is no dropout", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -25.05/20), 13) })}, VerdictNoisy, 0},
+		{"clipping is judged first", brokenCapture{capture: with(func(c *capture) { c.gain = 4 }), played: underrun(toneMid, ms(30))}, VerdictClipping, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := analyzeCheck(sig, tc.c.record(sig), tc.c.offset)
+			if v := judge(r); v != tc.verdict {
+				t.Fatalf("verdict %v, want %v (%+v)", v, tc.verdict, r)
+			}
+			if lo, hi := tc.gap-10*time.Millisecond, 2*tc.gap+10*time.Millisecond; r.Detected && tc.verdict != VerdictClipping && (r.Missing < lo || r.Missing > hi) {
+				t.Errorf("missing %v, want %v..%v", r.Missing, lo, hi)
+			}
+		})
+	}
+}
+
+// Frames the capture stream lost mid-check (an overrun): the check says so.
+func TestCheckHeadsetFakeBrokeUp(t *testing.T) {
+	s, d := newFakeSystem(t, Prefs{}, fakeHeadset, fakeHeadMic)
+	d.mu.Lock()
+	d.outLat, d.inLat, d.gain, d.noise = 1000, 440, 0.5, 0.001
+	// The chirp reaches the microphone about 8000 frames after it starts.
+	d.lose = func(frame int) bool { return frame >= 9600 && frame < 11040 }
+	d.mu.Unlock()
+	r, err := s.CheckHeadset(context.Background(), fakeHeadset, fakeHeadMic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != VerdictBrokeUp || r.Missing < 20*time.Millisecond {
+		t.Errorf("%v, %v missing; want broke up (%+v)", r.Verdict, r.Missing, r)
 	}
 }

@@ -37,10 +37,12 @@
 //   - Record(ctx, mic, d, onLevel): a few seconds to Play back.
 //   - CheckHeadset(ctx, speaker, mic, onProgress): once the microphone
 //     delivers sound, plays a chirp and a tone, finds the chirp in the
-//     recording by correlation, and returns latency (counted in captured
-//     frames), level, noise floor, SNR, the microphone's own format (HandsFree
-//     when it is a Bluetooth hands-free one) and a Verdict (ok, too quiet,
-//     noisy, clipping, no signal, device missing) in under 3 seconds.
+//     recording by correlation, and returns latency (from the callbacks'
+//     clock and the chirp's sample position), level, noise floor, SNR, how
+//     much of the signal went missing, the microphone's own format
+//     (HandsFree when it is a Bluetooth hands-free one) and a Verdict (ok,
+//     too quiet, noisy, clipping, broke up, no signal, device missing) in
+//     under 3 seconds.
 //     State.WithoutMicrophone names a Bluetooth headset in audio-only mode.
 //
 // A device that is missing, or vanishes mid-session, gives ErrDeviceMissing or

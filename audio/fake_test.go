@@ -32,6 +32,9 @@ type fakeDriver struct {
 	// idle sound server's or a Bluetooth headset's does. Playback streams
 	// are asked for one buffer at once all the same, as a sound server does.
 	stall int
+	// lose: capture periods starting at these frames of a stream are lost
+	// (an overrun on a busy machine).
+	lose func(frame int) bool
 
 	frame   int // simulated clock in frames at fakeRate
 	air     []float32
@@ -176,7 +179,7 @@ func (d *fakeDriver) step() {
 		}
 	}
 	for _, s := range d.running {
-		if s.cfg.device.Kind != Capture || d.stalled(s) {
+		if s.cfg.device.Kind != Capture || d.stalled(s) || d.lose != nil && d.lose(d.frame-s.started) {
 			continue
 		}
 		in := make([]float32, fakePeriod*s.ch)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -15,9 +17,10 @@ import (
 // it: no stream keeps the sinks awake, so an idle null sink can take up to
 // 2 s to start playing, as a suspended or Bluetooth device can.
 //
-// By default each cell of the matrix runs one check (the spacing rotates
-// over the cells). PHONESET_CHECK_RUNS=100 runs 100 checks in a row per cell
-// and spacing; pick cells with -run, e.g.
+// By default each cell of the matrix runs one check, five cells side by side
+// (most of a first check on an idle sink is waiting for it to wake).
+// PHONESET_CHECK_RUNS=100 runs the cells one after another, 100 checks in a
+// row per cell and spacing; pick cells with -run, e.g.
 //
 //	PHONESET_CHECK_RUNS=100 go test ./audio -run 'TestPulseCheckMatrix/44100Hz_2ch' -v -timeout 2h
 
@@ -50,6 +53,15 @@ func nullSink(t testing.TB, s *System, name string, rate, channels int) (speaker
 	return pulseDevice(t, st, Playback, name), pulseDevice(t, st, Capture, "Monitor of "+name)
 }
 
+// brokeUpTries: a check whose sound broke up is tried again at once, as
+// its verdict tells the user to, up to this many times in all. On a shared
+// two-core machine at a load of 10-15 the sound really broke up (10-90 ms of
+// digital silence inside the signal: the test client's playback thread,
+// unlike the sound server, runs at no raised priority and missed its turn)
+// in one check in five to three. Every such check is kept and counted (see
+// summary).
+const brokeUpTries = 5
+
 // runChecks runs n checks spaced by gap and fails on any verdict but want.
 func runChecks(t *testing.T, s *System, spk, mic Device, n int, gap time.Duration, want Verdict) []CheckResult {
 	t.Helper()
@@ -59,6 +71,11 @@ func runChecks(t *testing.T, s *System, spk, mic Device, n int, gap time.Duratio
 			time.Sleep(gap)
 		}
 		r, err := s.CheckHeadset(context.Background(), spk, mic, nil)
+		for try := 1; err == nil && r.Verdict == VerdictBrokeUp && want != VerdictBrokeUp && try < brokeUpTries; try++ {
+			t.Logf("check %d of %d broke up (%v missing), trying again", i+1, n, r.Missing)
+			rs = append(rs, r)
+			r, err = s.CheckHeadset(context.Background(), spk, mic, nil)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,21 +93,25 @@ func runChecks(t *testing.T, s *System, spk, mic Device, n int, gap time.Duratio
 // summary is a line about a series of checks for the log.
 func summary(rs []CheckResult) string {
 	var lat, took []time.Duration
-	ok := 0
+	ok, broke := 0, 0
 	for _, r := range rs {
-		if r.Verdict == VerdictOK {
+		switch r.Verdict {
+		case VerdictOK:
 			ok++
 			lat = append(lat, r.Latency)
+		case VerdictBrokeUp:
+			broke++
 		}
 		took = append(took, r.Took)
 	}
+	s := fmt.Sprintf("%d/%d ok, %d broke up (tried again)", ok, len(rs), broke)
 	if len(lat) == 0 {
-		return fmt.Sprintf("%d/%d ok", ok, len(rs))
+		return s
 	}
 	slices.Sort(lat)
 	slices.Sort(took)
-	return fmt.Sprintf("%d/%d ok, latency %v..%v (median %v), took median %v max %v",
-		ok, len(rs), lat[0], lat[len(lat)-1], lat[len(lat)/2], took[len(took)/2], took[len(took)-1])
+	return fmt.Sprintf("%s, latency %v..%v (median %v), took median %v max %v",
+		s, lat[0], lat[len(lat)-1], lat[len(lat)/2], took[len(took)/2], took[len(took)-1])
 }
 
 // rateLoopback is a loopback that runs at rate and channels throughout: a
@@ -116,30 +137,41 @@ func TestPulseCheckMatrix(t *testing.T) {
 	s := openPulse(t)
 	runs := checkRuns(t)
 	spacings := []time.Duration{0, 300 * time.Millisecond, time.Second}
-	cell := 0
+	// By default, cells run side by side, a few at a time: t.Parallel would
+	// hold them to -parallel (the number of cores), and a first check mostly waits.
+	var wg sync.WaitGroup
+	side := make(chan struct{}, 5)
+	if runs > 0 {
+		side = make(chan struct{}, 1)
+	}
 	for _, rate := range []int{8000, 16000, 22050, 32000, 44100, 48000, 96000} {
 		for _, ch := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%dHz_%dch", rate, ch), func(t *testing.T) {
-				spk, mon := rateLoopback(t, s, fmt.Sprintf("m%d_%d", rate, ch), rate, ch)
-				for i, gap := range spacings {
-					if runs == 0 && i != cell%len(spacings) {
-						continue
-					}
-					t.Run(fmt.Sprintf("gap%v", gap), func(t *testing.T) {
-						rs := runChecks(t, s, spk, mon, max(runs, 1), gap, VerdictOK)
-						for _, r := range rs {
-							if hf := rate <= 16000 && ch == 1; r.HandsFree != hf || r.MicRate != rate || r.MicChannels != ch {
-								t.Errorf("microphone %d Hz %d ch, hands-free %v", r.MicRate, r.MicChannels, r.HandsFree)
-								break
-							}
+			side <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-side }()
+				t.Run(fmt.Sprintf("%dHz_%dch", rate, ch), func(t *testing.T) {
+					spk, mon := rateLoopback(t, s, fmt.Sprintf("m%d_%d", rate, ch), rate, ch)
+					for i, gap := range spacings {
+						// One check needs no spacing; the default runs one.
+						if runs == 0 && i > 0 {
+							continue
 						}
-						t.Log(summary(rs))
-					})
-				}
-				cell++
+						t.Run(fmt.Sprintf("gap%v", gap), func(t *testing.T) {
+							rs := runChecks(t, s, spk, mon, max(runs, 1), gap, VerdictOK)
+							for _, r := range rs {
+								if hf := rate <= 16000 && ch == 1; r.HandsFree != hf || r.MicRate != rate || r.MicChannels != ch {
+									t.Errorf("microphone %d Hz %d ch, hands-free %v", r.MicRate, r.MicChannels, r.HandsFree)
+									break
+								}
+							}
+							t.Log(summary(rs))
+						})
+					}
+				})
 			})
 		}
 	}
+	wg.Wait()
 }
 
 // A microphone at another rate and channel count than the speaker: a 16 kHz
@@ -148,6 +180,7 @@ func TestPulseCheckMatrix(t *testing.T) {
 func TestPulseCheckMixedFormats(t *testing.T) {
 	s := openPulse(t)
 	spk, _ := rateLoopback(t, s, "mix44", 44100, 2)
+	keepAwake(t, s, "mix44") // the matrix checks from cold; this is about the formats
 	loadModule(t, "module-remap-source", "source_name=mic16", "master=mix44_air.monitor",
 		"rate=16000", "channels=1", "source_properties=device.description=Mic16")
 	st, err := s.Refresh()
@@ -165,33 +198,36 @@ func TestPulseCheckMixedFormats(t *testing.T) {
 }
 
 // The check must not say "works" when the microphone cannot hear the speaker.
+// Each case waits the check's whole time out, so they run side by side.
 func TestPulseCheckNegativeControls(t *testing.T) {
 	s := openPulse(t)
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		name  string
-		setup func(t *testing.T, spk, mon, other Device) Device // returns the microphone
+		setup func(t *testing.T, sink string, mon, other Device) Device // returns the microphone
 	}{
-		{"muted source", func(t *testing.T, _, mon, _ Device) Device {
-			pactl(t, "set-source-mute", "neg.monitor", "1")
+		{"muted source", func(t *testing.T, sink string, mon, _ Device) Device {
+			pactl(t, "set-source-mute", sink+".monitor", "1")
 			return mon
 		}},
-		{"microphone hears another, silent sink", func(_ *testing.T, _, _, other Device) Device { return other }},
-		{"suspended source", func(t *testing.T, _, _, _ Device) Device {
+		{"microphone hears another, silent sink", func(_ *testing.T, _ string, _, other Device) Device { return other }},
+		{"suspended source", func(t *testing.T, sink string, _, _ Device) Device {
 			// A monitor cannot be suspended on its own: suspend a source made from it.
-			loadModule(t, "module-remap-source", "source_name=negmic", "master=neg.monitor",
-				"source_properties=device.description=NegMic")
-			pactl(t, "suspend-source", "negmic", "1")
+			loadModule(t, "module-remap-source", "source_name="+sink+"mic", "master="+sink+".monitor",
+				"source_properties=device.description="+sink+"mic")
+			pactl(t, "suspend-source", sink+"mic", "1")
 			st, err := s.Refresh()
 			if err != nil {
 				t.Fatal(err)
 			}
-			return pulseDevice(t, st, Capture, "NegMic")
+			return pulseDevice(t, st, Capture, sink+"mic")
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spk, mon := nullSink(t, s, "neg", 48000, 2)
-			_, other := nullSink(t, s, "negother", 48000, 2)
-			mic := tc.setup(t, spk, mon, other)
+			t.Parallel()
+			sink := fmt.Sprintf("neg%d", i)
+			spk, mon := nullSink(t, s, sink, 48000, 2)
+			_, other := nullSink(t, s, sink+"other", 48000, 2)
+			mic := tc.setup(t, sink, mon, other)
 			for _, r := range runChecks(t, s, spk, mic, 1, 0, VerdictNoSignal) {
 				if r.Detected {
 					t.Errorf("detected a signal: %+v", r)
@@ -245,13 +281,14 @@ func TestPulseCheckNoise(t *testing.T) {
 func TestPulseCheckLatency(t *testing.T) {
 	s := openPulse(t)
 	direct, directMic := rateLoopback(t, s, "lat", 48000, 1)
-	keepAwake(t, s, "lat_air")
+	keepAwake(t, s, "lat")
 	base := median(latencies(checkPath(t, s, "direct", direct, directMic)))
 	for _, n := range []int{50, 100, 200} {
 		t.Run(fmt.Sprintf("%dms", n), func(t *testing.T) {
 			in, out := fmt.Sprintf("lat_in%d", n), fmt.Sprintf("lat_out%d", n)
 			spk, _ := nullSink(t, s, in, 48000, 1)
 			_, mic := nullSink(t, s, out, 48000, 1)
+			keepAwake(t, s, in)
 			keepAwake(t, s, out)
 			loadModule(t, "module-loopback", "source="+in+".monitor", "sink="+out, fmt.Sprintf("latency_msec=%d", n))
 			time.Sleep(300 * time.Millisecond) // the loopback settles
@@ -264,13 +301,15 @@ func TestPulseCheckLatency(t *testing.T) {
 	}
 }
 
-// checkLatencySpread: on an idle machine checks on one path agreed within
-// 5 ms. On this two-core machine with a load of 15, they mostly agreed within
-// 10 ms, one in a few moved by a 20 ms period (module-loopback adjusting),
-// and about one in twenty was off by up to 80 ms (a client starved of CPU
-// is called late or loses frames). So the fastest and the slowest of four
-// checks are left out, and the middle two must agree within this.
-const checkLatencySpread = 25 * time.Millisecond
+// checkLatencySpread is how far apart repeated checks on one path may be:
+// the fastest and the slowest of four are left out (a busy machine can make
+// a check's sound break up or its callbacks all run late), the middle two
+// must agree within this. Measured on a 48 kHz loopback, 30 checks a series:
+// within 20.0-25.0 ms on an idle machine, 18.1-24.6 ms at a load of 10 on
+// two cores. What is left is the null sink's own: its monitor delivers
+// whole blocks, and where in one the chirp lands moves the result by up to
+// 5 ms (see checkRecorder.latency).
+const checkLatencySpread = 5 * time.Millisecond
 
 // checkPath runs checks on one path, which must all say it works and agree
 // on the latency.
@@ -310,10 +349,14 @@ func keepAwake(t testing.TB, s *System, sink string) {
 	})
 }
 
+// latencies are those of the checks that said the headset works (a broken-up
+// check's was kept by runChecks, not its latency).
 func latencies(rs []CheckResult) []time.Duration {
 	var l []time.Duration
 	for _, r := range rs {
-		l = append(l, r.Latency)
+		if r.Verdict == VerdictOK {
+			l = append(l, r.Latency)
+		}
 	}
 	return l
 }
@@ -324,4 +367,55 @@ func median(d []time.Duration) time.Duration {
 	}
 	d = slices.Sorted(slices.Values(d))
 	return d[len(d)/2]
+}
+
+// The microphone cuts out for 120 ms while the test sound plays, as a
+// Bluetooth headset's does when the radio link hiccups (here: its source
+// muted and unmuted with pactl once the check has released the sound): the
+// check says the sound broke up, not that it was quiet, noisy or missing.
+// Wherever a busy machine lets the cut land in the 400 ms signal, it spans
+// at least 40 ms of what is looked at (all but the chirp's top and the gap
+// before the tone).
+func TestPulseCheckBrokeUp(t *testing.T) {
+	s := openPulse(t)
+	spk, mic := rateLoopback(t, s, "brk", 48000, 1)
+	keepAwake(t, s, "brk_air")
+	runs := max(checkRuns(t), 2)
+	for i := range runs {
+		cut := make(chan error, 1)
+		started := false
+		r, err := s.CheckHeadset(context.Background(), spk, mic, func(p float64) {
+			// Past the wait for the microphone: the sound has been released.
+			if p > 0.25 && !started {
+				started = true
+				go func() { cut <- cutOut("brk_mic", 120*time.Millisecond) }()
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !started {
+			t.Fatalf("check %d never released its sound: %+v", i+1, r)
+		}
+		if err := <-cut; err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("check %d: %v, %v missing, level %.1f, SNR %.1f", i+1, r.Verdict, r.Missing, r.Level, r.SNR)
+		if r.Verdict != VerdictBrokeUp {
+			t.Errorf("check %d of %d: %v, want broke up (%+v)", i+1, runs, r.Verdict, r)
+		}
+	}
+}
+
+// cutOut mutes a source for a while. It runs off the test's goroutine, so
+// it returns its error rather than failing the test.
+func cutOut(source string, d time.Duration) error {
+	if out, err := exec.Command("pactl", "set-source-mute", source, "1").CombinedOutput(); err != nil {
+		return fmt.Errorf("mute %s: %v: %s", source, err, out)
+	}
+	time.Sleep(d)
+	if out, err := exec.Command("pactl", "set-source-mute", source, "0").CombinedOutput(); err != nil {
+		return fmt.Errorf("unmute %s: %v: %s", source, err, out)
+	}
+	return nil
 }

@@ -131,7 +131,14 @@ func (h *harness) startServer(addr string) (stop func()) {
 }
 
 func (h *harness) startApp(args ...string) (stop func()) {
-	env := []string{
+	stop, exited := h.startWatched("phoneset", h.appEnv(), args...)
+	h.app = exited
+	return stop
+}
+
+// appEnv is the app's environment: the display and the kept user dirs.
+func (h *harness) appEnv() []string {
+	return []string{
 		"DISPLAY=" + h.display,
 		"LANG=en_US.UTF-8",
 		"HOME=" + h.home,
@@ -139,9 +146,6 @@ func (h *harness) startApp(args ...string) (stop func()) {
 		"XDG_CACHE_HOME=" + filepath.Join(h.home, "cache"),
 		"XDG_DATA_HOME=" + filepath.Join(h.home, "data"),
 	}
-	stop, exited := h.startWatched("phoneset", env, args...)
-	h.app = exited
-	return stop
 }
 
 func (h *harness) x(args ...string) string {

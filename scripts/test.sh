@@ -70,6 +70,12 @@ go_test() {
   go test -count=1 ./...
 }
 
+# go_test_wine runs the tests of the packages with Windows-only code (lock,
+# registry) as Windows programs under Wine: no cgo, so they build in seconds.
+go_test_wine() {
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -count=1 -exec wine ./internal/single ./internal/autostart
+}
+
 start=$SECONDS
 svc_init
 # Not a step: a service that does not start ends the run (svc_die), Wine too.
@@ -85,6 +91,7 @@ step vet-linux scripts/vet.sh linux
 step vet-darwin scripts/vet.sh darwin
 step build make --no-print-directory build
 step go-test go_test
+step go-test-wine go_test_wine
 step vulncheck scripts/vulncheck.sh
 step fuzz+build-win fuzz_beside_windows
 # After the build, whose compiled packages (MinGW cgo included) it reuses.

@@ -60,6 +60,16 @@ func (a *windowApp) report() diag.Report {
 			}
 			r.AudioDevices = append(r.AudioDevices, s)
 		}
+		for _, sel := range st.Selections {
+			u := sel.Role.String() + ": " + sel.Device.Name
+			switch {
+			case sel.Missing:
+				u = sel.Role.String() + ": (no device)"
+			case sel.Fallback:
+				u += " (system default; no preferred device present)"
+			}
+			r.AudioRoles = append(r.AudioRoles, u)
+		}
 		if st.Err != nil {
 			r.AudioErr = st.Err.Error()
 		}

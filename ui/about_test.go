@@ -101,8 +101,9 @@ func TestCopyDiagnosticsHoldsNoSecrets(t *testing.T) {
 	}
 	for _, want := range []string{"Phoneset ", "Signed in as:  agent1", "Audio backend: pulseaudio",
 		"capture: Built-in Microphone (default)", "playback: Jabra Evolve2 65 Stereo",
+		"Audio use:     microphone: Built-in Microphone",
 		"Server:        https://[redacted]@phoneset.example.com", "/etc/phoneset/phoneset.conf",
-		"Recent errors (3):", "sync failed"} {
+		"Recent errors (3):", "sync failed", "PATCH https://[redacted]@phoneset.example.com/v1/me: 401 for Bearer [redacted]"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, text)
 		}

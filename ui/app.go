@@ -55,6 +55,8 @@ type Options struct {
 	// RecentErrors returns the last warnings and errors logged, redacted,
 	// for Copy diagnostics (nil: none kept).
 	RecentErrors func() []string
+
+	LoginStart LoginStartModel // nil when the platform's setting can't be found
 }
 
 // DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
@@ -148,7 +150,7 @@ func (a *windowApp) showShell() {
 	}
 	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
 		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
-		DemoInbox: a.opts.DemoInbox}
+		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {

@@ -546,6 +546,8 @@ func describeVerdict(r audio.CheckResult) (string, widget.Importance) {
 			map[string]any{"SNR": fmt.Sprintf("%.0f", r.SNR)}), widget.WarningImportance
 	case audio.VerdictClipping:
 		return lang.L("The microphone is too loud and distorts. Lower its input volume."), widget.WarningImportance
+	case audio.VerdictBrokeUp:
+		return lang.L("The sound broke up during the check. Close programs you don't need and, with a wireless headset, check its Bluetooth connection and stay close to the computer. Then try again."), widget.WarningImportance
 	case audio.VerdictDeviceMissing:
 		return lang.L("The speaker or the microphone is no longer connected."), widget.DangerImportance
 	}

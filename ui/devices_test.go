@@ -374,6 +374,8 @@ func TestDevicesHeadsetCheck(t *testing.T) {
 			"The microphone hears a lot of background noise: the test sound was only 12 dB above it. Move somewhere quieter, or use a headset with a noise-cancelling microphone.", widget.WarningImportance},
 		{"clipping", audio.CheckResult{Verdict: audio.VerdictClipping}, nil,
 			"The microphone is too loud and distorts. Lower its input volume.", widget.WarningImportance},
+		{"broke up", audio.CheckResult{Verdict: audio.VerdictBrokeUp}, nil,
+			"The sound broke up during the check. Close programs you don't need and, with a wireless headset, check its Bluetooth connection and stay close to the computer. Then try again.", widget.WarningImportance},
 		{"no signal", audio.CheckResult{Verdict: audio.VerdictNoSignal}, nil,
 			"The microphone didn't hear the test sound. Check that it isn't muted and that the headset is plugged in and worn.", widget.DangerImportance},
 		{"unplugged", audio.CheckResult{Verdict: audio.VerdictDeviceMissing}, nil,

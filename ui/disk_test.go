@@ -125,7 +125,7 @@ func TestPagesDoNotWaitOnTheDisk(t *testing.T) {
 	disk.free()
 	waitUntil(t, "a conflict", func() bool { return len(m.Conflicts()) == 1 })
 
-	profile, notifications := NewProfilePage(m, c), NewNotificationsPage(m)
+	profile, notifications := NewProfilePage(m, c), NewNotificationsPage(m, nil)
 	resolver := newResolver(m, func() {})
 	show(t, profile.Content())
 	show(t, notifications.Content())

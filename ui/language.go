@@ -28,10 +28,13 @@ func UseLanguage(code string) error {
 	if err != nil {
 		return err
 	}
-	tags := []fyne.Locale{fyne.Locale(lang.SystemLocale().LanguageString())}
+	// The system's tag comes last: should Fyne name one the file loader
+	// cannot parse, the shipped languages are in place all the same.
+	var tags []fyne.Locale
 	for _, l := range api.Languages {
 		tags = append(tags, fyne.Locale(l))
 	}
+	tags = append(tags, fyne.Locale(lang.SystemLocale().LanguageString()))
 	for _, tag := range tags {
 		if err := lang.AddTranslationsForLocale(data, tag); err != nil {
 			return err

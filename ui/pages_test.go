@@ -69,7 +69,8 @@ func TestNotificationsPage(t *testing.T) {
 	setup(t)
 	m := newFakeModel()
 	m.me.Notifications = api.Notifications{Version: 2, EmailMissedCalls: true}
-	p := NewNotificationsPage(m)
+	login := &fakeLoginStart{}
+	p := NewNotificationsPage(m, login)
 	w := show(t, p.Content())
 	assertGolden(t, "notifications.xml", w.Canvas())
 	if len(m.notifs) != 0 {
@@ -79,6 +80,9 @@ func TestNotificationsPage(t *testing.T) {
 	want := api.Notifications{Version: 2, EmailMissedCalls: true, EmailVoicemails: true}
 	if len(m.notifs) != 1 || m.notifs[0] != want {
 		t.Fatalf("SetNotifications got %+v, want %+v", m.notifs, want)
+	}
+	if len(login.sets) != 0 {
+		t.Fatalf("an email choice changed start at sign-in: %v", login.sets)
 	}
 }
 

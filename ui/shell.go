@@ -56,6 +56,8 @@ type Services struct {
 	Org OrgModel
 	// DemoInbox, when set, adds the demo backend's inbox to the navigation.
 	DemoInbox func() []DemoMessage
+	// LoginStart is this computer's start-at-sign-in setting (nil: not offered).
+	LoginStart LoginStartModel
 }
 
 // page is one entry of the navigation.
@@ -113,7 +115,7 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 		{"status", lang.L("Status"), theme.RadioButtonCheckedIcon(), func() page { return NewStatusPage(m) }},
 		{"security", lang.L("Security"), theme.VisibilityOffIcon(), func() page { return NewSecurityPage(m.Me, svc.Security, s.SignOut) }},
 		{"devices", lang.L("Devices"), theme.VolumeUpIcon(), func() page { return devicesPage(svc) }},
-		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m) }},
+		{"notifications", lang.L("Notifications"), theme.MailComposeIcon(), func() page { return NewNotificationsPage(m, svc.LoginStart) }},
 		{"plan", lang.L("Plan & usage"), theme.InfoIcon(), func() page { return NewPlanPage(svc.Plan, zone) }},
 		{"apikey", lang.L("API key"), theme.SettingsIcon(), func() page { return NewAPIKeyPage(svc.APIKey, zone) }},
 	}

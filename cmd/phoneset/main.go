@@ -4,8 +4,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,8 +19,10 @@ import (
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
+	"github.com/phoneset/phoneset/internal/autostart"
 	"github.com/phoneset/phoneset/internal/diag"
 	"github.com/phoneset/phoneset/internal/machineconf"
+	"github.com/phoneset/phoneset/internal/single"
 	"github.com/phoneset/phoneset/internal/userdir"
 	"github.com/phoneset/phoneset/server/embedded"
 	"github.com/phoneset/phoneset/ui"
@@ -31,6 +35,9 @@ func main() {
 	// Copy diagnostics.
 	rec := diag.NewRecorder(slog.NewTextHandler(os.Stderr, nil), 20)
 	log := slog.New(rec)
+	// Fyne reports its errors through the log package; after any
+	// slog.SetDefault, which would send them to slog as Info.
+	stdlog.SetOutput(rec.Writer(os.Stderr))
 	if err := run(*serverURL, rec.Recent, log); err != nil {
 		fmt.Fprintln(os.Stderr, "phoneset:", err)
 		os.Exit(1)
@@ -38,19 +45,37 @@ func main() {
 }
 
 func run(serverFlag string, recentErrors func() []string, log *slog.Logger) error {
-	srv, err := machineconf.Resolve(serverFlag)
-	if err != nil {
-		return err
-	}
 	dataDir, err := userdir.Data()
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	// One instance per user: a second start shows the first one's window.
+	inst, err := single.Claim(dataDir, single.DefaultWait)
+	switch {
+	case errors.Is(err, single.ErrOtherInstance):
+		log.Info("Phoneset is already running: brought its window forward")
+		return nil
+	case errors.Is(err, single.ErrNoAnswer):
+		return err
+	case err != nil:
+		log.Warn("can't check for another Phoneset; starting anyway", "err", err)
+	}
+	defer inst.Close()
 	a := app.NewWithID("io.phoneset.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.RestoreAppearance(a)
+	srv, err := machineconf.Resolve(serverFlag)
+	if err != nil {
+		ui.ShowStartError(a, err)
+		return err
+	}
 
 	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors}
+	if login, err := autostart.New(); err == nil {
+		opts.LoginStart = login
+	} else {
+		log.Warn("start at login unavailable", "err", err)
+	}
 	// The sound server and the embedded backend start side by side: both
 	// stand between launch and the first frame.
 	var sys *audio.System
@@ -103,6 +128,7 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	w := a.NewWindow("Phoneset")
 	w.Resize(fyne.NewSize(1024, 680))
 	ui.Show(w, m, c, opts)
+	ui.RaiseOnRequest(w, inst.Requests())
 	w.ShowAndRun()
 	return nil
 }

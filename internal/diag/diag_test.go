@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +54,10 @@ func TestRedact(t *testing.T) {
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {
 			t.Errorf("Redact(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+		}
+		// The report redacts records the recorder redacted already.
+		if got := Redact(tt.want); got != tt.want {
+			t.Errorf("Redact of the redacted %q = %q", tt.want, got)
 		}
 	}
 }
@@ -121,9 +127,26 @@ func TestReportHasNoSecrets(t *testing.T) {
 	}
 	for _, want := range []string{"Phoneset 0.1.0 (build 1, commit -)", "go1.27.3", "linux/amd64", "v2.8.1",
 		"https://[redacted]@phoneset.example.com", "/etc/phoneset/phoneset.conf", "agent1",
+		"PATCH https://phoneset.example.com/v1/me?access_token=[redacted] 500",
 		"Jabra Evolve2 65 (default)", "Recent errors (5):", "sync failed"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+func TestRecorderKeepsStdlibLines(t *testing.T) {
+	var out bytes.Buffer
+	rec := NewRecorder(slog.DiscardHandler, 2)
+	l := log.New(rec.Writer(&out), "", 0)
+	l.Println("Fyne error:  Translation failure")
+	l.Println("  Cause: refresh " + refreshToken + " rejected")
+	got := rec.Recent()
+	want := []string{"Fyne error:  Translation failure", "  Cause: refresh psr_[redacted] rejected"}
+	if !slices.Equal(got, want) {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+	if !strings.Contains(out.String(), refreshToken) {
+		t.Errorf("the line was not written on unchanged: %q", out.String())
 	}
 }

@@ -6,6 +6,7 @@ package diag
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,7 +14,8 @@ import (
 )
 
 // Recorder is a slog handler that keeps the last warnings and errors,
-// redacted, and passes every record on to the next handler unchanged.
+// redacted, and passes every record on to the next handler unchanged; its
+// Writer keeps what the standard log package prints too.
 type Recorder struct {
 	next   slog.Handler
 	ring   *ring
@@ -54,6 +56,21 @@ func (r *Recorder) Handle(ctx context.Context, rec slog.Record) error {
 	return r.next.Handle(ctx, rec)
 }
 
+// Writer is an output for the standard log package, through which Fyne
+// reports its errors: each line is kept, redacted, and written on to next.
+func (r *Recorder) Writer(next io.Writer) io.Writer { return stdlogWriter{r, next} }
+
+type stdlogWriter struct {
+	r    *Recorder
+	next io.Writer
+}
+
+func (w stdlogWriter) Write(p []byte) (int, error) {
+	// The log package writes one whole line per call.
+	w.r.ring.add(Redact(strings.TrimRight(string(p), "\n")))
+	return w.next.Write(p)
+}
+
 func (r *Recorder) keep(rec slog.Record) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s", rec.Time.UTC().Format(time.RFC3339), rec.Level, Redact(rec.Message))
@@ -62,12 +79,16 @@ func (r *Recorder) keep(rec slog.Record) {
 		writeAttr(&b, r.group, a)
 		return true
 	})
-	r.ring.mu.Lock()
-	defer r.ring.mu.Unlock()
-	if len(r.ring.lines) == r.ring.max {
-		r.ring.lines = r.ring.lines[1:]
+	r.ring.add(b.String())
+}
+
+func (g *ring) add(line string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.lines) == g.max {
+		g.lines = g.lines[1:]
 	}
-	r.ring.lines = append(r.ring.lines, b.String())
+	g.lines = append(g.lines, line)
 }
 
 // writeAttr appends " key=value", the value redacted: whole when the key

@@ -71,21 +71,23 @@ func Redact(s string) string {
 // went, and drops what may authenticate: the user part, query values and
 // the fragment.
 func redactURL(raw string) string {
-	u, err := url.Parse(raw)
+	// A URL redacted before has "[redacted]" where url.Parse refuses
+	// brackets; a plain word stands in for it while parsing.
+	const word = "REDACTED"
+	u, err := url.Parse(strings.ReplaceAll(raw, redacted, word))
 	if err != nil {
 		return redacted
 	}
 	if u.User != nil {
-		u.User = url.User(redacted)
+		u.User = url.User(word)
 	}
 	if u.RawQuery != "" {
 		q := u.Query()
 		for k := range q {
-			q[k] = []string{redacted}
+			q[k] = []string{word}
 		}
 		u.RawQuery = q.Encode()
 	}
 	u.Fragment = ""
-	// String escapes the brackets; the reader wants them plain.
-	return strings.ReplaceAll(u.String(), "%5Bredacted%5D", redacted)
+	return strings.ReplaceAll(u.String(), word, redacted)
 }

@@ -20,6 +20,7 @@ type Report struct {
 
 	AudioBackend string
 	AudioDevices []string // "playback: name (default)"
+	AudioRoles   []string // "speaker: name", what each role uses
 	AudioErr     string
 
 	RecentErrors []string // from Recorder.Recent
@@ -48,6 +49,9 @@ func (r Report) String() string {
 	}
 	for _, d := range r.AudioDevices {
 		line("Audio device", "%s", d)
+	}
+	for _, u := range r.AudioRoles {
+		line("Audio use", "%s", u)
 	}
 	fmt.Fprintf(&b, "Recent errors (%d):\n", len(r.RecentErrors))
 	for _, e := range r.RecentErrors {
