@@ -13,8 +13,20 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
+# Build flags of every binary bin/ gets, the ones the e2e and Wine tests run
+# and the ones packaged: -s -w leave out the symbol table and DWARF (panics
+# still print file:line), -trimpath the build machine's paths, and -X names
+# the build for Help → About (internal/buildinfo): FyneApp.toml's Version
+# and Build, and the commit (none outside git).
+BUILDINFO := github.com/phoneset/phoneset/internal/buildinfo
+VERSION := $(shell sed -n 's/^Version = "\(.*\)"$$/\1/p' FyneApp.toml)
+BUILD := $(shell sed -n 's/^Build = \([0-9]*\)$$/\1/p' FyneApp.toml)
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
+RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
+
 .PHONY: run check test goldens build build-windows bench package package-deb package-msi package-tar \
-	release-linux release-windows lint fuzz screenshots clean
+	lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
 run:
@@ -38,51 +50,42 @@ goldens:
 
 ## build: bin/phoneset and bin/phoneset-server for this machine
 build:
-	go build -o bin/ ./cmd/...
+	go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## build-windows: bin/phoneset.exe and bin/phoneset-server.exe (MinGW cross cgo)
 build-windows:
 	scripts/deps.sh windows
-	$(WINDOWS_ENV) go build -o bin/ ./cmd/...
+	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:
 	scripts/deps.sh test
 	scripts/bench.sh
 
-## package: installers from stripped release builds, into bin/:
-##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux)
-##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows)
+## package: the installers, into bin/, from what make build and build-windows
+## build (stripped, RELEASE_FLAGS), at FyneApp.toml's Version:
+##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux/deb.sh)
+##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh)
 ##   Phoneset.tar.xz            other Linux distributions (fyne package)
-# VERSION comes from FyneApp.toml. RELEASE_FLAGS are the release build's go
-# build flags (helper lighter owns them; override with make RELEASE_FLAGS=...).
-VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
-RELEASE_FLAGS ?= -trimpath -ldflags "-s -w"
 
 package: package-deb package-msi package-tar
 
-release-linux:
+package-deb: build
 	scripts/deps.sh package
-	go build $(RELEASE_FLAGS) -o bin/release/linux/ ./cmd/phoneset
+	packaging/linux/deb.sh $(VERSION) bin/phoneset bin/phoneset_$(VERSION)_$(DEB_ARCH).deb
 
-release-windows:
+package-msi: build-windows
 	scripts/deps.sh package
-	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/release/windows/ ./cmd/phoneset
-
-package-deb: release-linux
-	packaging/linux/deb.sh $(VERSION) bin/release/linux/phoneset bin/phoneset_$(VERSION)_$(DEB_ARCH).deb
-
-package-msi: release-windows
-	packaging/windows/msi.sh $(VERSION) bin/release/windows bin/Phoneset-$(VERSION)-x64.msi
+	packaging/windows/msi.sh $(VERSION) bin bin/Phoneset-$(VERSION)-x64.msi
 
 # fyne package bumps Build in FyneApp.toml; the file is restored so packaging
 # leaves the tree clean.
-package-tar: release-linux
+package-tar: build
 	orig=$$(mktemp); cp FyneApp.toml "$$orig"; \
 	trap 'cp "$$orig" $(CURDIR)/FyneApp.toml; rm -f "$$orig"' EXIT; \
 	cd bin && go run $(FYNE_CMD) package -os linux \
-		-src $(CURDIR) -exe $(CURDIR)/bin/release/linux/phoneset
+		-src $(CURDIR) -exe $(CURDIR)/bin/phoneset
 
 ## lint: gofmt, go vet (host, windows, darwin; see scripts/vet.sh), staticcheck, govulncheck
 lint:

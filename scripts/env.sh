@@ -4,6 +4,12 @@
 # `go build`, `go test` or `go vet` in this environment builds what ships.
 # A machine starts on its own Go and ignores go.mod's toolchain line when
 # GOTOOLCHAIN=local is set (as here), so the version is exported.
+# no_emoji leaves out Fyne's bundled colour emoji font (4.2 MB in the binary,
+# and parsed again for every text style in use, ~10 MB of heap): Fyne draws
+# emoji from the system's fonts instead. no_metadata leaves out Fyne's
+# development fallback that reads FyneApp.toml from the working directory at
+# start (a TOML parser and an icon scaler, 0.3 MB); release builds get the
+# version from -X (Makefile) or fyne package. README: Size and memory.
 export GOTOOLCHAIN=go1.27.3
-export GOFLAGS="-buildvcs=false -tags=migrated_fynedo"
+export GOFLAGS="-buildvcs=false -tags=migrated_fynedo,no_emoji,no_metadata"
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"

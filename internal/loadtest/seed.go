@@ -8,6 +8,7 @@ import (
 
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/store"
+	_ "github.com/phoneset/phoneset/server/store/postgres" // Seed takes postgres:// too
 )
 
 // Seed prepares the database a server will run on: the demo organisation

@@ -12,6 +12,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
 	"github.com/phoneset/phoneset/internal/testenv"
+	_ "github.com/phoneset/phoneset/server/store/postgres" // so the DSNs handed out open
 )
 
 // PostgresEnv names the admin DSN of the throwaway test cluster.

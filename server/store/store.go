@@ -1,7 +1,10 @@
 // Package store is the account backend's persistence: one schema and one set
 // of goose migrations for SQLite (modernc.org/sqlite, the default) and
-// PostgreSQL (pgx stdlib). Queries are written once with ? placeholders and
-// rebound for PostgreSQL.
+// PostgreSQL. Queries are written once with ? placeholders and rebound for
+// PostgreSQL. PostgreSQL support lives in server/store/postgres, which
+// registers itself: only the binaries that import it (phoneset-server, the
+// tests) link its driver, so the desktop app, whose embedded backend always
+// runs on SQLite, stays smaller.
 package store
 
 import (
@@ -21,8 +24,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
@@ -51,6 +52,23 @@ var (
 	ErrStale    = errors.New("store: version mismatch")
 	ErrConflict = errors.New("store: unique value already taken")
 )
+
+// Engine is what the store needs of a database besides SQLite; its package
+// hands it to RegisterPostgres from an init function.
+type Engine struct {
+	Driver string // database/sql driver name
+	// Locker serialises migrations across processes on one database.
+	Locker func() (lock.SessionLocker, error)
+	// UniqueViolation reports whether err is a unique-constraint violation,
+	// and of which constraint.
+	UniqueViolation func(err error) (constraint string, ok bool)
+}
+
+// postgres is the registered PostgreSQL engine, nil when none is linked.
+var postgres *Engine
+
+// RegisterPostgres makes Open accept postgres:// DSNs.
+func RegisterPostgres(e Engine) { postgres = &e }
 
 // DefaultFile is the SQLite file name in the data directory.
 const DefaultFile = "phoneset.db"
@@ -86,7 +104,10 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*Store, e
 	var err error
 	switch dialect {
 	case Postgres:
-		db, err = sql.Open("pgx", target)
+		if postgres == nil {
+			return nil, errors.New("store: PostgreSQL support is not linked into this program (it imports server/store/postgres in phoneset-server)")
+		}
+		db, err = sql.Open(postgres.Driver, target)
 		if err == nil {
 			db.SetMaxOpenConns(16)
 			db.SetMaxIdleConns(16)
@@ -157,7 +178,7 @@ func (s *Store) migrate(ctx context.Context, log *slog.Logger) error {
 	gd := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		gd = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		locker, err := postgres.Locker()
 		if err != nil {
 			return fmt.Errorf("store: migration lock: %w", err)
 		}
@@ -329,9 +350,10 @@ func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return fmt.Errorf("%w: %s", ErrConflict, pe.ConstraintName)
+	if postgres != nil {
+		if c, ok := postgres.UniqueViolation(err); ok {
+			return fmt.Errorf("%w: %s", ErrConflict, c)
+		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {

@@ -1,5 +1,5 @@
 -- One schema for SQLite and PostgreSQL. ${IDENTITY} and ${BLOB} are the only
--- dialect-specific spellings; store.migrationFS fills them in. Times are Unix
+-- dialect-specific spellings; store.spell fills them in. Times are Unix
 -- microseconds in BIGINT columns so both databases compare them the same way.
 --
 -- Every UPDATE of a users row bumps users.rev, and every change to an org or
