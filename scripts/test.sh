@@ -51,19 +51,24 @@ print_summary() {
 }
 
 
-# fuzz_beside_windows fuzzes while the Windows cross-build runs: the build's
-# long single-threaded C compiles (GLFW, miniaudio) leave a core idle.
-fuzz_beside_windows() {
-  local log="$SVC_TMP/build-windows.log" wstatus=0 fstatus=0 wpid
-  make --no-print-directory build-windows >"$log" 2>&1 &
+# builds runs the Linux and the Windows build at once: each spends minutes
+# in single-threaded C compiles (GLFW, miniaudio), so together they keep both
+# cores busy. Both come before go test: the e2e tests start bin/phoneset and,
+# under Wine, bin/phoneset.exe.
+builds() {
+  local log="$SVC_TMP/build-windows.log" wstatus=0 lstatus=0 wpid t0=$SECONDS
+  # && keeps make's status: errexit is off inside step's if.
+  make --no-print-directory build-windows >"$log" 2>&1 &&
+    echo "build-windows took $((SECONDS - t0))s" >>"$log" &
   wpid=$!
-  scripts/fuzz.sh 3s || fstatus=$?
+  make --no-print-directory build || lstatus=$?
+  echo "build took $((SECONDS - t0))s"
   wait "$wpid" || wstatus=$?
   echo "--- build-windows:"
   cat "$log"
-  [ $fstatus -eq 0 ] || echo "fuzz FAILED"
+  [ $lstatus -eq 0 ] || echo "build FAILED"
   [ $wstatus -eq 0 ] || echo "build-windows FAILED"
-  [ $fstatus -eq 0 ] && [ $wstatus -eq 0 ]
+  [ $lstatus -eq 0 ] && [ $wstatus -eq 0 ]
 }
 
 go_test() {
@@ -89,11 +94,11 @@ export PHONESET_BIN_DIR="$PWD/bin"
 step gofmt scripts/gofmt-check.sh
 step vet-linux scripts/vet.sh linux
 step vet-darwin scripts/vet.sh darwin
-step build make --no-print-directory build
+step build+build-win builds
 step go-test go_test
 step go-test-wine go_test_wine
 step vulncheck scripts/vulncheck.sh
-step fuzz+build-win fuzz_beside_windows
+step fuzz scripts/fuzz.sh 3s
 # After the build, whose compiled packages (MinGW cgo included) it reuses.
 step vet-windows scripts/vet.sh windows
 

@@ -80,6 +80,9 @@ func Show(w fyne.Window, m Model, srv Server, opts Options) {
 	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
 	// Until the user's setting is known, the system's language if shipped.
 	a.setLanguage(systemLanguage())
+	if opts.Audio != nil {
+		logAudioDevices(opts.Audio)
+	}
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).

@@ -493,6 +493,7 @@ func (p *DevicesPage) CheckHeadset() {
 			})
 		})
 	}, func(res audio.CheckResult, err error) {
+		logHeadsetCheck(res, err)
 		p.checking = false
 		p.stopCheck = nil
 		p.progress.Hide()

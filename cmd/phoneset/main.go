@@ -35,6 +35,7 @@ func main() {
 	// Copy diagnostics.
 	rec := diag.NewRecorder(slog.NewTextHandler(os.Stderr, nil), 20)
 	log := slog.New(rec)
+	slog.SetDefault(log) // the ui package logs through it
 	// Fyne reports its errors through the log package; after any
 	// slog.SetDefault, which would send them to slog as Info.
 	stdlog.SetOutput(rec.Writer(os.Stderr))
