@@ -24,7 +24,6 @@ var allowed = map[string][]string{
 	"internal/single":              {"golang.org/x/sys"},
 	"internal/testenv":             {},
 	"internal/userdir":             {},
-	"packaging":                    {},
 	"photo":                        {"C", "github.com/clipperhouse/uax29/v2", "github.com/disintegration/imaging", "golang.org/x/image", "golang.org/x/text"},
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},
 	"photo/internal/synth":         {},

@@ -57,7 +57,6 @@ var arrows = map[string][]string{
 	"internal/loadtest": {"server"},
 	"tools":             nil,
 	"e2e":               nil,
-	"packaging":         nil,
 }
 
 // noFyne are the parts that must not link fyne.io/..., with everything below

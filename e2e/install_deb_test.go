@@ -1,4 +1,4 @@
-package packaging
+package e2e
 
 import (
 	"os"
@@ -23,13 +23,13 @@ func requireRoot(t *testing.T) {
 }
 
 // dpkg runs dpkg, waiting while another apt or dpkg run holds its lock.
-func dpkg(t *testing.T, args ...string) string {
+func dpkg(t *testing.T, args ...string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
-		out, err := tryRun([]string{"DEBIAN_FRONTEND=noninteractive"}, "dpkg", args...)
+		out, err := tryRun("dpkg", args...)
 		if err == nil {
-			return out
+			return
 		}
 		if !strings.Contains(out, "lock") || time.Now().After(deadline) {
 			t.Fatalf("dpkg %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -39,17 +39,17 @@ func dpkg(t *testing.T, args ...string) string {
 }
 
 func debInstalled() bool {
-	out, err := tryRun(nil, "dpkg-query", "-W", "-f=${db:Status-Status}", "phoneset")
+	out, err := tryRun("dpkg-query", "-W", "-f=${db:Status-Status}", "phoneset")
 	return err == nil && out == "installed"
 }
 
-// TestDeb builds the .deb, installs it with dpkg -i, points it at a real
-// server through /etc/phoneset/phoneset.conf as IT would, signs in through
-// the installed app under Xvfb, then removes and purges it.
+// TestDeb builds the .deb (packaging/linux/deb.sh), installs it with
+// dpkg -i, names a real server in /etc/phoneset/phoneset.conf as IT would,
+// signs in through the installed app, then removes and purges it.
 func TestDeb(t *testing.T) {
-	display := testenv.Require(t, "PHONESET_TEST_DISPLAY", "an Xvfb display")
+	h := newHarness(t)
 	requireRoot(t)
-	for _, tool := range []string{"dpkg-deb", "dpkg-shlibdeps", "desktop-file-validate", "xdotool", "xwininfo"} {
+	for _, tool := range []string{"dpkg-deb", "dpkg-shlibdeps", "desktop-file-validate"} {
 		testenv.RequireCommand(t, tool, tool)
 	}
 	if debInstalled() {
@@ -57,16 +57,16 @@ func TestDeb(t *testing.T) {
 	}
 	version := appVersion(t)
 	deb := filepath.Join(t.TempDir(), "phoneset.deb")
-	run(t, nil, "linux/deb.sh", version, binary(t, "phoneset", ""), deb)
+	h.x("../packaging/linux/deb.sh", version, h.command[0], deb)
 
-	fields := run(t, nil, "dpkg-deb", "--field", deb, "Package", "Version", "Depends")
+	fields := h.x("dpkg-deb", "--field", deb, "Package", "Version", "Depends")
 	for _, want := range []string{"Package: phoneset", "Version: " + version, "libc6 (>= ", "libgl1", "libasound2"} {
 		if !strings.Contains(fields, want) {
 			t.Errorf("control fields lack %q:\n%s", want, fields)
 		}
 	}
 
-	t.Cleanup(func() { tryRun(nil, "dpkg", "--purge", "phoneset") })
+	t.Cleanup(func() { tryRun("dpkg", "--purge", "phoneset") })
 	dpkg(t, "--install", deb)
 	const (
 		exe     = "/usr/bin/phoneset"
@@ -79,15 +79,17 @@ func TestDeb(t *testing.T) {
 			t.Errorf("installed package lacks %s", f)
 		}
 	}
-	if out, err := tryRun(nil, "desktop-file-validate", desktop); err != nil || out != "" {
+	if out, err := tryRun("desktop-file-validate", desktop); err != nil || out != "" {
 		t.Errorf("desktop-file-validate %s: %v\n%s", desktop, err, out)
 	}
-	if got := run(t, nil, "dpkg-query", "-W", "-f=${Conffiles}", "phoneset"); !strings.Contains(got, conf) {
+	if got := h.x("dpkg-query", "-W", "-f=${Conffiles}", "phoneset"); !strings.Contains(got, conf) {
 		t.Errorf("conffiles = %q, want %s", got, conf)
 	}
 
 	// IT names the server in the conffile; the installed app must use it.
-	url := startServer(t)
+	addr := freePort(t)
+	url := "http://" + addr
+	h.startServer(addr)
 	renameAgent(t, url, "Deb Agent")
 	setting := "server_url = " + url + "\n"
 	f, err := os.OpenFile(conf, os.O_APPEND|os.O_WRONLY, 0)
@@ -98,9 +100,8 @@ func TestDeb(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	app := start(t, "phoneset", userEnv(t, display), exe)
-	signIn(t, display, app, "Deb Agent")
-	app.stop()
+	h.command = []string{exe}
+	h.signInAs("Deb Agent")
 
 	// Remove keeps the admin's edited conffile; purge deletes it.
 	dpkg(t, "--remove", "phoneset")
@@ -111,10 +112,15 @@ func TestDeb(t *testing.T) {
 		t.Errorf("dpkg --remove did not keep the edited %s: %v", conf, err)
 	}
 	dpkg(t, "--purge", "phoneset")
-	if fileExists(conf) || fileExists(filepath.Dir(conf)) {
+	if fileExists(filepath.Dir(conf)) {
 		t.Errorf("dpkg --purge left %s", filepath.Dir(conf))
 	}
 	if debInstalled() {
 		t.Error("phoneset still installed after purge")
 	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -1,10 +1,10 @@
-package packaging
+package e2e
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -42,7 +42,7 @@ func (w winePrefix) path(winPath string) string {
 // reg returns the REG_SZ value name of key in the 64-bit registry view
 // (the MSI's components are 64-bit), or "" if it is absent.
 func (w winePrefix) reg(key, name string) string {
-	out, err := tryRun(nil, "wine", "reg", "query", key, "/v", name, "/reg:64")
+	out, err := tryRun("wine", "reg", "query", key, "/v", name, "/reg:64")
 	if err != nil {
 		return ""
 	}
@@ -56,10 +56,13 @@ func (w winePrefix) reg(key, name string) string {
 // products returns the DisplayVersion of every Add/Remove Programs entry
 // named Phoneset.
 func (w winePrefix) products() []string {
-	out := run(w.t, nil, "wine", "reg", "query", uninstallKey, "/s", "/reg:64")
+	out, err := tryRun("wine", "reg", "query", uninstallKey, "/s", "/reg:64")
+	if err != nil {
+		w.t.Fatalf("reg query %s: %v\n%s", uninstallKey, err, out)
+	}
 	var versions []string
 	for _, entry := range regexp.MustCompile(`(?m)^HKEY_`).Split(out, -1) {
-		if !containsLine(entry, `^\s+DisplayName\s+REG_SZ\s+Phoneset\r?$`) {
+		if !regexp.MustCompile(`(?m)^\s+DisplayName\s+REG_SZ\s+Phoneset\r?$`).MatchString(entry) {
 			continue
 		}
 		m := regexp.MustCompile(`(?m)^\s+DisplayVersion\s+REG_SZ\s+(.*?)\r?$`).FindStringSubmatch(entry)
@@ -120,17 +123,6 @@ func (w winePrefix) userData() map[string][]byte {
 	return files
 }
 
-// nextVersion bumps the last of MSI's three significant version fields.
-func nextVersion(t *testing.T, v string) string {
-	parts := strings.Split(v, ".")
-	n, err := strconv.Atoi(parts[len(parts)-1])
-	if err != nil || len(parts) != 3 {
-		t.Fatalf("version %q is not major.minor.patch", v)
-	}
-	parts[2] = strconv.Itoa(n + 1)
-	return strings.Join(parts, ".")
-}
-
 // TestMSI builds MSIs with wixl and walks one machine through IT's life
 // cycle under Wine with silent msiexec: install with SERVER_URL and
 // START_AT_LOGIN, the installed app signs in to that server, an upgrade
@@ -138,29 +130,30 @@ func nextVersion(t *testing.T, v string) string {
 // refused, an upgrade with new properties changes them, uninstall removes
 // the program and the settings but not the user's data.
 func TestMSI(t *testing.T) {
-	display := testenv.Require(t, "PHONESET_TEST_DISPLAY", "an Xvfb display")
-	testenv.Require(t, "PHONESET_TEST_WINE", "Wine (svc_start_wine)")
+	h := newWineHarness(t)
 	w := winePrefix{t: t, dir: testenv.Require(t, "WINEPREFIX", "a Wine prefix")}
-	for _, tool := range []string{"wixl", "msibuild", "msiinfo", "convert", "xdotool", "xwininfo"} {
+	for _, tool := range []string{"wixl", "msibuild", "convert"} {
 		testenv.RequireCommand(t, tool, tool)
 	}
 	if s := w.state(); s != (msiState{}) {
 		t.Fatalf("the Wine prefix already has Phoneset: %+v", s)
 	}
 
-	exeDir := filepath.Dir(binary(t, "phoneset", "windows"))
+	exeDir := filepath.Dir(h.command[1])
 	v1 := appVersion(t)
 	v2 := nextVersion(t, v1)
 	v3 := nextVersion(t, v2)
 	dir := t.TempDir()
 	build := func(name, version string) string {
 		out := filepath.Join(dir, name)
-		run(t, nil, "windows/msi.sh", version, exeDir, out)
+		h.x("../packaging/windows/msi.sh", version, exeDir, out)
 		return out
 	}
 	msi1, msi2, msi3 := build("v1.msi", v1), build("v2.msi", v2), build("v3.msi", v3)
 
-	url := startServer(t)
+	addr := freePort(t)
+	url := "http://" + addr
+	h.startServer(addr)
 	renameAgent(t, url, "MSI Agent")
 	const otherURL = "https://phoneset.example.com"
 	steps := []struct {
@@ -187,7 +180,7 @@ func TestMSI(t *testing.T) {
 		args[2] = `Z:` + strings.ReplaceAll(args[2], "/", `\`)
 		log := filepath.Join(dir, "msiexec.log")
 		args = append(args, "/qn", "/l*v", `Z:`+strings.ReplaceAll(log, "/", `\`))
-		out, err := tryRun(nil, "wine", args...)
+		out, err := tryRun("wine", args...)
 		if (err != nil) != step.fails {
 			verbose, _ := os.ReadFile(log)
 			t.Fatalf("%s: wine %s: %v, want failure %v\n%s\n%s", step.name, strings.Join(args, " "), err, step.fails, out, verbose)
@@ -209,17 +202,21 @@ func TestMSI(t *testing.T) {
 			// The installed app uses the server the MSI wrote: it shows the
 			// name only that server knows. Its user data is then kept
 			// through every later step, uninstall included.
-			app := start(t, "phoneset.exe", []string{"DISPLAY=" + display}, "wine", installedExe)
-			signIn(t, display, app, "MSI Agent")
-			app.stop()
+			h.command = []string{"wine", installedExe}
+			h.signInAs("MSI Agent")
 			if userData = w.userData(); len(userData) == 0 {
 				t.Fatal("the app wrote no user data under drive_c/users")
 			}
 			for path := range userData {
 				t.Logf("user data: %s", strings.TrimPrefix(path, w.dir))
 			}
-		} else if err := sameFiles(userData, w.userData()); err != nil {
-			t.Errorf("%s: user data: %v", step.name, err)
+		} else {
+			now := w.userData()
+			for path, data := range userData {
+				if !bytes.Equal(now[path], data) {
+					t.Errorf("%s: user data %s changed or gone", step.name, strings.TrimPrefix(path, w.dir))
+				}
+			}
 		}
 	}
 }
