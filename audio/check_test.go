@@ -215,6 +215,9 @@ func TestJudge(t *testing.T) {
 		{"level at the limit", with(func(r *CheckResult) { r.Level = -40; r.SNR = 30 }), VerdictOK},
 		{"low SNR", with(func(r *CheckResult) { r.NoiseFloor = -29; r.SNR = 14 }), VerdictNoisy},
 		{"low level beats low SNR", with(func(r *CheckResult) { r.Level = -50; r.SNR = 10 }), VerdictTooQuiet},
+		{"broken up beats low level and low SNR", with(func(r *CheckResult) { r.BrokeUp = true; r.Level = -50; r.SNR = 10 }), VerdictBrokeUp},
+		{"broken up beats not heard", with(func(r *CheckResult) { r.BrokeUp = true; r.Detected = false }), VerdictBrokeUp},
+		{"clipping beats broken up", with(func(r *CheckResult) { r.BrokeUp = true; r.Clipped = true }), VerdictClipping},
 	} {
 		if got := judge(tc.r); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -224,7 +227,7 @@ func TestJudge(t *testing.T) {
 
 func TestVerdictString(t *testing.T) {
 	want := map[Verdict]string{VerdictOK: "ok", VerdictTooQuiet: "too quiet", VerdictClipping: "clipping",
-		VerdictNoSignal: "no signal", VerdictDeviceMissing: "device missing", VerdictNoisy: "noisy", Verdict(99): "unknown"}
+		VerdictNoSignal: "no signal", VerdictDeviceMissing: "device missing", VerdictNoisy: "noisy", VerdictBrokeUp: "broke up", Verdict(99): "unknown"}
 	for v, s := range want {
 		if v.String() != s {
 			t.Errorf("%d: %q, want %q", v, v.String(), s)
@@ -500,6 +503,13 @@ func TestAnalyzeCheckBrokeUp(t *testing.T) {
 			played: underrun(chirpMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
 		{"dropout under noise 10 dB below", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -25.05/20), 12) }),
 			played: underrun(toneMid, ms(30))}, VerdictBrokeUp, 30 * time.Millisecond},
+		// Full level where the tone should be, but no tone: a sound server
+		// replayed another part of the signal there (seen once in 300 on
+		// PulseAudio; it was called too quiet).
+		{"something else where the tone should be", brokenCapture{capture: base, played: func(sig checkSignal, x []float32) []float32 {
+			copy(x[sig.toneAt:], tone(2500, checkAmp, 0.2, sig.rate))
+			return x
+		}}, VerdictBrokeUp, 0},
 		// The chirp lost whole, the tone heard: broken up, not silent.
 		{"the chirp lost", brokenCapture{capture: base, rec: dip(0, sig.toneAt-ms(5), 0)}, VerdictBrokeUp, 0},
 		{"a 3 ms gap is too short to tell", brokenCapture{capture: base, played: underrun(toneMid, ms(3))}, VerdictOK, 0},

@@ -65,10 +65,7 @@ func TestStartAtSignInSwitch(t *testing.T) {
 	h := newHarness(t)
 	h.startApp()
 	h.window("Phoneset — Sign in")
-	h.typeText(demoLogin)
-	h.key("Return")
-	h.typeText(demoPassword)
-	h.key("Return")
+	h.signIn(demoLogin)
 	h.window("Phoneset — Bo Agent")
 	h.key("ctrl+6") // Notifications; the first email choice has the focus
 	time.Sleep(time.Second)
@@ -91,13 +88,49 @@ func TestStartAtSignInSwitch(t *testing.T) {
 	})
 }
 
+// wineX11 is Wine's X11 driver settings key.
+const wineX11 = `HKCU\Software\Wine\X11 Driver`
+
+// The Windows build under Wine: a second start restores the minimised first
+// window and brings it to the front, then exits 0. The display has no window
+// manager, and Wine leaves stacking and focus of "managed" windows to one;
+// unmanaged, Wine does it itself, as Windows does.
+func TestSecondStartRestoresTheFirstUnderWine(t *testing.T) {
+	h := newWineHarness(t)
+	h.x("wine", "reg", "add", wineX11, "/v", "Managed", "/d", "N", "/f")
+	t.Cleanup(func() { h.x("wine", "reg", "delete", wineX11, "/v", "Managed", "/f") })
+	// winwindow minimises the window and reads its state from another
+	// Windows process: X can't tell a minimised Wine window.
+	tool := filepath.Join(t.TempDir(), "winwindow.exe")
+	build := exec.Command("go", "build", "-o", tool, "./winwindow")
+	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build winwindow: %v\n%s", err, out)
+	}
+	h.startApp()
+	h.window("Phoneset — Sign in")
+	app := h.win
+	h.x("wine", tool, "minimize")
+	if state := h.x("wine", tool, "state"); !strings.Contains(state, "iconic=true") {
+		t.Fatalf("not minimised: %s", state)
+	}
+
+	h.startAgain()
+	var state string
+	h.eventually("the first window restored, in front and focused", 20*time.Second, func() bool {
+		state = h.x("wine", tool, "state")
+		return strings.Contains(state, "iconic=false foreground=true") && h.focused() == app
+	})
+	h.onlyOneWindow()
+}
+
 // startAgain starts the app as the same user and waits for it to exit,
 // which it must do at once, successfully, saying why.
 func (h *harness) startAgain() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a hang guard, not a target
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(h.bin, "phoneset"))
+	cmd := exec.CommandContext(ctx, h.command[0], h.command[1:]...)
 	cmd.Env = append(os.Environ(), h.appEnv()...)
 	began := time.Now()
 	out, err := cmd.CombinedOutput()

@@ -15,6 +15,7 @@ var allowed = map[string][]string{
 	"cmd/phoneset":                 {"account", "api/client", "assets", "audio", "fyne.io/fyne/v2", "internal/autostart", "internal/diag", "internal/machineconf", "internal/single", "internal/userdir", "server/embedded", "ui"},
 	"cmd/phoneset-server":          {"server", "server/mail", "server/store/postgres"},
 	"e2e":                          {},
+	"e2e/winwindow":                {},
 	"internal/autostart":           {"golang.org/x/sys"},
 	"internal/buildinfo":           {},
 	"internal/diag":                {"internal/buildinfo"},
