@@ -40,6 +40,7 @@ type harness struct {
 	home    string        // XDG dirs of the app's user, kept across restarts
 	data    string        // server data dir, kept across restarts
 	shots   string
+	pulse   string // PULSE_SERVER of the app's own sound server, if any
 }
 
 func newHarness(t *testing.T) *harness {
@@ -53,6 +54,9 @@ func newHarness(t *testing.T) *harness {
 		}
 	}
 	h.command = []string{filepath.Join(h.bin, "phoneset")}
+	if os.Getenv("PHONESET_TEST_PULSE") != "" {
+		h.pulse = h.ownPulse()
+	}
 	h.shots = os.Getenv("PHONESET_SCREENSHOT_DIR")
 	if h.shots == "" {
 		h.shots = t.TempDir()
@@ -87,8 +91,8 @@ func newWineHarness(t *testing.T) *harness {
 		exe = filepath.Join(t.TempDir(), "phoneset.exe")
 		goBuild(t, exe, "phoneset", "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc")
 	}
-	// Wine's WASAPI plays through PulseAudio: PULSE_SERVER, from the
-	// environment, points it at the test's server.
+	// Wine's WASAPI plays through PulseAudio: PULSE_SERVER, from appEnv,
+	// points it at the test's own server.
 	h.command = []string{"wine", exe}
 	h.prefix = "windows-"
 	return h
@@ -189,7 +193,7 @@ func (h *harness) startApp(args ...string) (stop func()) {
 
 // appEnv is the app's environment: the display and the kept user dirs.
 func (h *harness) appEnv() []string {
-	return []string{
+	env := []string{
 		"DISPLAY=" + h.display,
 		"LANG=en_US.UTF-8",
 		"HOME=" + h.home,
@@ -197,6 +201,10 @@ func (h *harness) appEnv() []string {
 		"XDG_CACHE_HOME=" + filepath.Join(h.home, "cache"),
 		"XDG_DATA_HOME=" + filepath.Join(h.home, "data"),
 	}
+	if h.pulse != "" {
+		env = append(env, "PULSE_SERVER="+h.pulse)
+	}
+	return env
 }
 
 func (h *harness) x(args ...string) string {

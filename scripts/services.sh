@@ -176,11 +176,15 @@ svc_start_postgres() {
 
 svc_start_pulse() {
   local sock="$XDG_RUNTIME_DIR/pulse-native" pid
-  # Clients must never autospawn a second, untracked server.
-  printf 'autospawn = no\n' >"$SVC_TMP/pulse-client.conf"
+  # Clients must never autospawn a second, untracked server. Audio goes over
+  # the socket, not shared memory: PulseAudio 16's memfd path logs "Cannot
+  # send block reference with non-registered memfd ID" (its issue 824) under
+  # the tests' many parallel streams, and the server has aborted there.
+  printf 'autospawn = no\nenable-shm = no\n' >"$SVC_TMP/pulse-client.conf"
   export PULSE_CLIENTCONFIG="$SVC_TMP/pulse-client.conf"
+  # No CPU limiter: on a busy CI machine it would end the server mid-run.
   pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no --system=no \
-    --disallow-exit --log-target=stderr \
+    --disallow-exit --log-target=stderr --disable-shm=yes --no-cpu-limit \
     --load="module-native-protocol-unix auth-anonymous=1 socket=$sock" \
     --load="module-null-sink sink_name=vspk sink_properties=device.description=VirtualSpeaker rate=48000" \
     --load="module-always-sink" >"$SVC_TMP/pulse.log" 2>&1 &
