@@ -25,7 +25,8 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
 RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: run check test goldens build build-windows bench package lint fuzz screenshots clean
+.PHONY: run check test goldens build build-windows bench package package-deb package-msi package-tar \
+	lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
 run:
@@ -61,10 +62,26 @@ bench:
 	scripts/deps.sh test
 	scripts/bench.sh
 
-## package: bin/Phoneset.tar.xz, a Linux desktop package (metadata from FyneApp.toml)
+## package: the installers, into bin/, from what make build and build-windows
+## build (stripped, RELEASE_FLAGS), at FyneApp.toml's Version:
+##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux/deb.sh)
+##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh)
+##   Phoneset.tar.xz            other Linux distributions (fyne package)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+
+package: package-deb package-msi package-tar
+
+package-deb: build
+	scripts/deps.sh package
+	packaging/linux/deb.sh $(VERSION) bin/phoneset bin/phoneset_$(VERSION)_$(DEB_ARCH).deb
+
+package-msi: build-windows
+	scripts/deps.sh package
+	packaging/windows/msi.sh $(VERSION) bin bin/Phoneset-$(VERSION)-x64.msi
+
 # fyne package bumps Build in FyneApp.toml; the file is restored so packaging
 # leaves the tree clean.
-package: build
+package-tar: build
 	orig=$$(mktemp); cp FyneApp.toml "$$orig"; \
 	trap 'cp "$$orig" $(CURDIR)/FyneApp.toml; rm -f "$$orig"' EXIT; \
 	cd bin && go run $(FYNE_CMD) package -os linux \

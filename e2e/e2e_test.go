@@ -285,8 +285,8 @@ func (h *harness) eventually(what string, limit time.Duration, ok func() bool) {
 	}
 }
 
-// storedDisplayName asks the server, as the user, for the stored value.
-func storedDisplayName(t *testing.T, url string) string {
+// agentClient is a client signed in to the server as the demo agent.
+func agentClient(t *testing.T, url string) *client.Client {
 	t.Helper()
 	c, err := client.New(url)
 	if err != nil {
@@ -297,7 +297,15 @@ func storedDisplayName(t *testing.T, url string) string {
 	if _, err := c.SignIn(ctx, api.SignInRequest{Login: demoLogin, Password: demoPassword, Device: "e2e check"}); err != nil {
 		t.Fatalf("sign in to check: %v", err)
 	}
-	p, err := c.Profile(ctx)
+	return c
+}
+
+// storedDisplayName asks the server, as the user, for the stored value.
+func storedDisplayName(t *testing.T, url string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := agentClient(t, url).Profile(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
