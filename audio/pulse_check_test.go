@@ -379,12 +379,16 @@ func median(d []time.Duration) time.Duration {
 // check says the sound broke up, not that it was quiet, noisy or missing.
 // Wherever a busy machine lets the cut land in the 400 ms signal, it spans
 // at least 40 ms of what is looked at (all but the chirp's top and the gap
-// before the tone).
+// before the tone). Where the cut wipes out the chirp, which locates the
+// signal, the check finds none: "no signal" is allowed then (seen once
+// with one core busy), but never another verdict, and most checks must say
+// broke up.
 func TestPulseCheckBrokeUp(t *testing.T) {
 	s := openPulse(t)
 	spk, mic := rateLoopback(t, s, "brk", 48000, 1)
 	keepAwake(t, s, "brk_air")
-	runs := max(checkRuns(t), 2)
+	runs := max(checkRuns(t), 3)
+	brokeUp := 0
 	for i := range runs {
 		cut := make(chan error, 1)
 		started := false
@@ -405,9 +409,16 @@ func TestPulseCheckBrokeUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("check %d: %v, %v missing, level %.1f, SNR %.1f", i+1, r.Verdict, r.Missing, r.Level, r.SNR)
-		if r.Verdict != VerdictBrokeUp {
+		switch r.Verdict {
+		case VerdictBrokeUp:
+			brokeUp++
+		case VerdictNoSignal:
+		default:
 			t.Errorf("check %d of %d: %v, want broke up (%+v)", i+1, runs, r.Verdict, r)
 		}
+	}
+	if brokeUp*2 <= runs {
+		t.Errorf("%d of %d checks said broke up, want most", brokeUp, runs)
 	}
 }
 
