@@ -64,6 +64,7 @@ const (
 	FieldLabel         = "label"       // ReasonCodeCreate, ReasonCodePatch
 	FieldRetired       = "retired"     // ReasonCodePatch
 	FieldOptions       = "options"     // CategoryCreate
+	FieldOptionIDs     = "option_ids"  // SupervisorScope
 	FieldAddOptions    = "add_options" // CategoryPatch
 	FieldRemoveOptions = "remove_options"
 )

@@ -67,6 +67,7 @@ var fieldNames = []struct {
 	{"FieldLabel", api.FieldLabel, []any{api.ReasonCodeCreate{}, api.ReasonCodePatch{}}, "Label"},
 	{"FieldRetired", api.FieldRetired, []any{api.ReasonCodePatch{}, api.ReasonCode{}}, "Retired"},
 	{"FieldOptions", api.FieldOptions, []any{api.CategoryCreate{}}, "Options"},
+	{"FieldOptionIDs", api.FieldOptionIDs, []any{api.SupervisorScope{}}, "OptionIDs"},
 	{"FieldAddOptions", api.FieldAddOptions, []any{api.CategoryPatch{}}, "AddOptions"},
 	{"FieldRemoveOptions", api.FieldRemoveOptions, []any{api.CategoryPatch{}}, "RemoveOptions"},
 }

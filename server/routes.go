@@ -40,6 +40,7 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/notifications", s.authed(s.getNotifications)},
 		{"PUT /v1/me/notifications", s.authed(s.putNotifications)},
 		{"GET /v1/me/plan", s.authed(s.getPlan)},
+		{"GET /v1/me/events", s.authed(s.events)},
 
 		// Email and mobile changes, verified by link and by SMS code.
 		{"POST /v1/me/email", s.sessionOnly(s.idempotent(s.requestEmailChange))},
@@ -86,6 +87,9 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
 		{"PUT /v1/org/users/{id}/permissions/account", s.admin(s.grantAdmin)},
 		{"DELETE /v1/org/users/{id}/permissions/account", s.admin(s.revokeAdmin)},
+		{"GET /v1/org/supervisors", s.admin(s.listSupervisors)},
+		{"PUT /v1/org/users/{id}/supervisor", s.admin(s.setSupervisor)},
+		{"DELETE /v1/org/users/{id}/supervisor", s.admin(s.revokeSupervisor)},
 		{"GET /v1/org/sms", s.admin(s.getSMS)},
 		{"PUT /v1/org/sms/zones/{zone}", s.admin(s.putSMSZone)},
 		{"PUT /v1/org/sms/message-types", s.admin(s.putSMSTypes)},
@@ -103,6 +107,11 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
+
+		// Supervisors (permission "supervisor"), over their agents only.
+		{"GET /v1/supervisor/agents", s.supervisor(s.listAgents)},
+		{"PUT /v1/supervisor/agents/{id}/status", s.supervisor(s.setAgentStatus)},
+		{"GET /v1/supervisor/time-in-status", s.supervisor(s.getTimeInStatus)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})
