@@ -8,6 +8,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,6 +69,10 @@ type Config struct {
 
 	// Now replaces the clock in tests.
 	Now func() time.Time
+	// TimerTick is how often the server ends due status timers: a timed
+	// status ends at most this late. Zero means one second; negative
+	// means never (tests call EndStatusTimers).
+	TimerTick time.Duration
 
 	// LiveStreamsPerUser and LiveStreamsPerOrg cap the event streams
 	// (GET /v1/me/events) one process holds open for an account and for
@@ -191,6 +196,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		case <-time.After(10 * time.Second):
 			log.Warn("not yet listening for other servers' status changes; streams catch up once it does")
 		}
+	}
+	if cfg.TimerTick >= 0 {
+		s.bg.Add(1)
+		go s.statusTimers(cmp.Or(cfg.TimerTick, time.Second))
 	}
 	return s, nil
 }

@@ -20,8 +20,8 @@ func (s *Server) getStatus(w http.ResponseWriter, r *http.Request, p *principal)
 }
 
 // putStatus sets Online, Unavailable (with one of the org's active reason
-// codes) or Offline. Queue eligibility follows: only Online takes queue
-// calls.
+// codes, and a timer: the code's default or the request's minutes) or
+// Offline. Queue eligibility follows: only Online takes queue calls.
 func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal) error {
 	version, err := ifMatch(r)
 	if err != nil {
@@ -45,7 +45,7 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 }
 
 // setStatus checks a status change against the org's reason codes and
-// writes it to the user load finds, in one transaction with its audit
+// writes it, with its timer, to the user load finds, in one transaction with its audit
 // events, recording by (who, by name) as who changed it; a change already
 // made answers the user as is. Once the write has committed, streams hear
 // of it (statusChanged).
@@ -68,13 +68,22 @@ func (s *Server) setStatus(ctx context.Context, orgID string, version int64, req
 		var d diff
 		d.str(api.FieldAvailability, string(u.Availability), string(req.Availability))
 		d.str(api.FieldReasonCode, u.ReasonCode, req.ReasonCode)
-		if err := checkWrite(u.StatusVersion, version, len(d) == 0); err != nil || len(d) == 0 {
+		// The same status again (an outbox retry) keeps its timer unless
+		// minutes are given.
+		same := len(d) == 0
+		if err := checkWrite(u.StatusVersion, version, same); err != nil || (same && req.Minutes == nil) {
 			return err
 		}
-		u.Availability, u.ReasonCode = req.Availability, req.ReasonCode
-		u.StatusChangedBy, u.StatusChangedByName = by(u)
 		// As stored: the answer, the pushed event and its resume point agree.
-		u.StatusChangedAt = s.now().Truncate(time.Microsecond)
+		now := s.now().Truncate(time.Microsecond)
+		until, then := statusTimer(req, codes, now)
+		d.timer(u.StatusUntil, u.StatusThen, until, then)
+		if len(d) == 0 {
+			return nil
+		}
+		u.Availability, u.ReasonCode, u.StatusUntil, u.StatusThen = req.Availability, req.ReasonCode, until, then
+		u.StatusChangedBy, u.StatusChangedByName = by(u)
+		u.StatusChangedAt = now
 		if err := q.SaveStatus(ctx, u, version); err != nil {
 			return err
 		}
