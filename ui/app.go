@@ -34,6 +34,8 @@ type Server interface {
 	SecurityServices
 	VerifyModel
 	OrgModel
+	LiveModel
+	SupervisorModel
 }
 
 // Options are the facts about this installation the UI shows.
@@ -153,7 +155,7 @@ func (a *windowApp) showShell() {
 	}
 	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
 		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
-		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart}
+		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart, Live: a.srv, Supervisor: a.srv}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {

@@ -209,7 +209,13 @@ func (t *orgAuditTab) detail(ev api.AuditEvent) fyne.CanvasObject {
 }
 
 func (t *orgAuditTab) chooseExport() {
-	w := windowFor(t.content)
+	chooseSave(t.content, "audit-log.csv", func(wc io.WriteCloser) { t.ExportTo(wc) })
+}
+
+// chooseSave asks where to save a file, suggesting name, and hands what
+// the user chose to write.
+func chooseSave(obj fyne.CanvasObject, name string, write func(io.WriteCloser)) {
+	w := windowFor(obj)
 	if w == nil {
 		return
 	}
@@ -217,9 +223,9 @@ func (t *orgAuditTab) chooseExport() {
 		if err != nil || wc == nil {
 			return
 		}
-		t.ExportTo(wc)
+		write(wc)
 	}, w)
-	d.SetFileName("audit-log.csv")
+	d.SetFileName(name)
 	d.Show()
 }
 
@@ -231,8 +237,14 @@ func (t *orgAuditTab) ExportTo(w io.WriteCloser) {
 		w.Close()
 		return
 	}
-	orgRun(t.problem, func(ctx context.Context) (int, error) {
-		data, err := t.model.ExportAuditCSV(ctx, q)
+	exportTo(w, t.problem, t.status, func(ctx context.Context) ([]byte, error) { return t.model.ExportAuditCSV(ctx, q) })
+}
+
+// exportTo writes what fetch gets from the server to w and closes it,
+// saying how much in status, or what went wrong in problem.
+func exportTo(w io.WriteCloser, problem, status *widget.Label, fetch func(ctx context.Context) ([]byte, error)) {
+	orgRun(problem, func(ctx context.Context) (int, error) {
+		data, err := fetch(ctx)
 		if err != nil {
 			w.Close()
 			return 0, err
@@ -243,6 +255,6 @@ func (t *orgAuditTab) ExportTo(w io.WriteCloser) {
 		}
 		return n, err
 	}, func(n int) {
-		t.status.SetText(lang.L("Exported {{.Size}} KB.", map[string]any{"Size": (n + 1023) / 1024}))
+		status.SetText(lang.L("Exported {{.Size}} KB.", map[string]any{"Size": (n + 1023) / 1024}))
 	}, nil)
 }

@@ -102,7 +102,8 @@ func (t *orgUsersTab) show(users []api.OrgUser) {
 		id := u.ID
 		admin.OnChanged = func(on bool) { t.SetAdmin(id, on) }
 		email := widget.NewButton(lang.L("Change email…"), func() { t.askEmail(id) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(admin, email)),
+		sup := widget.NewButton(lang.L("Supervisor…"), func() { t.askSupervisor(u) })
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(admin, email, sup)),
 			container.NewVBox(bold(u.DisplayName), widget.NewLabel(who))))
 	}
 	if len(rows) == 0 {
