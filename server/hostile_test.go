@@ -360,6 +360,11 @@ func TestHostileText(t *testing.T) {
 			{"SSO state with a newline", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "a\nb", Code: "c", CodeVerifier: strings.Repeat("v", 43)}, 422, "state"},
 			{"SSO 3000-byte code", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: strings.Repeat("c", 3000), CodeVerifier: strings.Repeat("v", 43)}, 422, "code"},
 			{"SSO short verifier", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: "c", CodeVerifier: "short"}, 422, "code_verifier"},
+			{"timer of a year", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":525600}`, 422, "minutes"},
+			{"timer as text", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":"30"}`, 400, "minutes"},
+			{"timer of 1e400 minutes", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":1e400}`, 400, "minutes"},
+			{"negative extend", "POST", "/v1/me/status/extend", api.StatusExtend{Minutes: -60}, 422, "minutes"},
+			{"extend past int64", "POST", "/v1/me/status/extend", `{"minutes":9223372036854775808}`, 400, "minutes"},
 		}
 		for _, m := range []string{
 			"", "12345", "+46", "+46 70 123", "+999 123 456 789", "+00 70 123 45 67", "+46 70 123 45 6a",
@@ -534,6 +539,7 @@ func TestHostileNUL(t *testing.T) {
 			{"admin", "PUT", "/v1/org/sms/zones/domestic", `{"enabled":true,"scope":"selected","user_ids":["usr\u0000"]}`},
 			{"admin", "PUT", "/v1/org/cost-centers/cc_demo_sales/users", `{"user_ids":["usr\u0000"]}`},
 			{"admin", "PATCH", "/v1/org/reason-codes/lu%00nch", `{"label":"x"}`},
+			{"admin", "PUT", "/v1/org/presence", `{"away_reason_code":"lu\u0000nch"}`},
 			{"admin", "GET", "/v1/org/audit?user=%00", nil},
 			{"admin", "GET", "/v1/org/audit?action=%00&resource=%00", nil},
 			{"admin", "GET", "/v1/org/users?q=%00", nil},
