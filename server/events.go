@@ -316,11 +316,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p *principal) er
 	defer ping.Stop()
 	recheck := time.NewTicker(s.liveRecheck)
 	defer recheck.Stop()
-	expiry := time.NewTimer(p.AccessExpiresAt.Sub(s.now()))
-	if p.apiKey {
-		expiry.Stop()
+	// An access token's stream ends with the token (the client refreshes
+	// and resumes); an API key has no expiry.
+	var expired <-chan time.Time
+	if !p.apiKey {
+		expiry := time.NewTimer(p.AccessExpiresAt.Sub(s.now()))
+		defer expiry.Stop()
+		expired = expiry.C
 	}
-	defer expiry.Stop()
 	for {
 		var frame []byte
 		select {
@@ -329,8 +332,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p *principal) er
 		case code := <-st.end:
 			writeFrame(rc, w, endFrame(code))
 			return nil
-		case <-expiry.C:
-			// The client refreshes its token and resumes.
+		case <-expired:
 			writeFrame(rc, w, endFrame(api.CodeUnauthorized))
 			return nil
 		case <-recheck.C:

@@ -320,6 +320,17 @@ func TestEventsAuth(t *testing.T) {
 			wantError(t, resp{status: s.status, body: s.body}, 401, api.CodeUnauthorized)
 		}
 		tokens := e.agent1()
+		// An API key's stream has no token expiry to end it.
+		var key api.APIKey
+		r := e.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: tokens.AccessToken, body: api.PasswordProof{Password: server.DemoPassword}})
+		wantStatus(t, r, 200)
+		r.decode(t, &key)
+		ks := e.openStream(t, key.Key, "", true)
+		ks.next(t)
+		e.setStatus(t, tokens.AccessToken, api.Online, "")
+		ks.waitStatus(t, e.demo.Agents[0].ID, api.Online)
+		ks.close()
+
 		s := e.openStream(t, tokens.AccessToken, "", true)
 		s.next(t)
 		wantStatus(t, e.do(req{method: "DELETE", path: "/v1/sessions/current", token: tokens.AccessToken}), 204)
