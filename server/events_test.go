@@ -469,3 +469,16 @@ func TestEventsAcrossServers(t *testing.T) {
 		t.Errorf("server B's stream saw %+v", got)
 	}
 }
+
+// TestEventsEndWithTheAccessToken: a stream ends when its access token
+// expires, so the client refreshes and resumes with a valid one.
+func TestEventsEndWithTheAccessToken(t *testing.T) {
+	e, c := newClockEnv(t)
+	tok := e.agent1().AccessToken
+	c.Add(15*time.Minute - 200*time.Millisecond)
+	s := e.openStream(t, tok, "", true)
+	s.next(t)
+	if code := s.ended(t); code != api.CodeUnauthorized {
+		t.Errorf("stream ended with %q, want %q", code, api.CodeUnauthorized)
+	}
+}
