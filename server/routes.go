@@ -32,6 +32,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
 		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},
 		{"DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession)},
+		{"POST /v1/sso/start", s.wrap(s.ssoStart)},
+		{"POST /v1/sso/finish", s.wrap(s.ssoFinish)},
 
 		// The account and its resources.
 		{"GET /v1/me", s.authed(s.getMe)},
@@ -40,6 +42,7 @@ func (s *Server) routeTable() []route {
 		{"PATCH /v1/me/profile", s.authed(s.idempotent(s.patchProfile))},
 		{"GET /v1/me/status", s.authed(s.getStatus)},
 		{"PUT /v1/me/status", s.authed(s.putStatus)},
+		{"POST /v1/me/status/extend", s.authed(s.extendStatus)},
 		{"GET /v1/me/notifications", s.authed(s.getNotifications)},
 		{"PUT /v1/me/notifications", s.authed(s.putNotifications)},
 		{"GET /v1/me/plan", s.authed(s.getPlan)},
@@ -101,6 +104,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/reason-codes", s.admin(s.listReasonCodes)},
 		{"POST /v1/org/reason-codes", s.adminIdempotent(s.createReasonCode)},
 		{"PATCH /v1/org/reason-codes/{code}", s.admin(s.patchReasonCode)},
+		{"GET /v1/org/presence", s.admin(s.getPresence)},
+		{"PUT /v1/org/presence", s.admin(s.putPresence)},
 		{"GET /v1/org/structure", s.admin(s.getStructure)},
 		{"POST /v1/org/structure", s.adminIdempotent(s.createCategory)},
 		{"PATCH /v1/org/structure/{id}", s.admin(s.patchCategory)},
@@ -110,6 +115,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
 		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
 		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})
