@@ -131,7 +131,7 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a *adminCal
 	if err != nil {
 		return err
 	}
-	cw := startCSV(w, "audit-"+a.OrgID+"-"+s.now().UTC().Format("20060102")+".csv")
+	cw := s.startCSV(w, "audit-"+a.OrgID)
 	cw.Write(auditCSVHeader...)
 	rows := 0
 	for len(evs) > 0 && rows < maxAuditExport {
@@ -154,12 +154,11 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, a *adminCal
 	return nil
 }
 
-// startCSV answers 200 with a CSV file download named name and returns
-// the writer of its records.
-func startCSV(w http.ResponseWriter, name string) *csvWriter {
+// startCSV answers 200 with a CSV download named name and today's date.
+func (s *Server) startCSV(w http.ResponseWriter, name string) *csvWriter {
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Content-Disposition", `attachment; filename="`+name+`-`+s.now().UTC().Format("20060102")+`.csv"`)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	return newCSVWriter(w)

@@ -185,7 +185,7 @@ func (s *Server) getTimeInStatus(w http.ResponseWriter, r *http.Request, a *admi
 	if err := s.st.Q().Audit(ctx, a.OrgID, ev); err != nil {
 		return err
 	}
-	cw := startCSV(w, "time-in-status-"+s.now().UTC().Format("20060102")+".csv")
+	cw := s.startCSV(w, "time-in-status")
 	cw.Write(timeInStatusCSVHeader...)
 	for _, t := range rows {
 		for _, st := range t.Times {

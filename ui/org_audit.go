@@ -208,12 +208,10 @@ func (t *orgAuditTab) detail(ev api.AuditEvent) fyne.CanvasObject {
 	return f
 }
 
-func (t *orgAuditTab) chooseExport() {
-	chooseSave(t.content, "audit-log.csv", func(wc io.WriteCloser) { t.ExportTo(wc) })
-}
+func (t *orgAuditTab) chooseExport() { chooseSave(t.content, "audit-log.csv", t.ExportTo) }
 
-// chooseSave asks where to save a file, suggesting name, and hands what
-// the user chose to write.
+// chooseSave asks where to save a file, suggesting name, and hands the
+// file to write.
 func chooseSave(obj fyne.CanvasObject, name string, write func(io.WriteCloser)) {
 	w := windowFor(obj)
 	if w == nil {
@@ -237,12 +235,12 @@ func (t *orgAuditTab) ExportTo(w io.WriteCloser) {
 		w.Close()
 		return
 	}
-	exportTo(w, t.problem, t.status, func(ctx context.Context) ([]byte, error) { return t.model.ExportAuditCSV(ctx, q) })
+	exportCSV(t.problem, t.status, w, func(ctx context.Context) ([]byte, error) { return t.model.ExportAuditCSV(ctx, q) })
 }
 
-// exportTo writes what fetch gets from the server to w and closes it,
-// saying how much in status, or what went wrong in problem.
-func exportTo(w io.WriteCloser, problem, status *widget.Label, fetch func(ctx context.Context) ([]byte, error)) {
+// exportCSV writes what fetch downloads to w, closes it, and says how
+// much in status.
+func exportCSV(problem, status *widget.Label, w io.WriteCloser, fetch func(ctx context.Context) ([]byte, error)) {
 	orgRun(problem, func(ctx context.Context) (int, error) {
 		data, err := fetch(ctx)
 		if err != nil {

@@ -286,5 +286,5 @@ func (p *SupervisorPage) chooseExport() {
 
 // ExportTo writes today's time in status as CSV to w and closes it.
 func (p *SupervisorPage) ExportTo(w io.WriteCloser) {
-	exportTo(w, p.problem, p.status, p.model.TimeInStatusCSV)
+	exportCSV(p.problem, p.status, w, p.model.TimeInStatusCSV)
 }
