@@ -188,7 +188,7 @@ func clock(d time.Duration) string {
 func (p *SupervisorPage) showList() {
 	if len(p.agents) == 0 {
 		p.list.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("No agents: ask an admin to give you a scope on the Users page."))}
-		p.list.Refresh()
+		p.relayout()
 		return
 	}
 	head := func(s string) fyne.CanvasObject {
@@ -206,8 +206,12 @@ func (p *SupervisorPage) showList() {
 			widget.NewLabel(clock(now.Sub(a.Status.ChangedAt))), widget.NewLabel(a.Status.ChangedByName)))
 	}
 	p.list.Objects = rows
-	p.list.Refresh()
+	p.relayout()
 }
+
+// relayout fits the page to its rows: cards do not grow by themselves
+// when rows come or go.
+func (p *SupervisorPage) relayout() { p.content.Refresh() }
 
 func (p *SupervisorPage) showToday() {
 	var rows []fyne.CanvasObject
@@ -222,7 +226,7 @@ func (p *SupervisorPage) showToday() {
 		rows = append(rows, container.NewGridWithColumns(2, widget.NewLabel(t.DisplayName), widget.NewLabel(line)))
 	}
 	p.summary.Objects = rows
-	p.summary.Refresh()
+	p.relayout()
 	setEnabled(p.export, len(p.today) > 0)
 }
 
