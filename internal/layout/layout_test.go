@@ -85,6 +85,10 @@ const display = "golang.org/x/text/language/display"
 
 var displayFree = []string{"cmd/phoneset", "cmd/phoneset-server"}
 
+// The SCIM library: no identity provider reaches the desktop app's embedded
+// backend, so server/scim is linked into phoneset-server alone (as pgx).
+const scimLib = "github.com/elimity-com/scim"
+
 // goosList covers files behind build constraints: a Windows-only file
 // importing Fyne is as much a violation as a Linux one.
 var goosList = []string{"linux", "windows", "darwin"}
@@ -395,6 +399,7 @@ func TestForbiddenLinks(t *testing.T) {
 		{restyFree, resty},
 		{pgxFree, pgx},
 		{displayFree, display},
+		{pgxFree, scimLib},
 		// OpenID Connect: single sign-on is the server's business with the
 		// identity provider; server/sso links it into phoneset-server alone.
 		{pgxFree, "github.com/coreos/go-oidc/"},
@@ -420,6 +425,7 @@ func TestCheckSeesRealLinks(t *testing.T) {
 	for _, tc := range []struct{ pattern, prefix string }{
 		{"./ui", fynePrefix},
 		{"./cmd/phoneset-server", pgx},
+		{"./cmd/phoneset-server", scimLib},
 		{"./cmd/phoneset-server", "github.com/coreos/go-oidc/"},
 	} {
 		if got := violations(goList(t, repoRoot(t), "linux", tc.pattern), tc.prefix); len(got) == 0 {
