@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,6 +19,9 @@ import (
 type OrgSSOModel interface {
 	OrgSSO(ctx context.Context) (api.SSOSettings, error)
 	SetOrgSSO(ctx context.Context, version int64, u api.SSOSettingsUpdate) (api.SSOSettings, error)
+	// Reauthenticate proves the password again: the server takes a new
+	// provider only from a session proven in the last five minutes.
+	Reauthenticate(ctx context.Context, password string) error
 }
 
 // orgSSOTab configures sign-in through the company's OpenID Connect
@@ -33,6 +38,10 @@ type orgSSOTab struct {
 	ssoOnly    *widget.Check
 	justInTime *widget.Check
 	save       *widget.Button
+	// reauth asks for the password when the session is too old to set
+	// the provider; reauthPassword is its entry.
+	reauth         *dialog.FormDialog
+	reauthPassword *widget.Entry
 	tabProblem
 	content fyne.CanvasObject
 }
@@ -107,7 +116,26 @@ func (t *orgSSOTab) Save() {
 		u.ClientSecret = &s
 	}
 	version := t.settings.Version
-	orgRun(t.problem, func(ctx context.Context) (api.SSOSettings, error) {
+	// A refusal keeps what the admin typed.
+	async(func() (api.SSOSettings, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
 		return t.model.SetOrgSSO(ctx, version, u)
-	}, t.show, nil) // a refusal keeps what the admin typed
+	}, func(s api.SSOSettings, err error) {
+		switch {
+		case reauthRequired(err):
+			t.reauth, t.reauthPassword = askPassword(t.content, lang.L("Changing single sign-on needs your password."),
+				t.model.Reauthenticate, t.fail, t.Save)
+		case err != nil:
+			t.fail(err)
+		default:
+			t.problem.Hide()
+			t.show(s)
+		}
+	})
+}
+
+func (t *orgSSOTab) fail(err error) {
+	t.problem.SetText(describe(err))
+	t.problem.Show()
 }

@@ -17,12 +17,23 @@ type fakeSSO struct {
 	s       api.SSOSettings
 	updates []api.SSOSettingsUpdate
 	err     error
+	stale   bool     // the session needs the password again
+	proofs  []string // passwords re-entered
+}
+
+func (f *fakeSSO) Reauthenticate(_ context.Context, password string) error {
+	f.proofs = append(f.proofs, password)
+	f.stale = false
+	return nil
 }
 
 func (f *fakeSSO) OrgSSO(context.Context) (api.SSOSettings, error) { return f.s, nil }
 
 func (f *fakeSSO) SetOrgSSO(_ context.Context, version int64, u api.SSOSettingsUpdate) (api.SSOSettings, error) {
 	f.updates = append(f.updates, u)
+	if f.stale {
+		return api.SSOSettings{}, api.Refused(403, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
+	}
 	if f.err != nil {
 		return api.SSOSettings{}, f.err
 	}
@@ -76,6 +87,18 @@ func TestOrgSSOTab(t *testing.T) {
 	test.Tap(tab.save)
 	if u := f.updates[1]; u.ClientSecret == nil || *u.ClientSecret != "n3w-s3cret" || tab.secret.Text != "" || f.s.Version != 4 {
 		t.Fatalf("sent %+v, field %q", u, tab.secret.Text)
+	}
+	// A session signed in long ago re-enters the password, then saves.
+	f.stale = true
+	tab.clientID.SetText("phoneset-2")
+	test.Tap(tab.save)
+	if tab.reauth == nil {
+		t.Fatal("no password asked")
+	}
+	test.Type(tab.reauthPassword, "Phoneset-demo-1")
+	tab.reauth.Submit()
+	if len(f.proofs) != 1 || f.proofs[0] != "Phoneset-demo-1" || f.s.ClientID != "phoneset-2" || tab.problem.Visible() {
+		t.Fatalf("proofs %q, client ID %q, problem %q", f.proofs, f.s.ClientID, tab.problem.Text)
 	}
 	// A refusal keeps what the admin typed and says why.
 	f.err = api.Invalid(map[string]*api.Reason{api.FieldIssuer: api.Because(api.ReasonURLFormat)})
