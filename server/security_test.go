@@ -373,6 +373,18 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
 				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
 		}, all(200)},
+		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
+			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
+		}, all(200)},
+		{"GET /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", nil), all(200)},
+		{"POST /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", api.NameRequest{Name: "Matrix IdP"}), all(201)},
+		// A token of the demo organisation, made afresh for each caller.
+		{"DELETE /v1/org/scim/tokens/{id}", orgItem, func(m *matrix, _ *caller, _ string) call {
+			var created api.SCIMTokenCreated
+			m.e.do(req{method: "POST", path: "/v1/org/scim/tokens", token: m.token(m.callers[admin]),
+				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
+			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
+		}, all(204)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
 
 		// Last: an admin may delete their own account, but not as the

@@ -87,10 +87,12 @@ var displayFree = []string{"cmd/phoneset", "cmd/phoneset-server"}
 
 // The OpenID Connect client (go-oidc, oauth2, go-jose: 0.37 MB in the
 // app): the embedded backend offers no single sign-on, so server/sso is
-// wired into phoneset-server alone.
+// wired into phoneset-server alone (as pgx).
 const oidc = "github.com/coreos/go-oidc/"
 
-var oidcFree = []string{"cmd/phoneset", "server/embedded"}
+// The SCIM library: no identity provider reaches the desktop app's embedded
+// backend, so server/scim is linked into phoneset-server alone (as pgx).
+const scimLib = "github.com/elimity-com/scim"
 
 // goosList covers files behind build constraints: a Windows-only file
 // importing Fyne is as much a violation as a Linux one.
@@ -402,7 +404,8 @@ func TestForbiddenLinks(t *testing.T) {
 		{restyFree, resty},
 		{pgxFree, pgx},
 		{displayFree, display},
-		{oidcFree, oidc},
+		{pgxFree, oidc},
+		{pgxFree, scimLib},
 	} {
 		var patterns []string
 		for _, dir := range tc.dirs {
@@ -424,6 +427,7 @@ func TestCheckSeesRealLinks(t *testing.T) {
 		{"./ui", fynePrefix},
 		{"./cmd/phoneset-server", pgx},
 		{"./cmd/phoneset-server", oidc},
+		{"./cmd/phoneset-server", scimLib},
 	} {
 		if got := violations(goList(t, repoRoot(t), "linux", tc.pattern), tc.prefix); len(got) == 0 {
 			t.Errorf("%s links nothing under %s", tc.pattern, tc.prefix)
