@@ -61,6 +61,8 @@ var goldenTests = []struct {
 	{"shell_nokeyring", TestShellWarnsWithoutKeyring},
 	{"signin", TestSignInPageRenders},
 	{"signin_forgot", TestSignInForgotPassword},
+	{"signin_sso", TestSignInSSORenders},
+	{"org_sso", TestOrgSSOTab},
 	{"about", TestAboutRenders},
 }
 

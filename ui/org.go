@@ -121,6 +121,7 @@ func NewOrgPage(m OrgModel) *OrgPage {
 		container.NewTabItem(lang.L("Audit log"), p.audit.content),
 	)
 	p.addProvisionTab()
+	p.addSSOTab()
 	p.content = container.NewBorder(p.problem, nil, nil, nil, p.tabs)
 	return p
 }
