@@ -211,6 +211,12 @@ var reasonText = map[string]string{
 	ReasonReauthRequired: "enter your password again to do this",
 	ReasonPhotoManaged:   "your organisation sets this picture; members cannot choose their own",
 	ReasonNotSent:        "the message could not be sent; try again later",
+
+	ReasonSecondFactor:         "enter the code from your authenticator app",
+	ReasonWrongTOTP:            "is wrong, has expired or was already used; wait for the next code",
+	ReasonSecondFactorOn:       "two-factor sign-in is already on",
+	ReasonSecondFactorOff:      "two-factor sign-in is not on",
+	ReasonSecondFactorRequired: "your organisation requires two-factor sign-in; it cannot be turned off",
 }
 
 // ReasonCodes lists every reason code, sorted.

@@ -204,6 +204,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if why := validateDevice(req.Device); why != nil {
 		fields[api.FieldDevice] = why
 	}
+	if len(req.DeviceToken) > 128 {
+		fields[api.FieldDeviceToken] = api.Because(api.ReasonTooLong)
+	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
 	}
@@ -231,31 +234,50 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errWrongCredentials
 	}
+	// With a second factor the password alone gives no session, and the
+	// failed-attempt count stays until the code is right too: otherwise
+	// each sign-in with a stolen password would reset the code lockout.
+	need, enrol, err := s.secondFactorNeeded(ctx, u, req.DeviceToken)
+	if err != nil {
+		return err
+	}
+	if need {
+		return s.challenge(ctx, u, req.Device, enrol)
+	}
 	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
 	}
-	now := s.now()
-	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
-	tokens, ah, rh := s.newTokens(sess, now)
-	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
-	err = s.st.Tx(ctx, func(q store.Q) error {
-		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
-			return err
-		}
+	tokens, err := s.startSession(ctx, u, req.Device, ip, func(q store.Q) error {
 		if rehash {
-			if err := q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt); err != nil {
-				return err
-			}
+			return q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt)
 		}
-		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
-		ev.New = req.Device
-		return q.Audit(ctx, u.OrgID, ev)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, tokens)
 	return nil
+}
+
+// startSession opens a session for u, running also in its transaction.
+func (s *Server) startSession(ctx context.Context, u *store.User, device, ip string, also func(q store.Q) error) (api.Tokens, error) {
+	now := s.now()
+	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
+	tokens, ah, rh := s.newTokens(sess, now)
+	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
+	err := s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
+			return err
+		}
+		if err := also(q); err != nil {
+			return err
+		}
+		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
+		ev.New = device
+		return q.Audit(ctx, u.OrgID, ev)
+	})
+	return tokens, err
 }
 
 var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonReauthRequired))
