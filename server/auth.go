@@ -247,11 +247,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
 	}
-	tokens, err := s.startSession(ctx, u, req.Device, ip, func(q store.Q) error {
-		if rehash {
-			return q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt)
+	tokens, err := s.openSession(ctx, u, req.Device, ip, "session.create", req.Device, func(q store.Q) error {
+		if !rehash {
+			return nil
 		}
-		return nil
+		return q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt)
 	})
 	if err != nil {
 		return err
@@ -260,8 +260,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// startSession opens a session for u, running also in its transaction.
-func (s *Server) startSession(ctx context.Context, u *store.User, device, ip string, also func(q store.Q) error) (api.Tokens, error) {
+// openSession signs u in on device: a new session, audited as action with
+// note, in one transaction with also (nil for nothing more).
+func (s *Server) openSession(ctx context.Context, u *store.User, device, ip, action, note string, also func(q store.Q) error) (api.Tokens, error) {
 	now := s.now()
 	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
 	tokens, ah, rh := s.newTokens(sess, now)
@@ -270,11 +271,13 @@ func (s *Server) startSession(ctx context.Context, u *store.User, device, ip str
 		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
 			return err
 		}
-		if err := also(q); err != nil {
-			return err
+		if also != nil {
+			if err := also(q); err != nil {
+				return err
+			}
 		}
-		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
-		ev.New = device
+		ev := s.event(p, u, action, userRes(u.ID, "sessions/"+sess.ID))
+		ev.New = note
 		return q.Audit(ctx, u.OrgID, ev)
 	})
 	return tokens, err

@@ -265,7 +265,7 @@ func (s *Server) signInSecondFactor(w http.ResponseWriter, r *http.Request) erro
 		codes, hashes = newRecoveryCodes(u.ID)
 	}
 	var deviceToken string
-	tokens, err := s.startSession(ctx, u, v.Target, ip, func(q store.Q) error {
+	tokens, err := s.openSession(ctx, u, v.Target, ip, "session.create", v.Target, func(q store.Q) error {
 		if err := q.ConsumeVerification(ctx, v); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return errBadChallenge
