@@ -40,7 +40,6 @@ type secondStep struct {
 func (p *SignInPage) secondFactor(challenge string, enrol bool) {
 	s := &secondStep{page: p, challenge: challenge}
 	s.code = widget.NewEntry()
-	s.code.SetPlaceHolder("123456")
 	s.code.OnSubmitted = func(string) { s.Verify() }
 	s.remember = widget.NewCheck(lang.L("Remember this computer for 30 days"), nil)
 	s.verify = widget.NewButton(lang.L("Verify"), s.Verify)
@@ -101,7 +100,8 @@ func column(box *fyne.Container) fyne.CanvasObject {
 // ready puts the cursor in the code field and names the step in the title,
 // which says (to people and the end-to-end test) that it takes typing.
 func (s *secondStep) ready(title string) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(s.code); c != nil {
+	// The page is on the canvas already; the new step may not be mapped yet.
+	if c := fyne.CurrentApp().Driver().CanvasForObject(s.page.content); c != nil {
 		c.Focus(s.code)
 	}
 	if s.page.OnTitle != nil {
