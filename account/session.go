@@ -69,8 +69,8 @@ func (m *Model) SignIn(ctx context.Context, login, password, device string) erro
 	return m.signedIn(ctx)
 }
 
-// signedIn loads the account of the session the client just opened and
-// keeps the session in the keyring.
+// signedIn loads the account of the tokens just installed, opens its
+// outbox and keeps the session in the keyring.
 func (m *Model) signedIn(ctx context.Context) error {
 	me, err := m.c.Me(ctx)
 	if err != nil {

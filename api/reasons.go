@@ -101,6 +101,7 @@ const (
 	ReasonNotANumber    = "not_a_number"
 	ReasonNotADate      = "not_a_date"
 	ReasonNotAnID       = "not_an_id"
+	ReasonCSVQuotes     = "csv_quotes"
 	ReasonNumberRange   = "number_range" // min, max
 	ReasonEmptyRange    = "empty_range"
 	ReasonReadOnly      = "read_only"
@@ -115,6 +116,17 @@ const (
 	ReasonReauthRequired = "reauth_required"
 	ReasonPhotoManaged   = "photo_managed"
 	ReasonNotSent        = "not_sent"
+
+	// Single sign-on.
+	ReasonSSORequired         = "sso_required"
+	ReasonSSONotConfigured    = "sso_not_configured"
+	ReasonSSOUnavailable      = "sso_unavailable"
+	ReasonSSOFailed           = "sso_failed"
+	ReasonSSOEmailNotVerified = "sso_email_unverified"
+	ReasonSSONoAccount        = "sso_no_account"
+	ReasonNotLoopback         = "not_loopback"
+	ReasonURLFormat           = "url_format"
+	ReasonDomainFormat        = "domain_format"
 )
 
 // reasonText is each reason's English, a text/template over its arguments.
@@ -200,6 +212,7 @@ var reasonText = map[string]string{
 	ReasonNotANumber:    "is not a number",
 	ReasonNotADate:      "is not a date like 2026-11-23 or 2026-11-23T08:00:00Z",
 	ReasonNotAnID:       "is not an ID",
+	ReasonCSVQuotes:     "is not valid CSV here: a value with quotes, commas or line breaks must be in double quotes",
 	ReasonNumberRange:   "must be {{.min}} to {{.max}}",
 	ReasonEmptyRange:    "must be after the start",
 	ReasonReadOnly:      "cannot be changed",
@@ -219,6 +232,15 @@ var reasonText = map[string]string{
 	ReasonSecondFactorOn:       "two-factor sign-in is already on",
 	ReasonSecondFactorOff:      "two-factor sign-in is not on",
 	ReasonSecondFactorRequired: "your organisation requires two-factor sign-in; it cannot be turned off",
+	ReasonSSORequired:          "your organisation signs in with single sign-on; use Sign in with your company",
+	ReasonSSONotConfigured:     "no organisation signs in with single sign-on for this email address",
+	ReasonSSOUnavailable:       "this server does not offer single sign-on",
+	ReasonSSOFailed:            "the sign-in with your company did not complete; try again",
+	ReasonSSOEmailNotVerified:  "your company's sign-in did not confirm your email address",
+	ReasonSSONoAccount:         "no Phoneset account has this email address; ask an admin to invite you",
+	ReasonNotLoopback:          "must be a loopback address like http://127.0.0.1:49152/callback",
+	ReasonURLFormat:            "must be an https:// address",
+	ReasonDomainFormat:         "must be a domain name like example.com",
 }
 
 // ReasonCodes lists every reason code, sorted.

@@ -234,6 +234,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errWrongCredentials
 	}
+	if err := s.passwordAllowed(ctx, u); err != nil {
+		return err
+	}
 	// With a second factor the password alone gives no session, and the
 	// failed-attempt count stays until the code is right too: otherwise
 	// each sign-in with a stolen password would reset the code lockout.

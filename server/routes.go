@@ -11,6 +11,9 @@ func (s *Server) routes() http.Handler {
 	for _, rt := range s.routeTable() {
 		mux.Handle(rt.pattern, rt.h)
 	}
+	if scimMount != nil {
+		mux.Handle(SCIMPath+"/", s.scimAuth(http.StripPrefix(SCIMPath, scimMount(&Directory{s}))))
+	}
 	return s.recoverer(jsonMux{mux})
 }
 
@@ -31,6 +34,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
 		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},
 		{"DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession)},
+		{"POST /v1/sso/start", s.wrap(s.ssoStart)},
+		{"POST /v1/sso/finish", s.wrap(s.ssoFinish)},
 
 		// The account and its resources.
 		{"GET /v1/me", s.authed(s.getMe)},
@@ -91,6 +96,7 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/orders", s.admin(s.listOrders)},
 		{"POST /v1/org/orders", s.adminIdempotent(s.createOrder)},
 		{"GET /v1/org/users", s.admin(s.listOrgUsers)},
+		{"POST /v1/org/users/import/check", s.admin(s.checkImportFile)},
 		{"PUT /v1/org/users/{id}/email", s.admin(s.setUserEmail)},
 		{"PUT /v1/org/users/{id}/licenses/{sku}", s.admin(s.assignLicense)},
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
@@ -118,6 +124,11 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/second-factor", s.admin(s.getOrgSecondFactor)},
 		{"PUT /v1/org/second-factor", s.admin(s.putOrgSecondFactor)},
 		{"DELETE /v1/org/users/{id}/second-factor", s.admin(s.resetMemberSecondFactor)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
+		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
+		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
+		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

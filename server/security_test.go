@@ -263,6 +263,12 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			}
 			return call{path: "/v1/me/sessions/" + m.e.signIn(owner.login, owner.password).SessionID}
 		}, map[string]int{"": 204, agent: 404, other: 404}},
+		// This server has no OpenID Connect client (phoneset-server wires
+		// server/sso in): both answer sso_unavailable after checking the body.
+		{"POST /v1/sso/start", public, fixed("/v1/sso/start", api.SSOStartRequest{Email: "agent1@demo.phoneset.test",
+			RedirectURI: "http://127.0.0.1:49152/callback", CodeChallenge: strings.Repeat("c", 43), CodeChallengeMethod: "S256"}), all(404)},
+		{"POST /v1/sso/finish", public, fixed("/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: "c",
+			CodeVerifier: strings.Repeat("v", 43)}), all(404)},
 
 		// The account and its resources.
 		{"GET /v1/me", me, fixed("/v1/me", nil), all(200)},
@@ -380,6 +386,25 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			api.SecondFactorPolicy{Policy: api.SecondFactorOptional}), all(200)},
 		// The member has no second factor to reset.
 		{"DELETE /v1/org/users/{id}/second-factor", orgItem, password("/v1/org/users/" + agent2 + "/second-factor"), all(409)},
+		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
+		// Each organisation claims its own domain: one domain has one provider.
+		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
+			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
+			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
+				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
+		}, all(200)},
+		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
+			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
+		}, all(200)},
+		{"GET /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", nil), all(200)},
+		{"POST /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", api.NameRequest{Name: "Matrix IdP"}), all(201)},
+		// A token of the demo organisation, made afresh for each caller.
+		{"DELETE /v1/org/scim/tokens/{id}", orgItem, func(m *matrix, _ *caller, _ string) call {
+			var created api.SCIMTokenCreated
+			m.e.do(req{method: "POST", path: "/v1/org/scim/tokens", token: m.token(m.callers[admin]),
+				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
+			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
+		}, all(204)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
 
 		// Last: an admin may delete their own account, but not as the

@@ -85,6 +85,10 @@ const display = "golang.org/x/text/language/display"
 
 var displayFree = []string{"cmd/phoneset", "cmd/phoneset-server"}
 
+// The SCIM library: no identity provider reaches the desktop app's embedded
+// backend, so server/scim is linked into phoneset-server alone (as pgx).
+const scimLib = "github.com/elimity-com/scim"
+
 // goosList covers files behind build constraints: a Windows-only file
 // importing Fyne is as much a violation as a Linux one.
 var goosList = []string{"linux", "windows", "darwin"}
@@ -395,6 +399,7 @@ func TestForbiddenLinks(t *testing.T) {
 		{restyFree, resty},
 		{pgxFree, pgx},
 		{displayFree, display},
+		{pgxFree, scimLib},
 	} {
 		var patterns []string
 		for _, dir := range tc.dirs {
@@ -415,6 +420,7 @@ func TestCheckSeesRealLinks(t *testing.T) {
 	for _, tc := range []struct{ pattern, prefix string }{
 		{"./ui", fynePrefix},
 		{"./cmd/phoneset-server", pgx},
+		{"./cmd/phoneset-server", scimLib},
 	} {
 		if got := violations(goList(t, repoRoot(t), "linux", tc.pattern), tc.prefix); len(got) == 0 {
 			t.Errorf("%s links nothing under %s", tc.pattern, tc.prefix)
