@@ -488,16 +488,18 @@ func TestHostileSecondFactorInput(t *testing.T) {
 // (a lost or mismatched key) refuses every code as wrong, never a 500, and
 // an admin's reset lets the member in with the password again.
 func TestSecondFactorOtherSecret(t *testing.T) {
-	e, clk := newClockEnv(t)
-	login := e.demo.Agents[0].Login
-	secret, _ := enrol(t, e, clk, login)
-	if _, err := e.srv.Store().DB().Exec(`UPDATE second_factors SET secret_sealed = 'bm90LXNlYWxlZC1oZXJlLWF0LWFsbC0xMjM0NTY3OA'`); err != nil {
-		t.Fatal(err)
-	}
-	ch, _ := challenge(t, e, login, "")
-	wantError(t, secondFactor(e, ch, totpAt(t, secret, clk.Now()), false), 422, api.CodeInvalid)
-	r := e.do(req{method: "DELETE", path: "/v1/org/users/" + e.demo.Agents[0].ID + "/second-factor", token: e.admin().AccessToken,
-		body: api.PasswordProof{Password: server.DemoPassword}})
-	wantStatus(t, r, 204)
-	e.signIn(login, server.DemoPassword)
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		login := e.demo.Agents[0].Login
+		secret, _ := enrol(t, e, clk, login)
+		if _, err := e.srv.Store().DB().Exec(`UPDATE second_factors SET secret_sealed = 'bm90LXNlYWxlZC1oZXJlLWF0LWFsbC0xMjM0NTY3OA'`); err != nil {
+			t.Fatal(err)
+		}
+		ch, _ := challenge(t, e, login, "")
+		wantError(t, secondFactor(e, ch, totpAt(t, secret, clk.Now()), false), 422, api.CodeInvalid)
+		r := e.do(req{method: "DELETE", path: "/v1/org/users/" + e.demo.Agents[0].ID + "/second-factor", token: e.admin().AccessToken,
+			body: api.PasswordProof{Password: server.DemoPassword}})
+		wantStatus(t, r, 204)
+		e.signIn(login, server.DemoPassword)
+	})
 }
