@@ -37,6 +37,7 @@ type fakeOrg struct {
 	zoneSets   map[string]api.SMSZoneUpdate
 	catPatches []api.CategoryPatch
 	photos     map[string][]byte
+	totp       fakeTOTP
 }
 
 var fakeAt = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
