@@ -1,3 +1,7 @@
+//go:build linux
+
+// The end-to-end test drives Debian's Chromium (scripts/deps.sh test).
+
 package sso_test
 
 import (
