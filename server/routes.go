@@ -112,11 +112,11 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
-		{"GET /v1/org/sso", s.admin(s.getSSO)},
-		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
 		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
 		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

@@ -366,13 +366,6 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			"/v1/org/structure", "cat_demo_office"), all(200)},
 		{"DELETE /v1/org/structure/{id}", orgItem, fixed("/v1/org/structure/cat_demo_office", nil), all(204)},
 		{"GET /v1/org/audit", orgWide, fixed("/v1/org/audit", nil), all(200)},
-		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
-		// Each organisation claims its own domain: one domain has one provider.
-		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
-			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
-			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
-				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
-		}, all(200)},
 		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
 			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
 		}, all(200)},
@@ -385,6 +378,13 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
 			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
 		}, all(204)},
+		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
+		// Each organisation claims its own domain: one domain has one provider.
+		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
+			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
+			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
+				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
+		}, all(200)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
 
 		// Last: an admin may delete their own account, but not as the
