@@ -66,4 +66,5 @@ const (
 	FieldOptions       = "options"     // CategoryCreate
 	FieldAddOptions    = "add_options" // CategoryPatch
 	FieldRemoveOptions = "remove_options"
+	FieldLicense       = "license" // InvitationRequest
 )

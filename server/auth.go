@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -233,6 +234,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
+	}
+	// Said only to someone who knows the password.
+	if blocked, err := s.blocked(ctx, u); err != nil || blocked {
+		return cmp.Or(err, error(errAccountDisabled))
 	}
 	now := s.now()
 	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
