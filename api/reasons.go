@@ -73,6 +73,7 @@ const (
 	ReasonOnlySelected     = "only_selected"
 	ReasonOnlyUnavailable  = "only_unavailable"
 	ReasonUnknownReason    = "unknown_reason"
+	ReasonNoTimer          = "no_timer"
 	ReasonNotAnOption      = "not_an_option" // value
 	ReasonLastAdmin        = "last_admin"
 	ReasonAdminMustRemain  = "admin_must_remain"
@@ -180,6 +181,7 @@ var reasonText = map[string]string{
 	ReasonOnlySelected:     `are only for scope "selected"`,
 	ReasonOnlyUnavailable:  "is only for Unavailable",
 	ReasonUnknownReason:    "must be one of your organisation's reasons",
+	ReasonNoTimer:          "no timer is running; choose a status with a duration first",
 	ReasonNotAnOption:      `has "{{.value}}", which is not an option of this category`,
 	ReasonLastAdmin:        "you are your organisation's last admin; make someone else an admin first",
 	ReasonNeedsAccountPerm: `this needs the "account" permission; ask an organisation admin`,

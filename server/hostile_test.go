@@ -343,6 +343,11 @@ func TestHostileText(t *testing.T) {
 			{"2000-byte password with an email change", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "ann@example.com", Password: strings.Repeat("x", 2000)}, 422, "password"},
 			{"2000-byte password with a mobile change", "POST", "/v1/me/mobile", api.MobileChangeRequest{Mobile: "+46709999999", Password: strings.Repeat("x", 2000)}, 422, "password"},
 			{"2000-byte re-authentication", "POST", "/v1/sessions/reauth", api.PasswordProof{Password: strings.Repeat("x", 2000)}, 422, "password"},
+			{"timer of a year", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":525600}`, 422, "minutes"},
+			{"timer as text", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":"30"}`, 400, "minutes"},
+			{"timer of 1e400 minutes", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":1e400}`, 400, "minutes"},
+			{"negative extend", "POST", "/v1/me/status/extend", api.StatusExtend{Minutes: -60}, 422, "minutes"},
+			{"extend past int64", "POST", "/v1/me/status/extend", `{"minutes":9223372036854775808}`, 400, "minutes"},
 		}
 		for _, m := range []string{
 			"", "12345", "+46", "+46 70 123", "+999 123 456 789", "+00 70 123 45 67", "+46 70 123 45 6a",
@@ -517,6 +522,7 @@ func TestHostileNUL(t *testing.T) {
 			{"admin", "PUT", "/v1/org/sms/zones/domestic", `{"enabled":true,"scope":"selected","user_ids":["usr\u0000"]}`},
 			{"admin", "PUT", "/v1/org/cost-centers/cc_demo_sales/users", `{"user_ids":["usr\u0000"]}`},
 			{"admin", "PATCH", "/v1/org/reason-codes/lu%00nch", `{"label":"x"}`},
+			{"admin", "PUT", "/v1/org/presence", `{"away_reason_code":"lu\u0000nch"}`},
 			{"admin", "GET", "/v1/org/audit?user=%00", nil},
 			{"admin", "GET", "/v1/org/audit?action=%00&resource=%00", nil},
 			{"admin", "GET", "/v1/org/users?q=%00", nil},

@@ -286,6 +286,8 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"PATCH /v1/me/profile", me, versioned("/v1/me/profile", "/v1/me/profile", "", api.ProfilePatch{DisplayName: ptr("Matrix")}), all(200)},
 		{"GET /v1/me/status", me, fixed("/v1/me/status", nil), all(200)},
 		{"PUT /v1/me/status", me, versioned("/v1/me/status", "/v1/me/status", "", api.StatusUpdate{Availability: api.Online}), all(200)},
+		// Extend needs a running timer: the caller's own status has none.
+		{"POST /v1/me/status/extend", me, versioned("/v1/me/status/extend", "/v1/me/status", "", api.StatusExtend{Minutes: 5}), all(422)},
 		{"GET /v1/me/notifications", me, fixed("/v1/me/notifications", nil), all(200)},
 		{"PUT /v1/me/notifications", me, versioned("/v1/me/notifications", "/v1/me/notifications", "", api.Notifications{EmailVoicemails: true}), all(200)},
 		{"GET /v1/me/plan", me, fixed("/v1/me/plan", nil), all(200)},
@@ -379,6 +381,8 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		}, all(201)},
 		{"PATCH /v1/org/reason-codes/{code}", orgItem, versioned("/v1/org/reason-codes/lunch", "/v1/org/reason-codes", "lunch",
 			api.ReasonCodePatch{Label: ptr("Lunch break")}), all(200)},
+		{"GET /v1/org/presence", orgWide, fixed("/v1/org/presence", nil), all(200)},
+		{"PUT /v1/org/presence", orgWide, versioned("/v1/org/presence", "/v1/org/presence", "", api.PresenceUpdate{IdleMinutes: 10}), all(200)},
 		{"GET /v1/org/structure", orgWide, fixed("/v1/org/structure", nil), all(200)},
 		{"POST /v1/org/structure", orgWide, func(m *matrix, c *caller, _ string) call {
 			return call{path: "/v1/org/structure", body: api.CategoryCreate{Name: "Matrix " + c.role, Options: []string{"A"}}}

@@ -8,6 +8,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +68,10 @@ type Config struct {
 
 	// Now replaces the clock in tests.
 	Now func() time.Time
+	// TimerTick is how often the server ends due status timers: a timed
+	// status ends at most this late. Zero means one second; negative
+	// means never (tests call EndStatusTimers).
+	TimerTick time.Duration
 }
 
 // Server is the account backend.
@@ -165,6 +170,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s.handler = s.routes()
 	s.bg.Add(1)
 	go s.housekeeping()
+	if cfg.TimerTick >= 0 {
+		s.bg.Add(1)
+		go s.statusTimers(cmp.Or(cfg.TimerTick, time.Second))
+	}
 	return s, nil
 }
 
