@@ -131,11 +131,9 @@ func (s *Server) accept(r *http.Request, req api.InvitationAccept) (api.Tokens, 
 		return api.Tokens{}, api.Invalid(fields)
 	}
 	hash := hashPassword(req.Password, s.hash)
-	now := s.now()
 	userID := newID("usr")
 	p := &principal{ip: ip, Auth: store.Auth{UserID: userID, OrgID: inv.OrgID}}
-	sess := &store.Session{ID: newID("ses"), UserID: userID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
-	tokens, ah, rh := s.newTokens(sess, now)
+	var tokens api.Tokens
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := q.ConsumeInvitation(ctx, inv.ID, hashToken(req.Token)); errors.Is(err, store.ErrNotFound) {
 			return errBadProof
@@ -151,12 +149,8 @@ func (s *Server) accept(r *http.Request, req api.InvitationAccept) (api.Tokens, 
 			diff{{api.FieldUsername, "", u.Username}}); err != nil {
 			return err
 		}
-		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
-			return err
-		}
-		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
-		ev.New = req.Device
-		return q.Audit(ctx, u.OrgID, ev)
+		tokens, err = s.sessionIn(ctx, q, u, req.Device, ip, "session.create", req.Device)
+		return err
 	})
 	return tokens, err
 }

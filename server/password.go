@@ -162,7 +162,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	}
 	if u != nil {
 		// A blocked account is answered like an unknown one: nothing sent.
-		if blocked, err := s.blocked(ctx, u); err != nil {
+		if blocked, err := s.blocked(ctx, s.st.Q(), u); err != nil {
 			return err
 		} else if blocked {
 			u = nil
@@ -291,7 +291,7 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	if v, err = s.liveProof(ctx, v, err, limits); err != nil {
 		return err
 	}
-	if blocked, err := s.blocked(ctx, u); err != nil || blocked {
+	if blocked, err := s.blocked(ctx, s.st.Q(), u); err != nil || blocked {
 		return cmp.Or(err, error(errBadProof))
 	}
 	if err := checkNewPassword(u, req.Password, api.FieldPassword); err != nil {

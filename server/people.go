@@ -354,11 +354,11 @@ var errNoSuchInvitation = &api.Error{Status: http.StatusNotFound, Code: api.Code
 
 // blocked reports whether u may not sign in or reset a password: u is
 // deactivated or u's organisation disabled.
-func (s *Server) blocked(ctx context.Context, u *store.User) (bool, error) {
+func (s *Server) blocked(ctx context.Context, q store.Q, u *store.User) (bool, error) {
 	if !u.DeactivatedAt.IsZero() {
 		return true, nil
 	}
-	at, err := s.st.Q().OrgDisabledAt(ctx, u.OrgID)
+	at, err := q.OrgDisabledAt(ctx, u.OrgID)
 	return !at.IsZero(), err
 }
 
