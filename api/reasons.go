@@ -84,6 +84,13 @@ const (
 	ReasonBindingPeriod    = "binding_period" // until: a date, 2006-01-02
 	ReasonNeedsAccountPerm = "needs_account_permission"
 
+	// People: invitations, deactivation and deletion.
+	ReasonOrgFull         = "org_full" // product: its name
+	ReasonNotYourself     = "not_yourself"
+	ReasonOwnerStays      = "owner_stays"
+	ReasonAccountDisabled = "account_disabled"
+	ReasonUserDeactivated = "user_deactivated"
+
 	// Pictures; the codes are photo.Reason's.
 	ReasonImageType          = "unsupported_type"
 	ReasonImageTooBig        = "too_big"         // max_mb
@@ -196,6 +203,12 @@ var reasonText = map[string]string{
 	ReasonCostCentersOff:   "cost centers are not activated; activate them in the organisation settings first",
 	ReasonNoContract:       "downgrading needs an ongoing contract; contact customer care",
 	ReasonBindingPeriod:    "your contract is in its binding period until {{.until}}; you can downgrade after that",
+
+	ReasonOrgFull:         "your organisation has no free {{.product}} license: all are assigned or held for invitations; buy more or free one first",
+	ReasonNotYourself:     "you cannot do this to your own account",
+	ReasonOwnerStays:      "the account owner cannot be deactivated or deleted; contact customer care to change the owner",
+	ReasonAccountDisabled: "this account is deactivated; contact your administrator",
+	ReasonUserDeactivated: "this user is deactivated; reactivate them first",
 
 	ReasonImageType:          "must be a JPEG or PNG picture",
 	ReasonImageTooBig:        "must be at most {{.max_mb}} MB",

@@ -65,6 +65,10 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/account/undo", s.wrap(s.undoForm)},
 		{"POST /v1/account/undo", s.wrap(s.undoChange)},
 
+		// Invitations: the invitee's link.
+		{"GET /v1/invitations/accept", s.wrap(s.acceptForm)},
+		{"POST /v1/invitations/accept", s.wrap(s.acceptInvitation)},
+
 		// Avatar and cover.
 		{"GET /v1/me/{kind}", s.authed(s.getPhoto)},
 		{"PUT /v1/me/{kind}", s.authed(s.putPhoto)},
@@ -102,6 +106,13 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
 		{"PUT /v1/org/users/{id}/permissions/account", s.admin(s.grantAdmin)},
 		{"DELETE /v1/org/users/{id}/permissions/account", s.admin(s.revokeAdmin)},
+		{"POST /v1/org/users/{id}/deactivate", s.admin(s.deactivateMember)},
+		{"POST /v1/org/users/{id}/reactivate", s.admin(s.reactivateMember)},
+		{"DELETE /v1/org/users/{id}", s.admin(s.deleteMember)},
+		{"GET /v1/org/invitations", s.admin(s.listInvitations)},
+		{"POST /v1/org/invitations", s.adminIdempotent(s.createInvitation)},
+		{"POST /v1/org/invitations/{id}/resend", s.admin(s.resendInvitation)},
+		{"DELETE /v1/org/invitations/{id}", s.admin(s.revokeInvitation)},
 		{"GET /v1/org/sms", s.admin(s.getSMS)},
 		{"PUT /v1/org/sms/zones/{zone}", s.admin(s.putSMSZone)},
 		{"PUT /v1/org/sms/message-types", s.admin(s.putSMSTypes)},

@@ -71,6 +71,12 @@ func endpointCases(ctx context.Context) []endpointCase {
 				return nil, c.ConfirmPasswordReset(ctx, api.PasswordResetConfirm{Login: "agent1", Token: "42", Password: "New-pass-1"})
 			},
 			seen{method: "POST", path: "/v1/password-resets/confirm", ctype: "application/json", body: []byte(`{"login":"agent1","token":"42","password":"New-pass-1"}`)}, nil},
+		{"accept invitation", `{"session_id":"s1","access_token":"a","refresh_token":"r"}`,
+			func(c *Client) (any, error) {
+				return c.AcceptInvitation(ctx, api.InvitationAccept{Token: "psl_x", Username: "nina", Password: "New-pass-1"})
+			},
+			seen{method: "POST", path: "/v1/invitations/accept", ctype: "application/json", body: []byte(`{"token":"psl_x","username":"nina","password":"New-pass-1"}`)},
+			api.Tokens{SessionID: "s1", AccessToken: "a", RefreshToken: "r"}},
 		{"undo change", ``,
 			func(c *Client) (any, error) { return nil, c.UndoChange(ctx, "psl_x") },
 			seen{method: "POST", path: "/v1/account/undo", ctype: "application/json", body: []byte(`{"token":"psl_x"}`)}, nil},
