@@ -22,6 +22,14 @@ const (
 	// StatusUpdate.
 	FieldAvailability = "availability"
 	FieldReasonCode   = "reason_code"
+	FieldMinutes      = "minutes" // also ReasonCodeCreate, ReasonCodePatch, StatusExtend
+	FieldThen         = "then"    // ReasonCodeCreate, ReasonCodePatch
+
+	// Presence.
+	FieldLockAway       = "lock_away"
+	FieldAwayReasonCode = "away_reason_code"
+	FieldIdleMinutes    = "idle_minutes"
+	FieldAutoOnline     = "auto_online"
 
 	// Notifications.
 	FieldEmailMissedCalls = "email_missed_calls"

@@ -73,6 +73,7 @@ const (
 	ReasonOnlySelected     = "only_selected"
 	ReasonOnlyUnavailable  = "only_unavailable"
 	ReasonUnknownReason    = "unknown_reason"
+	ReasonNoTimer          = "no_timer"
 	ReasonNotAnOption      = "not_an_option" // value
 	ReasonLastAdmin        = "last_admin"
 	ReasonAdminMustRemain  = "admin_must_remain"
@@ -114,6 +115,17 @@ const (
 	ReasonReauthRequired = "reauth_required"
 	ReasonPhotoManaged   = "photo_managed"
 	ReasonNotSent        = "not_sent"
+
+	// Single sign-on.
+	ReasonSSORequired         = "sso_required"
+	ReasonSSONotConfigured    = "sso_not_configured"
+	ReasonSSOUnavailable      = "sso_unavailable"
+	ReasonSSOFailed           = "sso_failed"
+	ReasonSSOEmailNotVerified = "sso_email_unverified"
+	ReasonSSONoAccount        = "sso_no_account"
+	ReasonNotLoopback         = "not_loopback"
+	ReasonURLFormat           = "url_format"
+	ReasonDomainFormat        = "domain_format"
 )
 
 // reasonText is each reason's English, a text/template over its arguments.
@@ -173,6 +185,7 @@ var reasonText = map[string]string{
 	ReasonOnlySelected:     `are only for scope "selected"`,
 	ReasonOnlyUnavailable:  "is only for Unavailable",
 	ReasonUnknownReason:    "must be one of your organisation's reasons",
+	ReasonNoTimer:          "no timer is running; choose a status with a duration first",
 	ReasonNotAnOption:      `has "{{.value}}", which is not an option of this category`,
 	ReasonLastAdmin:        "you are your organisation's last admin; make someone else an admin first",
 	ReasonNeedsAccountPerm: `this needs the "account" permission; ask an organisation admin`,
@@ -211,6 +224,16 @@ var reasonText = map[string]string{
 	ReasonReauthRequired: "enter your password again to do this",
 	ReasonPhotoManaged:   "your organisation sets this picture; members cannot choose their own",
 	ReasonNotSent:        "the message could not be sent; try again later",
+
+	ReasonSSORequired:         "your organisation signs in with single sign-on; use Sign in with your company",
+	ReasonSSONotConfigured:    "no organisation signs in with single sign-on for this email address",
+	ReasonSSOUnavailable:      "this server does not offer single sign-on",
+	ReasonSSOFailed:           "the sign-in with your company did not complete; try again",
+	ReasonSSOEmailNotVerified: "your company's sign-in did not confirm your email address",
+	ReasonSSONoAccount:        "no Phoneset account has this email address; ask an admin to invite you",
+	ReasonNotLoopback:         "must be a loopback address like http://127.0.0.1:49152/callback",
+	ReasonURLFormat:           "must be an https:// address",
+	ReasonDomainFormat:        "must be a domain name like example.com",
 }
 
 // ReasonCodes lists every reason code, sorted.

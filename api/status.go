@@ -16,18 +16,24 @@ func ActiveReasonCodes(codes []ReasonCode) []ReasonCode {
 
 // ValidateStatus returns the field errors of a status change keyed by JSON
 // name, or nil: the availability must be known, and Unavailable needs one of
-// ActiveReasonCodes(codes), the others none. The server and the app both
-// check a change with it.
+// ActiveReasonCodes(codes), the others none; only Unavailable takes a timer.
+// The server and the app both check a change with it.
 func ValidateStatus(u StatusUpdate, codes []ReasonCode) map[string]*Reason {
 	switch u.Availability {
 	case Online, Offline:
 		if u.ReasonCode != "" {
 			return map[string]*Reason{FieldReasonCode: Because(ReasonOnlyUnavailable)}
 		}
+		if u.Minutes != nil {
+			return map[string]*Reason{FieldMinutes: Because(ReasonOnlyUnavailable)}
+		}
 		return nil
 	case Unavailable:
 		if !slices.ContainsFunc(ActiveReasonCodes(codes), func(c ReasonCode) bool { return c.Code == u.ReasonCode }) {
 			return map[string]*Reason{FieldReasonCode: Because(ReasonUnknownReason)}
+		}
+		if u.Minutes != nil && (*u.Minutes < 0 || *u.Minutes > MaxStatusMinutes) {
+			return map[string]*Reason{FieldMinutes: minutesRange(MaxStatusMinutes)}
 		}
 		return nil
 	}

@@ -27,6 +27,12 @@ func TestValidateStatus(t *testing.T) {
 		{"unknown availability", api.StatusUpdate{Availability: "away", ReasonCode: "lunch"}, []string{api.FieldAvailability}},
 		{"no availability", api.StatusUpdate{}, []string{api.FieldAvailability}},
 		{"availability case matters", api.StatusUpdate{Availability: "Online"}, []string{api.FieldAvailability}},
+		{"timer", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(30)}, nil},
+		{"no timer", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(0)}, nil},
+		{"longest timer", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(api.MaxStatusMinutes)}, nil},
+		{"timer too long", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(api.MaxStatusMinutes + 1)}, []string{api.FieldMinutes}},
+		{"negative timer", api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(-1)}, []string{api.FieldMinutes}},
+		{"timer while online", api.StatusUpdate{Availability: api.Online, Minutes: ptr(5)}, []string{api.FieldMinutes}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -145,12 +145,19 @@ type Status struct {
 	ChangedByName string       `json:"changed_by_name"`
 	ChangedAt     time.Time    `json:"changed_at"`
 	QueueEligible bool         `json:"queue_eligible"`
+	// Until is when the server ends a timed Unavailable and sets Then;
+	// nil when no timer runs.
+	Until *time.Time   `json:"until,omitempty"`
+	Then  Availability `json:"then,omitempty"`
 }
 
 // StatusUpdate is the body of PUT /v1/me/status.
 type StatusUpdate struct {
 	Availability Availability `json:"availability"`
 	ReasonCode   string       `json:"reason_code,omitempty"`
+	// Minutes sets a timer on Unavailable: nil takes the reason code's
+	// default duration, 0 none.
+	Minutes *int `json:"minutes,omitempty"`
 }
 
 // ReasonCode is one of the organisation's reasons for being Unavailable.
@@ -158,6 +165,10 @@ type ReasonCode struct {
 	Code    string `json:"code"`
 	Label   string `json:"label"`
 	Retired bool   `json:"retired"`
+	// Minutes is the default duration of a status with this reason (0: no
+	// timer); Then is what the server sets when it ends: online or offline.
+	Minutes int          `json:"minutes"`
+	Then    Availability `json:"then"`
 }
 
 // Notifications is GET/PUT /v1/me/notifications.
@@ -177,6 +188,7 @@ type OrgSummary struct {
 	MembersChooseCover  bool         `json:"members_choose_cover"`
 	MembersChangeEmail  bool         `json:"members_change_email"`
 	ReasonCodes         []ReasonCode `json:"reason_codes"`
+	Presence            Presence     `json:"presence"`
 	// HasAvatar and HasCover say whether the company avatar and default
 	// cover are set (GET /v1/me/org/{kind}); PhotoVersion changes with them.
 	HasAvatar    bool  `json:"has_avatar"`

@@ -300,14 +300,18 @@ type OrgReasonCode struct {
 // ReasonCodeCreate is the body of POST /v1/org/reason-codes. Code is
 // derived from Label when empty.
 type ReasonCodeCreate struct {
-	Code  string `json:"code,omitempty"`
-	Label string `json:"label"`
+	Code    string       `json:"code,omitempty"`
+	Label   string       `json:"label"`
+	Minutes int          `json:"minutes,omitempty"`
+	Then    Availability `json:"then,omitempty"` // default online
 }
 
 // ReasonCodePatch renames or retires (or brings back) a reason code.
 type ReasonCodePatch struct {
-	Label   *string `json:"label,omitempty"`
-	Retired *bool   `json:"retired,omitempty"`
+	Label   *string       `json:"label,omitempty"`
+	Retired *bool         `json:"retired,omitempty"`
+	Minutes *int          `json:"minutes,omitempty"`
+	Then    *Availability `json:"then,omitempty"`
 }
 
 // CategoryOption is one option of a structure category and who holds it.

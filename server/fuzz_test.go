@@ -101,7 +101,12 @@ func FuzzProfilePatchDecoder(f *testing.F) {
 }
 
 func FuzzStatusDecoder(f *testing.F) {
-	fuzzJSON(f, "PUT", "/v1/me/status", true, `{"availability":"unavailable","reason_code":"lunch"}`, `{"availability":"online"}`)
+	fuzzJSON(f, "PUT", "/v1/me/status", true, `{"availability":"unavailable","reason_code":"lunch"}`, `{"availability":"online"}`,
+		`{"availability":"unavailable","reason_code":"lunch","minutes":30}`)
+}
+
+func FuzzStatusExtendDecoder(f *testing.F) {
+	fuzzJSON(f, "POST", "/v1/me/status/extend", true, `{"minutes":5}`, `{"minutes":-1}`)
 }
 
 func FuzzNotificationsDecoder(f *testing.F) {

@@ -69,6 +69,10 @@ func (s *Server) loadMe(ctx context.Context, userID string) (api.Me, meEntry, er
 	if err != nil {
 		return api.Me{}, meEntry{}, err
 	}
+	presence, err := q.Presence(ctx, o.ID)
+	if err != nil {
+		return api.Me{}, meEntry{}, err
+	}
 	me := api.Me{
 		User: api.User{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Permissions: perms,
 			HasAvatar: u.HasAvatar, HasCover: u.HasCover, PhotoVersion: u.PhotoVersion},
@@ -77,6 +81,7 @@ func (s *Server) loadMe(ctx context.Context, userID string) (api.Me, meEntry, er
 		Notifications: u.Notifications(),
 		Org:           o.Summary(codes, kinds),
 	}
+	me.Org.Presence = presence
 	return me, meEntry{rev: u.Rev, orgVersion: o.Version}, nil
 }
 

@@ -2,9 +2,11 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/phoneset/phoneset/api"
@@ -59,11 +61,15 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	if !reasonCodeRE.MatchString(req.Code) {
 		fields[api.FieldCode] = &api.Reason{Code: api.ReasonCodeChars, Args: api.Args{"min": 1, "max": 32}}
 	}
+	if req.Then == "" {
+		req.Then = api.Online
+	}
+	maps.Copy(fields, api.ValidateTimer(req.Minutes, req.Then))
 	if len(fields) > 0 {
 		return api.Invalid(fields)
 	}
 	ctx := r.Context()
-	rc := api.OrgReasonCode{ReasonCode: api.ReasonCode{Code: req.Code, Label: req.Label}, Version: 1}
+	rc := api.OrgReasonCode{ReasonCode: api.ReasonCode{Code: req.Code, Label: req.Label, Minutes: req.Minutes, Then: req.Then}, Version: 1}
 	err = s.orgTx(ctx, a, func(q store.Q) error {
 		if err := q.AddReasonCode(ctx, a.OrgID, rc.ReasonCode); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -71,7 +77,9 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 			}
 			return err
 		}
-		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), diff{{api.FieldLabel, "", rc.Label}})
+		d := diff{{api.FieldLabel, "", rc.Label}}
+		d.str(api.FieldMinutes, "0", strconv.Itoa(rc.Minutes))
+		return s.orgAudit(ctx, q, a, "reason_code.create", a.orgRes("reason-codes/"+rc.Code), d)
 	})
 	if err != nil {
 		return err
@@ -80,8 +88,9 @@ func (s *Server) createReasonCode(w http.ResponseWriter, r *http.Request, a *adm
 	return nil
 }
 
-// patchReasonCode renames, retires or restores a reason code. Retired
-// codes stay for the history of members' statuses but cannot be chosen.
+// patchReasonCode renames, retires or restores a reason code, or sets its
+// timer. Retired codes stay for the history of members' statuses but cannot
+// be chosen.
 func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	req, version, err := conditional[api.ReasonCodePatch](w, r)
 	if err != nil {
@@ -106,6 +115,17 @@ func (s *Server) patchReasonCode(w http.ResponseWriter, r *http.Request, a *admi
 		var d diff
 		d.setStr(api.FieldLabel, &rc.Label, req.Label)
 		d.setBool(api.FieldRetired, &rc.Retired, req.Retired)
+		if req.Minutes != nil {
+			d.str(api.FieldMinutes, strconv.Itoa(rc.Minutes), strconv.Itoa(*req.Minutes))
+			rc.Minutes = *req.Minutes
+		}
+		if req.Then != nil {
+			d.str(api.FieldThen, string(rc.Then), string(*req.Then))
+			rc.Then = *req.Then
+		}
+		if fields := api.ValidateTimer(rc.Minutes, rc.Then); fields != nil {
+			return api.Invalid(fields)
+		}
 		if err := checkWrite(rc.Version, version, len(d) == 0); err != nil || len(d) == 0 {
 			return err
 		}

@@ -29,6 +29,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
 		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},
 		{"DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession)},
+		{"POST /v1/sso/start", s.wrap(s.ssoStart)},
+		{"POST /v1/sso/finish", s.wrap(s.ssoFinish)},
 
 		// The account and its resources.
 		{"GET /v1/me", s.authed(s.getMe)},
@@ -37,6 +39,7 @@ func (s *Server) routeTable() []route {
 		{"PATCH /v1/me/profile", s.authed(s.idempotent(s.patchProfile))},
 		{"GET /v1/me/status", s.authed(s.getStatus)},
 		{"PUT /v1/me/status", s.authed(s.putStatus)},
+		{"POST /v1/me/status/extend", s.authed(s.extendStatus)},
 		{"GET /v1/me/notifications", s.authed(s.getNotifications)},
 		{"PUT /v1/me/notifications", s.authed(s.putNotifications)},
 		{"GET /v1/me/plan", s.authed(s.getPlan)},
@@ -97,12 +100,16 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/reason-codes", s.admin(s.listReasonCodes)},
 		{"POST /v1/org/reason-codes", s.adminIdempotent(s.createReasonCode)},
 		{"PATCH /v1/org/reason-codes/{code}", s.admin(s.patchReasonCode)},
+		{"GET /v1/org/presence", s.admin(s.getPresence)},
+		{"PUT /v1/org/presence", s.admin(s.putPresence)},
 		{"GET /v1/org/structure", s.admin(s.getStructure)},
 		{"POST /v1/org/structure", s.adminIdempotent(s.createCategory)},
 		{"PATCH /v1/org/structure/{id}", s.admin(s.patchCategory)},
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

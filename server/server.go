@@ -8,6 +8,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -65,8 +66,17 @@ type Config struct {
 	// DefaultHashParams. Tests lower it to keep sign-ins fast.
 	Hash HashParams
 
+	// OIDC signs members in through their organisation's OpenID Connect
+	// provider (server/sso.New); nil means this server offers no single
+	// sign-on.
+	OIDC OIDC
+
 	// Now replaces the clock in tests.
 	Now func() time.Time
+	// TimerTick is how often the server ends due status timers: a timed
+	// status ends at most this late. Zero means one second; negative
+	// means never (tests call EndStatusTimers).
+	TimerTick time.Duration
 }
 
 // Server is the account backend.
@@ -165,6 +175,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s.handler = s.routes()
 	s.bg.Add(1)
 	go s.housekeeping()
+	if cfg.TimerTick >= 0 {
+		s.bg.Add(1)
+		go s.statusTimers(cmp.Or(cfg.TimerTick, time.Second))
+	}
 	return s, nil
 }
 
@@ -330,6 +344,9 @@ func (s *Server) prune() {
 	}
 	if err := q.PruneReplays(ctx, now.Add(-replayTTL)); err != nil {
 		s.log.Warn("prune idempotency keys failed", "err", err)
+	}
+	if err := q.PruneSSOLogins(ctx, now); err != nil {
+		s.log.Warn("prune single sign-ons failed", "err", err)
 	}
 }
 

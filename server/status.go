@@ -18,8 +18,8 @@ func (s *Server) getStatus(w http.ResponseWriter, r *http.Request, p *principal)
 }
 
 // putStatus sets Online, Unavailable (with one of the org's active reason
-// codes) or Offline. Queue eligibility follows: only Online takes queue
-// calls.
+// codes, and a timer: the code's default or the request's minutes) or
+// Offline. Queue eligibility follows: only Online takes queue calls.
 func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal) error {
 	version, err := ifMatch(r)
 	if err != nil {
@@ -45,11 +45,20 @@ func (s *Server) putStatus(w http.ResponseWriter, r *http.Request, p *principal)
 		var d diff
 		d.str(api.FieldAvailability, string(u.Availability), string(req.Availability))
 		d.str(api.FieldReasonCode, u.ReasonCode, req.ReasonCode)
-		if err := checkWrite(u.StatusVersion, version, len(d) == 0); err != nil || len(d) == 0 {
+		// The same status again (an outbox retry) keeps its timer unless
+		// minutes are given.
+		same := len(d) == 0
+		if err := checkWrite(u.StatusVersion, version, same); err != nil || (same && req.Minutes == nil) {
 			return err
 		}
-		u.Availability, u.ReasonCode = req.Availability, req.ReasonCode
-		u.StatusChangedBy, u.StatusChangedByName, u.StatusChangedAt = u.ID, u.DisplayName, s.now()
+		now := s.now()
+		until, then := statusTimer(req, codes, now)
+		d.timer(u.StatusUntil, u.StatusThen, until, then)
+		if len(d) == 0 {
+			return nil
+		}
+		u.Availability, u.ReasonCode, u.StatusUntil, u.StatusThen = req.Availability, req.ReasonCode, until, then
+		u.StatusChangedBy, u.StatusChangedByName, u.StatusChangedAt = u.ID, u.DisplayName, now
 		if err := q.SaveStatus(ctx, u, version); err != nil {
 			return err
 		}

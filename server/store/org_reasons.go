@@ -10,22 +10,29 @@ import (
 func (q Q) OrgReasonCodes(ctx context.Context, orgID string) ([]api.OrgReasonCode, error) {
 	return list(ctx, q, func(sc scanner) (api.OrgReasonCode, error) {
 		var rc api.OrgReasonCode
-		err := sc.Scan(&rc.Code, &rc.Label, &rc.Retired, &rc.Version)
+		var then string
+		err := sc.Scan(&rc.Code, &rc.Label, &rc.Retired, &rc.Minutes, &then, &rc.Version)
+		rc.Then = api.Availability(then)
 		return rc, err
-	}, `SELECT code, label, retired, version FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
+	}, `SELECT code, label, retired, minutes, then_availability, version FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
 }
 
-// UpdateReasonCode writes a reason code's label and retirement if it is
-// still at version.
+// UpdateReasonCode writes a reason code's label, retirement and timer if it
+// is still at version.
 func (q Q) UpdateReasonCode(ctx context.Context, orgID string, rc api.OrgReasonCode, version int64) error {
-	return q.execOne(ctx, `UPDATE reason_codes SET label = ?, retired = ?, version = version + 1
-		WHERE org_id = ? AND code = ? AND version = ?`, rc.Label, rc.Retired, orgID, rc.Code, version)
+	return q.execOne(ctx, `UPDATE reason_codes SET label = ?, retired = ?, minutes = ?, then_availability = ?, version = version + 1
+		WHERE org_id = ? AND code = ? AND version = ?`, rc.Label, rc.Retired, rc.Minutes, string(rc.Then), orgID, rc.Code, version)
 }
 
 // AddReasonCode appends a reason code to the org's list.
 func (q Q) AddReasonCode(ctx context.Context, orgID string, rc api.ReasonCode) error {
-	_, err := q.exec(ctx, `INSERT INTO reason_codes (org_id, code, label, retired, sort_order)
-		VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM reason_codes WHERE org_id = ?))`, orgID, rc.Code, rc.Label, rc.Retired, orgID)
+	then := rc.Then
+	if then == "" {
+		then = api.Online
+	}
+	_, err := q.exec(ctx, `INSERT INTO reason_codes (org_id, code, label, retired, minutes, then_availability, sort_order)
+		VALUES (?, ?, ?, ?, ?, ?, (SELECT COUNT(*) FROM reason_codes WHERE org_id = ?))`,
+		orgID, rc.Code, rc.Label, rc.Retired, rc.Minutes, string(then), orgID)
 	if err != nil {
 		return classify(err)
 	}
@@ -35,18 +42,11 @@ func (q Q) AddReasonCode(ctx context.Context, orgID string, rc api.ReasonCode) e
 
 // ReasonCodes lists the org's reason codes in their order.
 func (q Q) ReasonCodes(ctx context.Context, orgID string) ([]api.ReasonCode, error) {
-	rows, err := q.query(ctx, `SELECT code, label, retired FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	codes := []api.ReasonCode{}
-	for rows.Next() {
+	return list(ctx, q, func(sc scanner) (api.ReasonCode, error) {
 		var rc api.ReasonCode
-		if err := rows.Scan(&rc.Code, &rc.Label, &rc.Retired); err != nil {
-			return nil, err
-		}
-		codes = append(codes, rc)
-	}
-	return codes, rows.Err()
+		var then string
+		err := sc.Scan(&rc.Code, &rc.Label, &rc.Retired, &rc.Minutes, &then)
+		rc.Then = api.Availability(then)
+		return rc, err
+	}, `SELECT code, label, retired, minutes, then_availability FROM reason_codes WHERE org_id = ? ORDER BY sort_order, code`, orgID)
 }

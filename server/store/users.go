@@ -33,6 +33,10 @@ type User struct {
 	StatusChangedBy, StatusChangedByName string
 	StatusChangedAt                      time.Time
 	StatusVersion                        int64
+	// StatusUntil ends a timed status (zero: none) with StatusThen. Every
+	// status write saves them: clear them when setting another status.
+	StatusUntil time.Time
+	StatusThen  api.Availability
 
 	NotifyMissedCalls, NotifyVoicemails bool
 	NotificationsVersion                int64
@@ -67,11 +71,16 @@ func (u *User) Profile() api.Profile {
 
 // Status is the user's api.Status resource.
 func (u *User) Status() api.Status {
-	return api.Status{
+	st := api.Status{
 		Version: u.StatusVersion, Availability: u.Availability, ReasonCode: u.ReasonCode,
 		ChangedBy: u.StatusChangedBy, ChangedByName: u.StatusChangedByName, ChangedAt: u.StatusChangedAt,
 		QueueEligible: u.Availability == api.Online,
 	}
+	if !u.StatusUntil.IsZero() {
+		until := u.StatusUntil
+		st.Until, st.Then = &until, u.StatusThen
+	}
+	return st
 }
 
 // Notifications is the user's api.Notifications resource.
@@ -82,7 +91,7 @@ func (u *User) Notifications() api.Notifications {
 const userCols = `u.id, u.org_id, u.rev, u.username, u.email, u.password_hash, u.password_changed_at,
 	u.first_name, u.last_name, u.display_name, u.language, u.time_zone, u.mobile, u.fixed_number,
 	u.hide_mobile, u.hide_fixed, u.pending_email, u.pending_mobile, u.admin_info, u.extra_info, u.profile_version,
-	u.availability, u.reason_code, u.status_changed_by, u.status_changed_by_name, u.status_changed_at, u.status_version,
+	u.availability, u.reason_code, u.status_changed_by, u.status_changed_by_name, u.status_changed_at, u.status_version, u.status_until, u.status_then,
 	u.notify_missed_calls, u.notify_voicemails, u.notifications_version,
 	u.has_avatar, u.has_cover, u.photo_version, u.api_key_sealed, u.api_key_created_at, u.created_at`
 
@@ -90,19 +99,20 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(sc scanner, extra ...any) (*User, error) {
 	var u User
-	var pwAt, stAt, keyAt, created int64
+	var pwAt, stAt, untilAt, keyAt, created int64
+	var then string
 	var admin, extra0 string
 	var avail string
 	dest := []any{&u.ID, &u.OrgID, &u.Rev, &u.Username, &u.Email, &u.PasswordHash, &pwAt,
 		&u.FirstName, &u.LastName, &u.DisplayName, &u.Language, &u.TimeZone, &u.Mobile, &u.FixedNumber,
 		&u.HideMobile, &u.HideFixed, &u.PendingEmail, &u.PendingMobile, &admin, &extra0, &u.ProfileVersion,
-		&avail, &u.ReasonCode, &u.StatusChangedBy, &u.StatusChangedByName, &stAt, &u.StatusVersion,
+		&avail, &u.ReasonCode, &u.StatusChangedBy, &u.StatusChangedByName, &stAt, &u.StatusVersion, &untilAt, &then,
 		&u.NotifyMissedCalls, &u.NotifyVoicemails, &u.NotificationsVersion,
 		&u.HasAvatar, &u.HasCover, &u.PhotoVersion, &u.APIKeySealed, &keyAt, &created}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, noRows(err)
 	}
-	u.Availability = api.Availability(avail)
+	u.Availability, u.StatusUntil, u.StatusThen = api.Availability(avail), FromMicros(untilAt), api.Availability(then)
 	u.PasswordChangedAt, u.StatusChangedAt = FromMicros(pwAt), FromMicros(stAt)
 	u.APIKeyCreatedAt, u.CreatedAt = FromMicros(keyAt), FromMicros(created)
 	if err := json.Unmarshal([]byte(admin), &u.AdminInfo); err != nil {
@@ -172,9 +182,11 @@ func (q Q) SaveProfile(ctx context.Context, u *User, version int64) error {
 // is still at version.
 func (q Q) SaveStatus(ctx context.Context, u *User, version int64) error {
 	err := q.execOne(ctx, `UPDATE users SET rev = rev + 1, status_version = status_version + 1,
-		availability = ?, reason_code = ?, status_changed_by = ?, status_changed_by_name = ?, status_changed_at = ?
+		availability = ?, reason_code = ?, status_changed_by = ?, status_changed_by_name = ?, status_changed_at = ?,
+		status_until = ?, status_then = ?
 		WHERE id = ? AND status_version = ?`,
-		string(u.Availability), u.ReasonCode, u.StatusChangedBy, u.StatusChangedByName, Micros(u.StatusChangedAt), u.ID, version)
+		string(u.Availability), u.ReasonCode, u.StatusChangedBy, u.StatusChangedByName, Micros(u.StatusChangedAt),
+		Micros(u.StatusUntil), string(u.StatusThen), u.ID, version)
 	if err == nil {
 		u.StatusVersion = version + 1
 	}
