@@ -103,6 +103,11 @@ type CheckResult struct {
 	// should have, when Detected: dropouts (an underrun on a busy machine,
 	// a Bluetooth hiccup) or a part pushed later by one.
 	Missing time.Duration
+	// Dropped is the part of Missing that came back as digital silence:
+	// samples the sound path lost (an underrun, a server that stalled),
+	// since a microphone always hears some noise. It is what proves a
+	// dropout on a digital loopback.
+	Dropped time.Duration
 	// BrokeUp: Missing reached brokeUpAfter, or the test tone came back
 	// while the chirp before it did not. It is read from the recording
 	// alone: malgo reports no underruns (its callbacks are Data and Stop),
@@ -242,7 +247,7 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 		floor(captured, warm, from, sig.rate/50))
 	r.SNR = r.Level - r.NoiseFloor
 	if r.SNR >= gapSNR {
-		r.Missing = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
+		r.Missing, r.Dropped = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
 		r.BrokeUp = r.Missing >= brokeUpAfter
 	}
 	r.BrokeUp = r.BrokeUp || garbled(sig, captured, zero, r.Level, r.NoiseFloor)
@@ -283,8 +288,9 @@ func garbled(sig checkSignal, captured []float32, zero int, level, floor float64
 // past the end of the recording are not counted: a check that ran out of time
 // is not a broken-up one. The fades at either end are left out, and so is the
 // chirp's last 30% (above 2.5 kHz): a path at 8 kHz, a narrow-band
-// hands-free headset's, takes up to 20 dB off its top.
-func missing(sig checkSignal, captured []float32, zero int, noise float64) time.Duration {
+// hands-free headset's, takes up to 20 dB off its top. Of what is missing,
+// dropped is the digital silence.
+func missing(sig checkSignal, captured []float32, zero int, noise float64) (lost, dropped time.Duration) {
 	piece := max(1, sig.rate*int(gapPiece)/int(time.Second))
 	var env []float64
 	for _, span := range [][2]int{{sig.chirpAt, sig.chirpAt + len(sig.chirp)*7/10 + piece}, {sig.toneAt, sig.toneAt + sig.toneLen}} {
@@ -295,7 +301,7 @@ func missing(sig checkSignal, captured []float32, zero int, noise float64) time.
 		}
 	}
 	if len(env) == 0 {
-		return 0
+		return 0, 0
 	}
 	// Halfway, in dB, between the signal and the noise; at least 20 dB
 	// below the signal when the noise is lower still. The signal's level is
@@ -304,13 +310,16 @@ func missing(sig checkSignal, captured []float32, zero int, noise float64) time.
 	// Wine at load 20: "too quiet", nothing missing).
 	ref := quantile(env, 0.8)
 	gap := math.Sqrt(ref * max(noise, ref/100))
-	n := 0
+	n, silent := 0, 0
 	for _, v := range env {
 		if v < gap {
 			n++
 		}
+		if v == 0 {
+			silent++
+		}
 	}
-	return time.Duration(n) * gapPiece
+	return time.Duration(n) * gapPiece, time.Duration(silent) * gapPiece
 }
 
 // toneOnly reports whether the test tone came back although the chirp before
@@ -504,9 +513,11 @@ func (c *checkRecorder) frameTime(frames int) int64 {
 // keeps frames a busy client lost earlier out of the sum.
 //
 // Frames are taken to arrive evenly through a callback's block, as a sound
-// card captures them. A virtual device can deliver a whole block at once (a
-// PulseAudio null sink's monitor does): then where in its block the chirp
-// lands moves the result by up to 5 ms from run to run.
+// card captures them. A PulseAudio null sink's monitor delivers whole 20 ms
+// blocks, yet each stream's callbacks keep to one frame clock within 0.05 ms
+// through a check (its time minus frames read); checks on one loopback still
+// differ by up to 4 ms: that is the path's own delay, set when a stream
+// starts (the sink's block phase), not where the chirp lands.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 	received := int64(math.MaxInt64)
 	for _, r := range c.received[:min(c.nReceived, len(c.received))] {
