@@ -75,4 +75,5 @@ const (
 	FieldOptionIDs     = "option_ids"  // SupervisorScope
 	FieldAddOptions    = "add_options" // CategoryPatch
 	FieldRemoveOptions = "remove_options"
+	FieldLicense       = "license" // InvitationRequest
 )

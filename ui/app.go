@@ -131,6 +131,7 @@ func (a *windowApp) showSignIn() {
 	}
 	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), viewMenu(fyne.CurrentApp()), a.helpMenu()))
 	p := NewSignInPage(a.m, a.srv, a.opts.Device, a.opts.Demo.hint(), a.showShell)
+	p.OnTitle = func(step string) { a.w.SetTitle(windowTitle(step)) }
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
 	// The title changes last: it tells the user (and the end-to-end test)

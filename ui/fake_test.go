@@ -25,6 +25,7 @@ type fakeModel struct {
 
 	signInErr error
 	signIns   [][3]string // login, password, device
+	totp      fakeTOTP
 	updateErr error
 	updates   []api.ProfilePatch
 	signOuts  int
@@ -219,6 +220,7 @@ type fakeServer struct {
 	sessions []api.Session
 	err      error
 	calls    []string
+	totp     fakeTOTP
 }
 
 func (f *fakeServer) Plan(context.Context) (api.Plan, error) {

@@ -63,6 +63,10 @@ var goldenTests = []struct {
 	{"signin_forgot", TestSignInForgotPassword},
 	{"signin_sso", TestSignInSSORenders},
 	{"org_sso", TestOrgSSOTab},
+	{"signin_totp", TestSignInSecondFactorRenders},
+	{"signin_enrol", TestSignInEnrol},
+	{"security_totp", TestSecondFactorCard},
+	{"org_secondfactor", TestOrgSecondFactorTab},
 	{"about", TestAboutRenders},
 }
 

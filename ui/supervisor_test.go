@@ -257,7 +257,7 @@ func TestSupervisorScopeForm(t *testing.T) {
 		t.Errorf("a member without the role: %v %v", on, got)
 	}
 
-	tab := newOrgUsersTab(f, func(api.OrgUser) {})
+	tab := newOrgUsersTab(f, func(api.OrgUser) {}, func() {}, func() *time.Location { return time.UTC })
 	show(t, tab.content)
 	tab.SetSupervisor("u_bo", true, ids[:2])
 	tab.SetSupervisor("u_cy", false, nil)
