@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/store"
@@ -64,5 +67,42 @@ func TestLastAdminStays(t *testing.T) {
 	var ae *api.Error
 	if !errors.As(err, &ae) || ae.Reason == nil || ae.Reason.Code != api.ReasonAdminMustRemain {
 		t.Errorf("last admin deactivated: %v", err)
+	}
+}
+
+// TestPruneInvitations: an expired invitation stays listed for a resend,
+// and housekeeping drops it 30 days after it expired.
+func TestPruneInvitations(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, Config{DataDir: t.TempDir(), Hash: HashParams{Memory: 64, Time: 1, Threads: 1}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	demo, err := s.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, age := range []time.Duration{0, 20 * 24 * time.Hour, 40 * 24 * time.Hour} {
+		created := now.Add(-age - api.InvitationTTL)
+		inv := &store.Invitation{ID: "inv_" + strconv.Itoa(i), OrgID: demo.OrgID, Email: strconv.Itoa(i) + "@example.com", DisplayName: "X",
+			InvitedBy: "Ada Admin", SentCount: 1, CreatedAt: created, SentAt: created, ExpiresAt: created.Add(api.InvitationTTL)}
+		if err := s.st.Q().CreateInvitation(ctx, inv, "hash"+strconv.Itoa(i), created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.prune()
+	invs, err := s.st.Q().Invitations(ctx, demo.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, i := range invs {
+		ids = append(ids, i.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"inv_0", "inv_1"}) {
+		t.Errorf("after pruning: %v", ids)
 	}
 }
