@@ -205,6 +205,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if why := validateDevice(req.Device); why != nil {
 		fields[api.FieldDevice] = why
 	}
+	if len(req.DeviceToken) > 128 {
+		fields[api.FieldDeviceToken] = api.Because(api.ReasonTooLong)
+	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
 	}
@@ -232,10 +235,20 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errWrongCredentials
 	}
-	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
+	if err := s.passwordAllowed(ctx, u); err != nil {
 		return err
 	}
-	if err := s.passwordAllowed(ctx, u); err != nil {
+	// With a second factor the password alone gives no session, and the
+	// failed-attempt count stays until the code is right too: otherwise
+	// each sign-in with a stolen password would reset the code lockout.
+	need, enrol, err := s.secondFactorNeeded(ctx, u, req.DeviceToken)
+	if err != nil {
+		return err
+	}
+	if need {
+		return s.challenge(ctx, u, req.Device, enrol)
+	}
+	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
 	}
 	tokens, err := s.openSession(ctx, u, req.Device, ip, "session.create", req.Device, func(q store.Q) error {

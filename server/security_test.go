@@ -267,6 +267,11 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			c = anonLogin(c)
 			return call{path: "/v1/sessions/refresh", body: api.RefreshRequest{RefreshToken: m.e.signIn(c.login, c.password).RefreshToken}}
 		}, all(200)},
+		// No challenge, no second step; the real flow is in secondfactor_test.go.
+		{"POST /v1/sessions/second-factor", public, fixed("/v1/sessions/second-factor",
+			api.SecondFactorRequest{Challenge: "psc_not-a-real-challenge", Code: "123456"}), all(401)},
+		{"POST /v1/sessions/second-factor/enrolment", public, fixed("/v1/sessions/second-factor/enrolment",
+			api.ChallengeRequest{Challenge: "psc_not-a-real-challenge"}), all(401)},
 		{"POST /v1/sessions/reauth", me, password("/v1/sessions/reauth"), all(204)},
 		{"DELETE /v1/sessions/current", me, fixed("/v1/sessions/current", nil), all(204)},
 		{"GET /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
@@ -329,6 +334,16 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"GET /v1/me/{kind}", me, fixed("/v1/me/avatar", nil), all(200)},
 		{"DELETE /v1/me/{kind}", me, photoDelete("/v1/me/avatar", false), all(200)},
 		{"POST /v1/me/avatar/gravatar", me, photoDelete("/v1/me/avatar/gravatar", false), all(200)},
+
+		// Two-factor sign-in: each caller starts an enrolment, which a wrong
+		// code does not confirm, so there is nothing to turn off yet.
+		{"GET /v1/me/second-factor", me, fixed("/v1/me/second-factor", nil), all(200)},
+		{"POST /v1/me/second-factor", me, password("/v1/me/second-factor"), all(200)},
+		{"POST /v1/me/second-factor/confirm", me, fixed("/v1/me/second-factor/confirm", api.CodeRequest{Code: "000000"}), all(422)},
+		{"POST /v1/me/second-factor/recovery-codes", me, password("/v1/me/second-factor/recovery-codes"), all(409)},
+		{"DELETE /v1/me/second-factor", me, func(m *matrix, c *caller, _ string) call {
+			return call{path: "/v1/me/second-factor", body: api.SecondFactorOff{Password: c.password, Code: "000000"}}
+		}, all(409)},
 
 		// API key.
 		{"GET /v1/me/api-key", me, fixed("/v1/me/api-key", nil), all(200)},
@@ -399,6 +414,18 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			"/v1/org/structure", "cat_demo_office"), all(200)},
 		{"DELETE /v1/org/structure/{id}", orgItem, fixed("/v1/org/structure/cat_demo_office", nil), all(204)},
 		{"GET /v1/org/audit", orgWide, fixed("/v1/org/audit", nil), all(200)},
+		{"GET /v1/org/second-factor", orgWide, fixed("/v1/org/second-factor", nil), all(200)},
+		{"PUT /v1/org/second-factor", orgWide, versioned("/v1/org/second-factor", "/v1/org/second-factor", "",
+			api.SecondFactorPolicy{Policy: api.SecondFactorOptional}), all(200)},
+		// The member has no second factor to reset.
+		{"DELETE /v1/org/users/{id}/second-factor", orgItem, password("/v1/org/users/" + agent2 + "/second-factor"), all(409)},
+		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
+		// Each organisation claims its own domain: one domain has one provider.
+		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
+			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
+			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
+				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
+		}, all(200)},
 		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
 			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
 		}, all(200)},
@@ -411,13 +438,6 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
 			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
 		}, all(204)},
-		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
-		// Each organisation claims its own domain: one domain has one provider.
-		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
-			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
-			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
-				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
-		}, all(200)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
 
 		// Near the end, as agent2 is gone after it.

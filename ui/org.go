@@ -28,6 +28,7 @@ type OrgModel interface {
 	OrgReasonCodesModel
 	OrgStructureModel
 	OrgAuditModel
+	OrgSecondFactorModel
 }
 
 // OrgUsersModel lists the organisation's users and changes what only
@@ -120,8 +121,10 @@ func NewOrgPage(m OrgModel) *OrgPage {
 		container.NewTabItem(lang.L("Status reasons"), p.reasons.content),
 		container.NewTabItem(lang.L("Structure"), p.structure.content),
 		container.NewTabItem(lang.L("Audit log"), p.audit.content),
+		p.secondFactorTab(),
 	)
 	p.addProvisionTab()
+	p.addSSOTab()
 	p.content = container.NewBorder(p.problem, nil, nil, nil, p.tabs)
 	return p
 }

@@ -38,6 +38,7 @@ type fakeOrg struct {
 	catPatches []api.CategoryPatch
 	photos     map[string][]byte
 	invites    []api.Invitation
+	totp       fakeTOTP
 }
 
 var fakeAt = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)

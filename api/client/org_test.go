@@ -55,6 +55,16 @@ func orgCases() []orgCase {
 		{"place order", func(ctx context.Context, c *Client) (any, error) {
 			return c.PlaceOrder(ctx, []api.OrderItem{{SKU: "pro", Quantity: 2}})
 		}, "POST", "/v1/org/orders", "", "", `{"items":[{"sku":"pro","quantity":2}]}`, `{"id":"ord_2","at":"2026-11-23T08:00:00Z"}`, api.Order{ID: "ord_2", At: orgAt}},
+		{"second factor", func(ctx context.Context, c *Client) (any, error) { return c.OrgSecondFactor(ctx) },
+			"GET", "/v1/org/second-factor", "", "", "", `{"policy":"admins","version":2,"members":[{"id":"u1","enabled":true}]}`,
+			api.OrgSecondFactor{Policy: "admins", Version: 2, Members: []api.MemberSecondFactor{{ID: "u1", Enabled: true}}}},
+		{"set second factor policy", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetSecondFactorPolicy(ctx, 2, api.SecondFactorEveryone)
+		}, "PUT", "/v1/org/second-factor", "", `"2"`, `{"policy":"everyone"}`, `{"policy":"everyone","version":3}`,
+			api.OrgSecondFactor{Policy: "everyone", Version: 3}},
+		{"reset second factor", func(ctx context.Context, c *Client) (any, error) {
+			return nil, c.ResetSecondFactor(ctx, "u/1", "pw")
+		}, "DELETE", "/v1/org/users/u%2F1/second-factor", "", "", `{"password":"pw"}`, "", nil},
 		{"users", func(ctx context.Context, c *Client) (any, error) {
 			return c.OrgUsers(ctx, api.OrgUserFilter{Option: "opt 1", Query: "bo"})
 		}, "GET", "/v1/org/users", "option=opt+1&q=bo", "", "", `[{"id":"u1","admin":true}]`, []api.OrgUser{{ID: "u1", Admin: true}}},
