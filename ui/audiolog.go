@@ -23,12 +23,13 @@ func logAudioDevices(m DevicesModel) {
 }
 
 // logHeadsetCheck logs how a headset check ended: its verdict and the round
-// trip's latency (and how much of the signal went missing), or why it stopped.
+// trip's latency (and how much of the signal went missing, and how much of
+// that came back as digital silence), or why it stopped.
 func logHeadsetCheck(r audio.CheckResult, err error) {
 	if err != nil {
 		slog.Warn("headset check", "err", err)
 		return
 	}
 	slog.Info("headset check", "verdict", r.Verdict, "latency", r.Latency,
-		"level_dbfs", int(r.Level), "snr_db", int(r.SNR), "missing", r.Missing)
+		"level_dbfs", int(r.Level), "snr_db", int(r.SNR), "missing", r.Missing, "dropped", r.Dropped)
 }

@@ -37,8 +37,8 @@ type fakeOrg struct {
 	zoneSets   map[string]api.SMSZoneUpdate
 	catPatches []api.CategoryPatch
 	photos     map[string][]byte
-	invites    []api.Invitation
 	totp       fakeTOTP
+	invites    []api.Invitation
 }
 
 var fakeAt = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
