@@ -18,14 +18,15 @@ import (
 // heard the signal loud and clear but says it "broke up" (see below).
 func devicesPath(h *harness, backend string, brokeUpHeard bool) {
 	t := h.t
+	before := h.capture()
+	h.key("ctrl+5") // Devices, as the sidebar lists it
+	// The app opens the audio when a page first needs it, and logs what
+	// it found then.
 	devs := h.logRecord("audio devices", 1, 30*time.Second)
 	if devs["backend"] != backend || !strings.Contains(devs["playback"], "VirtualSpeaker") ||
 		!strings.Contains(devs["capture"], "Monitor of VirtualSpeaker") {
 		t.Fatalf("audio devices = %v, want backend %s with VirtualSpeaker and its monitor", devs, backend)
 	}
-
-	before := h.capture()
-	h.key("ctrl+5") // Devices, as the sidebar lists it
 	var btn image.Rectangle
 	var page image.Image
 	h.eventually("the Check headset button", 30*time.Second, func() bool {

@@ -186,3 +186,25 @@ func TestUsersExport(t *testing.T) {
 		wantStatus(t, e.do(req{method: "GET", path: "/v1/org/users?format=csv", token: a.AccessToken}), 403)
 	})
 }
+
+// BenchmarkImportCheck5000 is the dry run of a 5 000-person file through
+// the real route, the app's progress bar's wait; the goal is under 10 s.
+func BenchmarkImportCheck5000(b *testing.B) {
+	e := newEnv(b)
+	tok := e.admin().AccessToken
+	var f strings.Builder
+	f.WriteString("email,first_name,last_name,license,Office\n")
+	for i := range 5000 {
+		fmt.Fprintf(&f, "person%d@example.com,Förnamn%d,Efternamn,,Stockholm\n", i, i)
+	}
+	body := []byte(f.String())
+	b.ResetTimer()
+	for b.Loop() {
+		r := e.do(req{method: "POST", path: "/v1/org/users/import/check", token: tok, body: body, ctype: "text/csv"})
+		var rep api.ImportReport
+		r.decode(b, &rep)
+		if r.status != 200 || rep.Rows != 5000 || len(rep.Problems) != 0 {
+			b.Fatalf("%d: %d rows, %d problems", r.status, rep.Rows, len(rep.Problems))
+		}
+	}
+}

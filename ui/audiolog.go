@@ -8,9 +8,9 @@ import (
 )
 
 // logAudioDevices writes the audio backend and the devices it lists to the
-// log (slog's default, which cmd/phoneset sets) once at start. Support reads
-// these lines, and the end-to-end tests check the platform's devices and the
-// headset check by them.
+// log (slog's default, which cmd/phoneset sets) once, when the audio is
+// opened. Support reads these lines, and the end-to-end tests check the
+// platform's devices and the headset check by them.
 func logAudioDevices(m DevicesModel) {
 	st := m.Snapshot()
 	names := map[audio.Kind][]string{}

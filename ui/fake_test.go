@@ -357,5 +357,5 @@ func (f *fakeServer) ConfirmPasswordReset(_ context.Context, req api.PasswordRes
 }
 
 func (f *fakeServer) services() Services {
-	return Services{Plan: f, APIKey: f, Security: f, Verify: f, LoginStart: &fakeLoginStart{}}
+	return Services{Plan: f, APIKey: f, Security: f, Verify: f, LoginStart: &fakeLoginStart{}, Audio: newLazyAudio(nil)}
 }

@@ -121,6 +121,8 @@ func NewOrgPage(m OrgModel) *OrgPage {
 		container.NewTabItem(lang.L("Audit log"), p.audit.content),
 		p.secondFactorTab(),
 	)
+	p.addProvisionTab()
+	p.addSSOTab()
 	p.content = container.NewBorder(p.problem, nil, nil, nil, p.tabs)
 	return p
 }

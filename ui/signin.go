@@ -77,6 +77,7 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(96))
 	form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
+	p.addSSO(form, hint)
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord

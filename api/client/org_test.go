@@ -125,12 +125,6 @@ func orgCases() []orgCase {
 		{"audit csv", func(ctx context.Context, c *Client) (any, error) {
 			return c.ExportAuditCSV(ctx, api.AuditQuery{Resource: "org/x", To: orgAt, Before: 40, Limit: 20})
 		}, "GET", "/v1/org/audit", "format=csv&resource=org%2Fx&to=2026-11-23T08%3A00%3A00Z", "", "", "id,at\n", []byte("id,at\n")},
-		{"sso", func(ctx context.Context, c *Client) (any, error) { return c.OrgSSO(ctx) },
-			"GET", "/v1/org/sso", "", "", "", `{"version":2,"enabled":true,"client_secret_set":true}`, api.SSOSettings{Version: 2, Enabled: true, ClientSecretSet: true}},
-		{"set sso", func(ctx context.Context, c *Client) (any, error) {
-			return c.SetOrgSSO(ctx, 2, api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.example", ClientID: "x", Domains: []string{"example.com"}})
-		}, "PUT", "/v1/org/sso", "", `"2"`, `{"enabled":true,"issuer":"https://idp.example","client_id":"x","domains":["example.com"],"sso_only":false,"just_in_time":false}`,
-			`{"version":3}`, api.SSOSettings{Version: 3}},
 		{"check import", func(ctx context.Context, c *Client) (any, error) {
 			return c.CheckUserImport(ctx, []byte("email\nbad\n"), 41)
 		}, "POST", "/v1/org/users/import/check", "first_line=41", "", "email\nbad\n",
@@ -146,6 +140,12 @@ func orgCases() []orgCase {
 			api.SCIMTokenCreated{Token: api.SCIMToken{ID: "sct_1", Name: "Entra"}, Secret: "pst_x"}},
 		{"revoke scim token", func(ctx context.Context, c *Client) (any, error) { return nil, c.RevokeSCIMToken(ctx, "sct_1") },
 			"DELETE", "/v1/org/scim/tokens/sct_1", "", "", "", "", nil},
+		{"sso", func(ctx context.Context, c *Client) (any, error) { return c.OrgSSO(ctx) },
+			"GET", "/v1/org/sso", "", "", "", `{"version":2,"enabled":true,"client_secret_set":true}`, api.SSOSettings{Version: 2, Enabled: true, ClientSecretSet: true}},
+		{"set sso", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetOrgSSO(ctx, 2, api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.example", ClientID: "x", Domains: []string{"example.com"}})
+		}, "PUT", "/v1/org/sso", "", `"2"`, `{"enabled":true,"issuer":"https://idp.example","client_id":"x","domains":["example.com"],"sso_only":false,"just_in_time":false}`,
+			`{"version":3}`, api.SSOSettings{Version: 3}},
 	}
 }
 

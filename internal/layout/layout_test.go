@@ -78,16 +78,16 @@ const pgx = "github.com/jackc/pgx/"
 
 var pgxFree = []string{"cmd/phoneset", "server/embedded"}
 
+// The SCIM library: no identity provider reaches the desktop app's embedded
+// backend, so server/scim is linked into phoneset-server alone (as pgx).
+const scimLib = "github.com/elimity-com/scim"
+
 // Region and language names in every language (2.3 MB in the app), which
 // upstream phonenumbers links for geocoding and Phoneset never shows:
 // api uses the fork in third_party/phonenumbers, which leaves geocoding out.
 const display = "golang.org/x/text/language/display"
 
 var displayFree = []string{"cmd/phoneset", "cmd/phoneset-server"}
-
-// The SCIM library: no identity provider reaches the desktop app's embedded
-// backend, so server/scim is linked into phoneset-server alone (as pgx).
-const scimLib = "github.com/elimity-com/scim"
 
 // goosList covers files behind build constraints: a Windows-only file
 // importing Fyne is as much a violation as a Linux one.
@@ -398,8 +398,13 @@ func TestForbiddenLinks(t *testing.T) {
 		{noFyne, fynePrefix},
 		{restyFree, resty},
 		{pgxFree, pgx},
-		{displayFree, display},
 		{pgxFree, scimLib},
+		{displayFree, display},
+		// OpenID Connect: single sign-on is the server's business with the
+		// identity provider; server/sso links it into phoneset-server alone.
+		{pgxFree, "github.com/coreos/go-oidc/"},
+		{pgxFree, "github.com/go-jose/go-jose/"},
+		{pgxFree, "golang.org/x/oauth2"},
 	} {
 		var patterns []string
 		for _, dir := range tc.dirs {
@@ -421,6 +426,7 @@ func TestCheckSeesRealLinks(t *testing.T) {
 		{"./ui", fynePrefix},
 		{"./cmd/phoneset-server", pgx},
 		{"./cmd/phoneset-server", scimLib},
+		{"./cmd/phoneset-server", "github.com/coreos/go-oidc/"},
 	} {
 		if got := violations(goList(t, repoRoot(t), "linux", tc.pattern), tc.prefix); len(got) == 0 {
 			t.Errorf("%s links nothing under %s", tc.pattern, tc.prefix)
