@@ -1,3 +1,7 @@
+//go:build linux
+
+// The end-to-end test drives Debian's Chromium (scripts/deps.sh test).
+
 package sso_test
 
 import (
@@ -113,9 +117,10 @@ func chromium(t *testing.T, bin string) func(string) error {
 	}
 }
 
-// TestSignInThroughRealProvider signs in as the app does (account.SSOLogin:
-// loopback listener, PKCE, state) with headless Chromium following the
-// real provider's redirects back to the app's loopback port.
+// TestSignInThroughRealProvider signs in as the app does (account.Model's
+// SignInSSO: loopback listener, PKCE, state; then the account and its
+// keyring item) with headless Chromium following the real provider's
+// redirects back to the app's loopback port.
 func TestSignInThroughRealProvider(t *testing.T) {
 	bin := testenv.RequireCommand(t, "chromium", "Chromium (scripts/deps.sh test installs it)")
 	eachDB(t, func(t *testing.T, db string) {
@@ -134,32 +139,41 @@ func TestSignInThroughRealProvider(t *testing.T) {
 			o.clients[clientID] = storage.WebClient(clientID, clientSecret, redirect)
 			return browser(authURL)
 		}
-		login := func(who string) (api.Tokens, error) {
+		// The app's model, as cmd/phoneset opens it, with a keyring in memory.
+		kr := mapKeyring{}
+		m, err := account.Open(account.Config{DataDir: t.TempDir(), Client: newClient(t, e.base), Keyring: kr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Close() })
+		login := func(who string) error {
 			o.mu.Lock()
 			o.user = who
 			o.mu.Unlock()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			c := newClient(t, e.base)
 			start := time.Now()
-			tok, err := account.SSOLogin(ctx, c, "agent1@demo.phoneset.test", "e2e", open)
+			err := m.SignInSSO(ctx, "agent1@demo.phoneset.test", "e2e", open)
 			t.Logf("sign-in as %s through Chromium: %v", who, time.Since(start).Round(time.Millisecond))
-			return tok, err
+			return err
 		}
 
-		tok, err := login("bo")
-		if err != nil {
+		if err := login("bo"); err != nil {
 			t.Fatalf("sign-in: %v", err)
 		}
-		c := newClient(t, e.base)
-		c.SetTokens(tok)
-		me, err := c.Me(context.Background())
-		if err != nil || me.User.ID != "usr_demo_agent1" {
-			t.Fatalf("signed in as %+v, %v", me.User, err)
+		if id := m.Me().User.ID; id != "usr_demo_agent1" || len(kr) != 1 {
+			t.Fatalf("signed in as %q, keyring %v", id, kr)
 		}
 		// The provider's unverified address links nobody.
-		if _, err := login("eve"); reasonOf(err) != api.ReasonSSOEmailNotVerified {
+		if err := login("eve"); reasonOf(err) != api.ReasonSSOEmailNotVerified {
 			t.Errorf("unverified address: %v", err)
 		}
 	})
 }
+
+// mapKeyring keeps the session in memory.
+type mapKeyring map[string]string
+
+func (k mapKeyring) Get(s, u string) (string, error) { return k[s+"/"+u], nil }
+func (k mapKeyring) Set(s, u, v string) error        { k[s+"/"+u] = v; return nil }
+func (k mapKeyring) Delete(s, u string) error        { delete(k, s+"/"+u); return nil }
