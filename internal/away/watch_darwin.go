@@ -1,0 +1,121 @@
+//go:build cgo
+
+package away
+
+/*
+#cgo LDFLAGS: -framework CoreFoundation -framework CoreGraphics
+#include <CoreFoundation/CoreFoundation.h>
+#include <CoreGraphics/CoreGraphics.h>
+#include <pthread.h>
+
+// The screen lock is announced on the distributed notification center as
+// com.apple.screenIsLocked / com.apple.screenIsUnlocked; a run loop on a
+// thread of its own receives them and keeps the last state for Go to poll.
+static volatile int awayLocked;
+
+static void awayCallback(CFNotificationCenterRef center, void *observer, CFStringRef name,
+                         const void *object, CFDictionaryRef userInfo) {
+	awayLocked = CFStringCompare(name, CFSTR("com.apple.screenIsLocked"), 0) == kCFCompareEqualTo;
+}
+
+static void *awayRun(void *arg) {
+	CFNotificationCenterRef c = CFNotificationCenterGetDistributedCenter();
+	CFNotificationCenterAddObserver(c, (const void *)&awayLocked, awayCallback, CFSTR("com.apple.screenIsLocked"),
+	                                NULL, CFNotificationSuspensionBehaviorDeliverImmediately);
+	CFNotificationCenterAddObserver(c, (const void *)&awayLocked, awayCallback, CFSTR("com.apple.screenIsUnlocked"),
+	                                NULL, CFNotificationSuspensionBehaviorDeliverImmediately);
+	CFRunLoopRun();
+	return NULL;
+}
+
+static int awayStart(void) {
+	pthread_t t;
+	if (pthread_create(&t, NULL, awayRun, NULL) != 0) {
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+static int awayIsLocked(void) { return awayLocked; }
+
+static double awayIdleSeconds(void) {
+	return CGEventSourceSecondsSinceLastEventType(kCGEventSourceStateCombinedSessionState, kCGAnyInputEventType);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"sync"
+	"time"
+)
+
+// startObserver starts the notification thread once per process; it lives
+// as long as the process.
+var startObserver = sync.OnceValue(func() error {
+	if C.awayStart() != 0 {
+		return errors.New("away: cannot start the notification thread")
+	}
+	return nil
+})
+
+// macWatcher polls the state the notification thread keeps: a lock shows
+// within pollLock.
+type macWatcher struct {
+	events    chan Event
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+const pollLock = 500 * time.Millisecond
+
+// New watches com.apple.screenIsLocked. Compiled for macOS; not run on
+// these build machines.
+func New() (Watcher, error) {
+	if err := startObserver(); err != nil {
+		return nil, err
+	}
+	w := &macWatcher{events: make(chan Event, 8), done: make(chan struct{})}
+	go w.run()
+	return w, nil
+}
+
+func (w *macWatcher) run() {
+	defer close(w.events)
+	t := time.NewTicker(pollLock)
+	defer t.Stop()
+	locked := false
+	for {
+		select {
+		case <-w.done:
+			return
+		case <-t.C:
+		}
+		now := C.awayIsLocked() != 0
+		if now == locked {
+			continue
+		}
+		locked = now
+		ev := Unlocked
+		if locked {
+			ev = Locked
+		}
+		select {
+		case w.events <- ev:
+		case <-w.done:
+			return
+		}
+	}
+}
+
+func (w *macWatcher) Events() <-chan Event { return w.events }
+
+func (w *macWatcher) Idle() (time.Duration, error) {
+	return time.Duration(float64(C.awayIdleSeconds()) * float64(time.Second)), nil
+}
+
+func (w *macWatcher) Close() error {
+	w.closeOnce.Do(func() { close(w.done) })
+	return nil
+}
