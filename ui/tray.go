@@ -34,9 +34,19 @@ func newPresence(m StatusModel, app fyne.App, show func()) *presence {
 // SetStatus is StatusModel.SetStatus, remembered as this device's own
 // change so it raises no notification.
 func (p *presence) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	return p.own(func() error { return p.model.SetStatus(ctx, u) })
+}
+
+// ExtendStatus is StatusModel.ExtendStatus, remembered like SetStatus.
+func (p *presence) ExtendStatus(ctx context.Context, minutes int) error {
+	return p.own(func() error { return p.model.ExtendStatus(ctx, minutes) })
+}
+
+// own runs a change of this device's and remembers the version it made.
+func (p *presence) own(change func() error) error {
 	p.ownBusy.Add(1)
 	defer p.ownBusy.Add(-1)
-	err := p.model.SetStatus(ctx, u)
+	err := change()
 	if err == nil {
 		p.ownVer.Store(p.model.Me().Status.Version)
 	}
@@ -63,10 +73,21 @@ func (p *presence) changed() {
 }
 
 func (p *presence) set(u api.StatusUpdate) {
+	p.run(func(ctx context.Context) error { return p.SetStatus(ctx, u) })
+}
+
+// extend adds extendMinutes to the running timer.
+func (p *presence) extend() {
+	p.run(func(ctx context.Context) error { return p.ExtendStatus(ctx, extendMinutes) })
+}
+
+// run sends a status change off the UI goroutine; a failure is a desktop
+// notification, as the tray and the keyboard have no page to show it on.
+func (p *presence) run(change func(ctx context.Context) error) {
 	async(func() (struct{}, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		return struct{}{}, p.SetStatus(ctx, u)
+		return struct{}{}, change(ctx)
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			p.app.SendNotification(fyne.NewNotification(lang.L("Status not changed"), describe(err)))
@@ -91,13 +112,21 @@ func (p *presence) trayMenu() *fyne.Menu {
 	unavailable.ChildMenu = fyne.NewMenu("", reasons...)
 	unavailable.Checked = cur.Availability == api.Unavailable
 	unavailable.Disabled = len(reasons) == 0 // Unavailable needs a reason
-	return fyne.NewMenu("Phoneset",
+	items := []*fyne.MenuItem{
 		item(availabilityLabel(api.Online), api.StatusUpdate{Availability: api.Online}),
 		unavailable,
 		item(availabilityLabel(api.Offline), api.StatusUpdate{Availability: api.Offline}),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(lang.L("Show Phoneset"), p.show),
-	)
+	}
+	if cur.Until != nil {
+		// Tray menus are rebuilt on status changes only: the end time, not
+		// a countdown.
+		ends := fyne.NewMenuItem(lang.L("Until {{.Time}}, then {{.Then}}", map[string]any{
+			"Time": cur.Until.In(userZone(me)).Format("15:04"), "Then": availabilityLabel(cur.Then)}), nil)
+		ends.Disabled = true
+		items = append(items, fyne.NewMenuItemSeparator(), ends, fyne.NewMenuItem(extendLabel(), p.extend))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Show Phoneset"), p.show))
+	return fyne.NewMenu("Phoneset", items...)
 }
 
 func (p *presence) updateTray() {

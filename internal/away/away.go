@@ -33,6 +33,36 @@ func (e Event) String() string {
 	return "unknown"
 }
 
+// lockEvents delivers a watcher's lock states as events, one per change of
+// state: desktops often report one lock twice (screen saver and logind).
+type lockEvents struct {
+	ch     chan Event
+	done   chan struct{} // closed when the watcher closes
+	locked bool
+}
+
+func newLockEvents() lockEvents {
+	return lockEvents{ch: make(chan Event, 8), done: make(chan struct{})}
+}
+
+// set records the state; it reports false once the watcher closed.
+func (l *lockEvents) set(locked bool) bool {
+	if locked == l.locked {
+		return true
+	}
+	l.locked = locked
+	ev := Unlocked
+	if locked {
+		ev = Locked
+	}
+	select {
+	case l.ch <- ev:
+		return true
+	case <-l.done:
+		return false
+	}
+}
+
 // ErrUnsupported is returned where the platform cannot tell.
 var ErrUnsupported = errors.New("away: not supported on this desktop")
 

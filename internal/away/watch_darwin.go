@@ -63,8 +63,7 @@ var startObserver = sync.OnceValue(func() error {
 // macWatcher polls the state the notification thread keeps: a lock shows
 // within pollLock.
 type macWatcher struct {
-	events    chan Event
-	done      chan struct{}
+	lockEvents
 	closeOnce sync.Once
 }
 
@@ -76,40 +75,28 @@ func New() (Watcher, error) {
 	if err := startObserver(); err != nil {
 		return nil, err
 	}
-	w := &macWatcher{events: make(chan Event, 8), done: make(chan struct{})}
+	w := &macWatcher{lockEvents: newLockEvents()}
 	go w.run()
 	return w, nil
 }
 
 func (w *macWatcher) run() {
-	defer close(w.events)
+	defer close(w.ch)
 	t := time.NewTicker(pollLock)
 	defer t.Stop()
-	locked := false
 	for {
 		select {
 		case <-w.done:
 			return
 		case <-t.C:
 		}
-		now := C.awayIsLocked() != 0
-		if now == locked {
-			continue
-		}
-		locked = now
-		ev := Unlocked
-		if locked {
-			ev = Locked
-		}
-		select {
-		case w.events <- ev:
-		case <-w.done:
+		if !w.set(C.awayIsLocked() != 0) {
 			return
 		}
 	}
 }
 
-func (w *macWatcher) Events() <-chan Event { return w.events }
+func (w *macWatcher) Events() <-chan Event { return w.ch }
 
 func (w *macWatcher) Idle() (time.Duration, error) {
 	return time.Duration(float64(C.awayIdleSeconds()) * float64(time.Second)), nil

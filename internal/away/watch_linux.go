@@ -38,10 +38,9 @@ const (
 // Lock/Unlock and LockedHint for this process's session on the system bus.
 type dbusWatcher struct {
 	session, system *dbus.Conn
-	events          chan Event
+	lockEvents
 	// Each connection closes its own signal channel on Close.
 	sessionSig, systemSig chan *dbus.Signal
-	done                  chan struct{}
 	closeOnce             sync.Once
 }
 
@@ -51,7 +50,7 @@ func New() (Watcher, error) { return NewDBus(Buses{}) }
 
 // NewDBus is New on the given buses.
 func NewDBus(b Buses) (Watcher, error) {
-	w := &dbusWatcher{events: make(chan Event, 8), done: make(chan struct{})}
+	w := &dbusWatcher{lockEvents: newLockEvents()}
 	var errs []error
 	if addr := sessionAddress(b.Session); addr != "" {
 		if err := w.watchScreenSaver(addr); err != nil {
@@ -140,8 +139,7 @@ func (w *dbusWatcher) watchLogind(addr string) error {
 // run turns signals into events, once per change of state: the screen
 // saver and logind usually both report a lock.
 func (w *dbusWatcher) run() {
-	defer close(w.events)
-	locked := false
+	defer close(w.ch)
 	session, system := w.sessionSig, w.systemSig
 	for session != nil || system != nil {
 		var s *dbus.Signal
@@ -158,18 +156,7 @@ func (w *dbusWatcher) run() {
 				system = nil
 			}
 		}
-		now, ok := lockState(s)
-		if !ok || now == locked {
-			continue
-		}
-		locked = now
-		ev := Unlocked
-		if locked {
-			ev = Locked
-		}
-		select {
-		case w.events <- ev:
-		case <-w.done:
+		if locked, ok := lockState(s); ok && !w.set(locked) {
 			return
 		}
 	}
@@ -208,7 +195,7 @@ func splitName(name string) (iface, member string) {
 	return name[:max(i, 0)], name[i+1:]
 }
 
-func (w *dbusWatcher) Events() <-chan Event { return w.events }
+func (w *dbusWatcher) Events() <-chan Event { return w.ch }
 
 // Idle asks GNOME's idle monitor (milliseconds), else the screen saver's
 // GetSessionIdleTime (seconds).

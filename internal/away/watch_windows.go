@@ -79,12 +79,10 @@ var (
 )
 
 type wtsWatcher struct {
-	hwnd      uintptr
-	events    chan Event
-	done      chan struct{} // closed by Close
+	hwnd uintptr
+	lockEvents
 	finished  chan struct{} // closed when the window's thread ends
 	closeOnce sync.Once
-	locked    bool
 }
 
 // New watches the session's lock state through WTS notifications.
@@ -92,7 +90,7 @@ func New() (Watcher, error) {
 	if err := registerClass(); err != nil {
 		return nil, err
 	}
-	w := &wtsWatcher{events: make(chan Event, 8), done: make(chan struct{}), finished: make(chan struct{})}
+	w := &wtsWatcher{lockEvents: newLockEvents(), finished: make(chan struct{})}
 	ready := make(chan error, 1)
 	go w.loop(ready)
 	if err := <-ready; err != nil {
@@ -107,7 +105,7 @@ func (w *wtsWatcher) loop(ready chan<- error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer close(w.finished)
-	defer close(w.events)
+	defer close(w.ch)
 	hinst, _, _ := procGetModuleHandleW.Call(0)
 	hwnd, _, err := procCreateWindowExW.Call(0, uintptr(unsafe.Pointer(className)), 0, 0, 0, 0, 0, 0, hwndMessage, 0, hinst, 0)
 	if hwnd == 0 {
@@ -154,29 +152,15 @@ func wndProc(hwnd uintptr, msg uint32, wParam, lParam uintptr) uintptr {
 
 // session turns a session change into an event, once per change.
 func (w *wtsWatcher) session(change uintptr) {
-	var locked bool
 	switch change {
 	case wtsSessionLock:
-		locked = true
+		w.set(true)
 	case wtsSessionUnlock:
-	default:
-		return
-	}
-	if locked == w.locked {
-		return
-	}
-	w.locked = locked
-	ev := Unlocked
-	if locked {
-		ev = Locked
-	}
-	select {
-	case w.events <- ev:
-	case <-w.done:
+		w.set(false)
 	}
 }
 
-func (w *wtsWatcher) Events() <-chan Event { return w.events }
+func (w *wtsWatcher) Events() <-chan Event { return w.ch }
 
 // Idle is the time since the last input: GetLastInputInfo against
 // GetTickCount, both 32-bit milliseconds (the subtraction survives their
