@@ -62,6 +62,12 @@ func (m *Model) SignIn(ctx context.Context, login, password, device string) erro
 	if _, err := m.c.SignIn(ctx, api.SignInRequest{Login: login, Password: password, Device: device}); err != nil {
 		return err
 	}
+	return m.signedIn(ctx)
+}
+
+// signedIn loads the account of the tokens just installed, opens its
+// outbox and keeps the session in the keyring.
+func (m *Model) signedIn(ctx context.Context) error {
 	me, err := m.c.Me(ctx)
 	if err != nil {
 		_ = m.c.SignOut(context.WithoutCancel(ctx))

@@ -3,7 +3,7 @@ package api
 import (
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/phoneset/phoneset/third_party/phonenumbers"
 )
 
 // MaxPhoneInput bounds what is handed to libphonenumber.

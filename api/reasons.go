@@ -115,6 +115,17 @@ const (
 	ReasonReauthRequired = "reauth_required"
 	ReasonPhotoManaged   = "photo_managed"
 	ReasonNotSent        = "not_sent"
+
+	// Single sign-on.
+	ReasonSSORequired         = "sso_required"
+	ReasonSSONotConfigured    = "sso_not_configured"
+	ReasonSSOUnavailable      = "sso_unavailable"
+	ReasonSSOFailed           = "sso_failed"
+	ReasonSSOEmailNotVerified = "sso_email_unverified"
+	ReasonSSONoAccount        = "sso_no_account"
+	ReasonNotLoopback         = "not_loopback"
+	ReasonURLFormat           = "url_format"
+	ReasonDomainFormat        = "domain_format"
 )
 
 // reasonText is each reason's English, a text/template over its arguments.
@@ -213,6 +224,16 @@ var reasonText = map[string]string{
 	ReasonReauthRequired: "enter your password again to do this",
 	ReasonPhotoManaged:   "your organisation sets this picture; members cannot choose their own",
 	ReasonNotSent:        "the message could not be sent; try again later",
+
+	ReasonSSORequired:         "your organisation signs in with single sign-on; use Sign in with your company",
+	ReasonSSONotConfigured:    "no organisation signs in with single sign-on for this email address",
+	ReasonSSOUnavailable:      "this server does not offer single sign-on",
+	ReasonSSOFailed:           "the sign-in with your company did not complete; try again",
+	ReasonSSOEmailNotVerified: "your company's sign-in did not confirm your email address",
+	ReasonSSONoAccount:        "no Phoneset account has this email address; ask an admin to invite you",
+	ReasonNotLoopback:         "must be a loopback address like http://127.0.0.1:49152/callback",
+	ReasonURLFormat:           "must be an https:// address",
+	ReasonDomainFormat:        "must be a domain name like example.com",
 }
 
 // ReasonCodes lists every reason code, sorted.

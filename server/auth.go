@@ -234,28 +234,43 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
 	}
-	now := s.now()
-	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: req.Device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
-	tokens, ah, rh := s.newTokens(sess, now)
-	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
-	err = s.st.Tx(ctx, func(q store.Q) error {
-		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
-			return err
+	if err := s.passwordAllowed(ctx, u); err != nil {
+		return err
+	}
+	tokens, err := s.openSession(ctx, u, req.Device, ip, "session.create", req.Device, func(q store.Q) error {
+		if !rehash {
+			return nil
 		}
-		if rehash {
-			if err := q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt); err != nil {
-				return err
-			}
-		}
-		ev := s.event(p, u, "session.create", userRes(u.ID, "sessions/"+sess.ID))
-		ev.New = req.Device
-		return q.Audit(ctx, u.OrgID, ev)
+		return q.SetPassword(ctx, u.ID, hashPassword(req.Password, s.hash), u.PasswordChangedAt)
 	})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, tokens)
 	return nil
+}
+
+// openSession signs u in on device: a new session, audited as action with
+// note, in one transaction with also (nil for nothing more).
+func (s *Server) openSession(ctx context.Context, u *store.User, device, ip, action, note string, also func(q store.Q) error) (api.Tokens, error) {
+	now := s.now()
+	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
+	tokens, ah, rh := s.newTokens(sess, now)
+	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
+	err := s.st.Tx(ctx, func(q store.Q) error {
+		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
+			return err
+		}
+		if also != nil {
+			if err := also(q); err != nil {
+				return err
+			}
+		}
+		ev := s.event(p, u, action, userRes(u.ID, "sessions/"+sess.ID))
+		ev.New = note
+		return q.Audit(ctx, u.OrgID, ev)
+	})
+	return tokens, err
 }
 
 var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonReauthRequired))

@@ -81,3 +81,16 @@ func FuzzOrgQueries(f *testing.F) {
 		serveFuzz(t, srv, "GET", paths[int(which)%len(paths)]+"?"+query, tok, "", nil, nil)
 	})
 }
+
+func FuzzSSOSettingsDecoder(f *testing.F) {
+	fuzzJSON(f, "PUT", "/v1/org/sso", true, `{"enabled":true,"issuer":"https://login.example.com","client_id":"x","client_secret":"y","domains":["example.com"],"sso_only":true,"just_in_time":false}`,
+		`{"enabled":false,"issuer":"","client_id":"","domains":[]}`)
+}
+
+func FuzzSSOStartDecoder(f *testing.F) {
+	fuzzJSON(f, "POST", "/v1/sso/start", false, `{"email":"agent1@demo.phoneset.test","redirect_uri":"http://127.0.0.1:5000/callback","code_challenge":"ccccccccccccccccccccccccccccccccccccccccccc","code_challenge_method":"S256"}`)
+}
+
+func FuzzSSOFinishDecoder(f *testing.F) {
+	fuzzJSON(f, "POST", "/v1/sso/finish", false, `{"state":"s","code":"c","code_verifier":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv","device":"d"}`)
+}

@@ -262,6 +262,13 @@ type textCase struct {
 	field  string // the field the error names
 }
 
+// ssoStart is a single sign-on start whose redirect or PKCE method is
+// refused.
+func ssoStart(name, redirect, method, field string) textCase {
+	return textCase{name, "POST", "/v1/sso/start", api.SSOStartRequest{Email: "agent1@demo.phoneset.test", RedirectURI: redirect,
+		CodeChallenge: strings.Repeat("c", 43), CodeChallengeMethod: method}, 422, field}
+}
+
 func TestHostileText(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
 		e := newEnv(t)
@@ -343,6 +350,16 @@ func TestHostileText(t *testing.T) {
 			{"2000-byte password with an email change", "POST", "/v1/me/email", api.EmailChangeRequest{Email: "ann@example.com", Password: strings.Repeat("x", 2000)}, 422, "password"},
 			{"2000-byte password with a mobile change", "POST", "/v1/me/mobile", api.MobileChangeRequest{Mobile: "+46709999999", Password: strings.Repeat("x", 2000)}, 422, "password"},
 			{"2000-byte re-authentication", "POST", "/v1/sessions/reauth", api.PasswordProof{Password: strings.Repeat("x", 2000)}, 422, "password"},
+			ssoStart("SSO redirect to another host", "http://evil.example:80/callback", "S256", "redirect_uri"),
+			ssoStart("SSO redirect to localhost by name", "http://localhost:5000/callback", "S256", "redirect_uri"),
+			ssoStart("SSO redirect without a port", "http://127.0.0.1/callback", "S256", "redirect_uri"),
+			ssoStart("SSO redirect with a user", "http://evil.example@127.0.0.1:5000/callback", "S256", "redirect_uri"),
+			ssoStart("SSO redirect over a custom scheme", "phoneset://127.0.0.1:5000/callback", "S256", "redirect_uri"),
+			ssoStart("SSO redirect with a query", "http://127.0.0.1:5000/callback?next=https://evil.example", "S256", "redirect_uri"),
+			ssoStart("SSO plain PKCE", "http://127.0.0.1:5000/callback", "plain", "code_challenge_method"),
+			{"SSO state with a newline", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "a\nb", Code: "c", CodeVerifier: strings.Repeat("v", 43)}, 422, "state"},
+			{"SSO 3000-byte code", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: strings.Repeat("c", 3000), CodeVerifier: strings.Repeat("v", 43)}, 422, "code"},
+			{"SSO short verifier", "POST", "/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: "c", CodeVerifier: "short"}, 422, "code_verifier"},
 			{"timer of a year", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":525600}`, 422, "minutes"},
 			{"timer as text", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":"30"}`, 400, "minutes"},
 			{"timer of 1e400 minutes", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":1e400}`, 400, "minutes"},

@@ -29,6 +29,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
 		{"DELETE /v1/me/sessions", s.sessionOnly(s.deleteOtherSessions)},
 		{"DELETE /v1/me/sessions/{id}", s.sessionOnly(s.deleteSession)},
+		{"POST /v1/sso/start", s.wrap(s.ssoStart)},
+		{"POST /v1/sso/finish", s.wrap(s.ssoFinish)},
 
 		// The account and its resources.
 		{"GET /v1/me", s.authed(s.getMe)},
@@ -106,6 +108,8 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

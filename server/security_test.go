@@ -258,6 +258,12 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			}
 			return call{path: "/v1/me/sessions/" + m.e.signIn(owner.login, owner.password).SessionID}
 		}, map[string]int{"": 204, agent: 404, other: 404}},
+		// This server has no OpenID Connect client (phoneset-server wires
+		// server/sso in): both answer sso_unavailable after checking the body.
+		{"POST /v1/sso/start", public, fixed("/v1/sso/start", api.SSOStartRequest{Email: "agent1@demo.phoneset.test",
+			RedirectURI: "http://127.0.0.1:49152/callback", CodeChallenge: strings.Repeat("c", 43), CodeChallengeMethod: "S256"}), all(404)},
+		{"POST /v1/sso/finish", public, fixed("/v1/sso/finish", api.SSOFinishRequest{State: "s", Code: "c",
+			CodeVerifier: strings.Repeat("v", 43)}), all(404)},
 
 		// The account and its resources.
 		{"GET /v1/me", me, fixed("/v1/me", nil), all(200)},
@@ -360,6 +366,13 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			"/v1/org/structure", "cat_demo_office"), all(200)},
 		{"DELETE /v1/org/structure/{id}", orgItem, fixed("/v1/org/structure/cat_demo_office", nil), all(204)},
 		{"GET /v1/org/audit", orgWide, fixed("/v1/org/audit", nil), all(200)},
+		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
+		// Each organisation claims its own domain: one domain has one provider.
+		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
+			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
+			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
+				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
+		}, all(200)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
 
 		// Last: an admin may delete their own account, but not as the

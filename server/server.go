@@ -66,6 +66,11 @@ type Config struct {
 	// DefaultHashParams. Tests lower it to keep sign-ins fast.
 	Hash HashParams
 
+	// OIDC signs members in through their organisation's OpenID Connect
+	// provider (server/sso.New); nil means this server offers no single
+	// sign-on.
+	OIDC OIDC
+
 	// Now replaces the clock in tests.
 	Now func() time.Time
 	// TimerTick is how often the server ends due status timers: a timed
@@ -339,6 +344,9 @@ func (s *Server) prune() {
 	}
 	if err := q.PruneReplays(ctx, now.Add(-replayTTL)); err != nil {
 		s.log.Warn("prune idempotency keys failed", "err", err)
+	}
+	if err := q.PruneSSOLogins(ctx, now); err != nil {
+		s.log.Warn("prune single sign-ons failed", "err", err)
 	}
 }
 

@@ -143,6 +143,19 @@ func endpointCases(ctx context.Context) []endpointCase {
 			},
 			seen{method: "POST", path: "/v1/sessions", ctype: "application/json", body: []byte(`{"login":"agent1","password":"pw","device":"d"}`)},
 			api.Tokens{SessionID: "s", AccessToken: "a", RefreshToken: "r"}},
+		{"sso start", `{"authorization_url":"https://idp.example/auth?x=1","state":"st"}`,
+			func(c *Client) (any, error) {
+				return c.SSOStart(ctx, api.SSOStartRequest{Email: "a@example.com", RedirectURI: "http://127.0.0.1:5/callback", CodeChallenge: "ch", CodeChallengeMethod: "S256"})
+			},
+			seen{method: "POST", path: "/v1/sso/start", ctype: "application/json",
+				body: []byte(`{"email":"a@example.com","redirect_uri":"http://127.0.0.1:5/callback","code_challenge":"ch","code_challenge_method":"S256"}`)},
+			api.SSOStart{AuthorizationURL: "https://idp.example/auth?x=1", State: "st"}},
+		{"sso finish", `{"session_id":"s","access_token":"a","refresh_token":"r"}`,
+			func(c *Client) (any, error) {
+				return c.SSOFinish(ctx, api.SSOFinishRequest{State: "st", Code: "co", CodeVerifier: "ve", Device: "d"})
+			},
+			seen{method: "POST", path: "/v1/sso/finish", ctype: "application/json", body: []byte(`{"state":"st","code":"co","code_verifier":"ve","device":"d"}`)},
+			api.Tokens{SessionID: "s", AccessToken: "a", RefreshToken: "r"}},
 		{"refresh", `{"session_id":"s","access_token":"a2","refresh_token":"r2"}`,
 			func(c *Client) (any, error) { return c.Refresh(ctx) },
 			seen{method: "POST", path: "/v1/sessions/refresh", ctype: "application/json", body: []byte(`{"refresh_token":"ref"}`)},

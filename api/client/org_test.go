@@ -121,6 +121,12 @@ func orgCases() []orgCase {
 		{"audit csv", func(ctx context.Context, c *Client) (any, error) {
 			return c.ExportAuditCSV(ctx, api.AuditQuery{Resource: "org/x", To: orgAt, Before: 40, Limit: 20})
 		}, "GET", "/v1/org/audit", "format=csv&resource=org%2Fx&to=2026-11-23T08%3A00%3A00Z", "", "", "id,at\n", []byte("id,at\n")},
+		{"sso", func(ctx context.Context, c *Client) (any, error) { return c.OrgSSO(ctx) },
+			"GET", "/v1/org/sso", "", "", "", `{"version":2,"enabled":true,"client_secret_set":true}`, api.SSOSettings{Version: 2, Enabled: true, ClientSecretSet: true}},
+		{"set sso", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetOrgSSO(ctx, 2, api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.example", ClientID: "x", Domains: []string{"example.com"}})
+		}, "PUT", "/v1/org/sso", "", `"2"`, `{"enabled":true,"issuer":"https://idp.example","client_id":"x","domains":["example.com"],"sso_only":false,"just_in_time":false}`,
+			`{"version":3}`, api.SSOSettings{Version: 3}},
 	}
 }
 

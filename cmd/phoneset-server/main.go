@@ -25,6 +25,7 @@ import (
 
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/sso"
 	_ "github.com/phoneset/phoneset/server/store/postgres" // --db postgres://
 )
 
@@ -51,7 +52,7 @@ func main() {
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	cfg := server.Config{DB: *db, DataDir: *data, Logger: log, DevOutbox: *devOutbox, PublicURL: *publicURL,
-		GravatarBaseURL: *gravatar, TrustForwardedFor: *forwarded}
+		GravatarBaseURL: *gravatar, TrustForwardedFor: *forwarded, OIDC: sso.New(nil, nil)}
 	if *secretFile != "" {
 		b, err := os.ReadFile(*secretFile)
 		if err != nil {

@@ -1,0 +1,43 @@
+package client
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// SSOStart begins a single sign-on (POST /v1/sso/start): the organisation
+// is the one that claims the email's domain; the answer is where to send
+// the browser and the state its redirect must bring back.
+func (c *Client) SSOStart(ctx context.Context, req api.SSOStartRequest) (api.SSOStart, error) {
+	var s api.SSOStart
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/sso/start", body: req, out: &s, noAuth: true})
+	return s, err
+}
+
+// SSOFinish completes a single sign-on (POST /v1/sso/finish) and installs
+// the session's tokens. It is never retried: the state is good once.
+func (c *Client) SSOFinish(ctx context.Context, req api.SSOFinishRequest) (api.Tokens, error) {
+	var t api.Tokens
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/sso/finish", body: req, out: &t, noAuth: true, noRetry: true})
+	if err != nil {
+		return api.Tokens{}, err
+	}
+	c.SetTokens(t)
+	return t, nil
+}
+
+// OrgSSO loads the organisation's single sign-on settings (GET /v1/org/sso).
+func (c *Client) OrgSSO(ctx context.Context) (api.SSOSettings, error) {
+	var s api.SSOSettings
+	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("sso"), out: &s})
+	return s, err
+}
+
+// SetOrgSSO replaces them if they are still at version (PUT /v1/org/sso).
+func (c *Client) SetOrgSSO(ctx context.Context, version int64, u api.SSOSettingsUpdate) (api.SSOSettings, error) {
+	var s api.SSOSettings
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sso"), body: u, out: &s, ifMatch: version, hasIf: true})
+	return s, err
+}

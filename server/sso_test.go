@@ -1,0 +1,77 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// TestHostileSSOSettings: what an admin types as the provider is refused
+// field by field, changing nothing; the rest of single sign-on is tested
+// against real providers in server/sso.
+func TestHostileSSOSettings(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		tok := e.admin().AccessToken
+		good := func(f func(u *api.SSOSettingsUpdate)) api.SSOSettingsUpdate {
+			u := api.SSOSettingsUpdate{Enabled: true, Issuer: "https://login.example.com/tenant", ClientID: "phoneset", Domains: []string{"example.com"}}
+			f(&u)
+			return u
+		}
+		many := make([]string, api.MaxSSODomains+1)
+		for i := range many {
+			many[i] = strings.Repeat("a", i+1) + ".example"
+		}
+		for _, tt := range []struct {
+			name  string
+			body  any
+			field string
+		}{
+			{"script issuer", good(func(u *api.SSOSettingsUpdate) { u.Issuer = "javascript:alert(1)" }), "issuer"},
+			{"plain http issuer", good(func(u *api.SSOSettingsUpdate) { u.Issuer = "http://login.example.com" }), "issuer"},
+			{"issuer with a user", good(func(u *api.SSOSettingsUpdate) { u.Issuer = "https://a:b@login.example.com" }), "issuer"},
+			{"issuer with a query", good(func(u *api.SSOSettingsUpdate) { u.Issuer = "https://login.example.com/?x=1" }), "issuer"},
+			{"file issuer", good(func(u *api.SSOSettingsUpdate) { u.Issuer = "file:///etc/passwd" }), "issuer"},
+			{"no client ID", good(func(u *api.SSOSettingsUpdate) { u.ClientID = "" }), "client_id"},
+			{"client ID with a newline", good(func(u *api.SSOSettingsUpdate) { u.ClientID = "a\nb" }), "client_id"},
+			{"3000-byte client secret", good(func(u *api.SSOSettingsUpdate) { s := strings.Repeat("s", 3000); u.ClientSecret = &s }), "client_secret"},
+			{"wildcard domain", good(func(u *api.SSOSettingsUpdate) { u.Domains = []string{"*.example.com"} }), "domains"},
+			{"domain without a dot", good(func(u *api.SSOSettingsUpdate) { u.Domains = []string{"localhost"} }), "domains"},
+			{"domain with a space", good(func(u *api.SSOSettingsUpdate) { u.Domains = []string{"exa mple.com"} }), "domains"},
+			{"domain with an @", good(func(u *api.SSOSettingsUpdate) { u.Domains = []string{"a@example.com"} }), "domains"},
+			{"enabled without domains", good(func(u *api.SSOSettingsUpdate) { u.Domains = nil }), "domains"},
+			{"too many domains", good(func(u *api.SSOSettingsUpdate) { u.Domains = many }), "domains"},
+			{"unknown field", `{"enabled":true,"issuer":"https://a.example","client_id":"x","domains":["a.example"],"secret":"x"}`, "secret"},
+		} {
+			before := snapshot(t, e)
+			r := e.do(req{method: "PUT", path: "/v1/org/sso", token: tok, body: tt.body, header: ifMatch(1)})
+			if r.status != 422 && r.status != 400 {
+				t.Errorf("%s: %d %s", tt.name, r.status, r.body)
+				continue
+			}
+			if ae := r.apiErr(t); ae.Fields[tt.field] == nil {
+				t.Errorf("%s: error %s does not name %q", tt.name, r.body, tt.field)
+			}
+			if snapshot(t, e) != before {
+				t.Errorf("%s: the refused request changed the database", tt.name)
+			}
+		}
+		// A domain belongs to one organisation.
+		other := newOtherOrg(t, e)
+		ok := good(func(u *api.SSOSettingsUpdate) {})
+		wantStatus(t, e.do(req{method: "PUT", path: "/v1/org/sso", token: tok, body: ok, header: ifMatch(1)}), 200)
+		r := e.do(req{method: "PUT", path: "/v1/org/sso", token: e.signIn(other, "Phoneset-demo-1").AccessToken, body: ok, header: ifMatch(1)})
+		if r.status != 422 || r.apiErr(t).Fields["domains"] == nil {
+			t.Errorf("a domain of another organisation: %d %s", r.status, r.body)
+		}
+		// Names are stored as lower case, once each.
+		var s api.SSOSettings
+		ok.Domains = []string{"Example.COM", "example.com", " sub.example.com "}
+		r = e.do(req{method: "PUT", path: "/v1/org/sso", token: tok, body: ok, header: ifMatch(2)})
+		r.decode(t, &s)
+		if r.status != 200 || strings.Join(s.Domains, ",") != "example.com,sub.example.com" || s.Version != 3 {
+			t.Errorf("domains: %d %s", r.status, r.body)
+		}
+	})
+}
