@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/phoneset/phoneset/api"
@@ -100,7 +101,7 @@ func askBackOnline(p *presence, w fyne.Window) *dialog.CustomDialog {
 		p.set(api.StatusUpdate{Availability: api.Online})
 	})
 	no := widget.NewButton(lang.L("Not now"), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons(lang.L("Back Online?"), container.NewVBox(msg, container.NewHBox(no, yes)), w)
+	d = dialog.NewCustomWithoutButtons(lang.L("Back Online?"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), no, yes)), w)
 	d.Resize(fyne.NewSize(420, 0))
 	p.show()
 	d.Show()

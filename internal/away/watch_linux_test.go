@@ -1,52 +1,13 @@
 package away
 
 import (
-	"bufio"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/phoneset/phoneset/internal/testenv"
 )
-
-// privateBus starts a dbus-daemon for the test alone and returns its
-// address. Its config has no service directories: nothing is activated.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	testenv.RequireCommand(t, "dbus-daemon", "D-Bus daemon")
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "bus.conf")
-	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=`+filepath.Join(dir, "bus.sock")+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon: %v", err)
-	}
-	return strings.TrimSpace(addr)
-}
 
 // standIn plays the desktop: a screen saver and logind on one bus.
 type standIn struct {
@@ -108,7 +69,7 @@ func next(t *testing.T, w Watcher) Event {
 // TestDBusWatcher sends the signals a desktop sends and expects one event
 // per change of lock state, in order.
 func TestDBusWatcher(t *testing.T) {
-	addr := privateBus(t)
+	addr := testenv.SessionBus(t)
 	s := newStandIn(t, addr)
 	w, err := NewDBus(Buses{Session: addr, System: addr})
 	if err != nil {
