@@ -18,13 +18,21 @@ static void awayCallback(CFNotificationCenterRef center, void *observer, CFStrin
 	awayLocked = CFStringCompare(name, CFSTR("com.apple.screenIsLocked"), 0) == kCFCompareEqualTo;
 }
 
+static void awayNoop(CFRunLoopTimerRef t, void *info) {}
+
 static void *awayRun(void *arg) {
 	CFNotificationCenterRef c = CFNotificationCenterGetDistributedCenter();
 	CFNotificationCenterAddObserver(c, (const void *)&awayLocked, awayCallback, CFSTR("com.apple.screenIsLocked"),
 	                                NULL, CFNotificationSuspensionBehaviorDeliverImmediately);
 	CFNotificationCenterAddObserver(c, (const void *)&awayLocked, awayCallback, CFSTR("com.apple.screenIsUnlocked"),
 	                                NULL, CFNotificationSuspensionBehaviorDeliverImmediately);
-	CFRunLoopRun();
+	// A run loop without a source returns at once: a timer that never
+	// fires keeps this one running.
+	CFRunLoopTimerRef keep = CFRunLoopTimerCreate(NULL, CFAbsoluteTimeGetCurrent() + 1e9, 1e9, 0, 0, awayNoop, NULL);
+	CFRunLoopAddTimer(CFRunLoopGetCurrent(), keep, kCFRunLoopCommonModes);
+	for (;;) {
+		CFRunLoopRun();
+	}
 	return NULL;
 }
 
