@@ -114,7 +114,7 @@ func TestTrayShowsTimer(t *testing.T) {
 	for _, it := range items {
 		labels = append(labels, it.Label)
 	}
-	if !slices.Contains(labels, "Until 11:15, then Offline") || !slices.Contains(labels, extendLabel()) {
+	if !slices.Contains(labels, "15 min left: until 11:15, then Offline") || !slices.Contains(labels, extendLabel()) {
 		t.Fatalf("tray %q", labels)
 	}
 }

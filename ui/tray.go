@@ -21,6 +21,8 @@ type presence struct {
 	show  func() // brings the window forward
 
 	seen    int64        // last status version shown; UI goroutine only
+	tick    *time.Timer  // refreshes the timer's minutes left; UI goroutine only
+	cleared bool         // signed out: the tray shows no status
 	ownBusy atomic.Int32 // own changes in flight
 	ownVer  atomic.Int64 // version our last own change produced
 }
@@ -118,10 +120,11 @@ func (p *presence) trayMenu() *fyne.Menu {
 		item(availabilityLabel(api.Offline), api.StatusUpdate{Availability: api.Offline}),
 	}
 	if cur.Until != nil {
-		// Tray menus are rebuilt on status changes only: the end time, not
-		// a countdown.
-		ends := fyne.NewMenuItem(lang.L("Until {{.Time}}, then {{.Then}}", map[string]any{
-			"Time": cur.Until.In(userZone(me)).Format("15:04"), "Then": availabilityLabel(cur.Then)}), nil)
+		// The minutes left: a tray menu is rebuilt each minute, not each
+		// second.
+		left := int((cur.Until.Sub(clock()) + time.Minute - 1) / time.Minute)
+		ends := fyne.NewMenuItem(lang.L("{{.Left}} min left: until {{.Time}}, then {{.Then}}", map[string]any{
+			"Left": max(left, 0), "Time": cur.Until.In(userZone(me)).Format("15:04"), "Then": availabilityLabel(cur.Then)}), nil)
 		ends.Disabled = true
 		items = append(items, fyne.NewMenuItemSeparator(), ends, fyne.NewMenuItem(extendLabel(), p.extend))
 	}
@@ -130,6 +133,12 @@ func (p *presence) trayMenu() *fyne.Menu {
 }
 
 func (p *presence) updateTray() {
+	if p.tick != nil {
+		p.tick.Stop()
+	}
+	if p.model.Me().Status.Until != nil && !p.cleared {
+		p.tick = time.AfterFunc(time.Minute, func() { fyne.Do(p.updateTray) })
+	}
 	if desk, ok := p.app.(desktop.App); ok {
 		desk.SetSystemTrayMenu(p.trayMenu())
 	}
@@ -137,6 +146,10 @@ func (p *presence) updateTray() {
 
 // clearTray removes the status menu after sign-out.
 func (p *presence) clearTray() {
+	p.cleared = true
+	if p.tick != nil {
+		p.tick.Stop()
+	}
 	if desk, ok := p.app.(desktop.App); ok {
 		desk.SetSystemTrayMenu(fyne.NewMenu("Phoneset", fyne.NewMenuItem(lang.L("Show Phoneset"), p.show)))
 	}
