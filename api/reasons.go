@@ -101,6 +101,7 @@ const (
 	ReasonNotANumber    = "not_a_number"
 	ReasonNotADate      = "not_a_date"
 	ReasonNotAnID       = "not_an_id"
+	ReasonCSVQuotes     = "csv_quotes"
 	ReasonNumberRange   = "number_range" // min, max
 	ReasonEmptyRange    = "empty_range"
 	ReasonReadOnly      = "read_only"
@@ -211,6 +212,7 @@ var reasonText = map[string]string{
 	ReasonNotANumber:    "is not a number",
 	ReasonNotADate:      "is not a date like 2026-11-23 or 2026-11-23T08:00:00Z",
 	ReasonNotAnID:       "is not an ID",
+	ReasonCSVQuotes:     "is not valid CSV here: a value with quotes, commas or line breaks must be in double quotes",
 	ReasonNumberRange:   "must be {{.min}} to {{.max}}",
 	ReasonEmptyRange:    "must be after the start",
 	ReasonReadOnly:      "cannot be changed",

@@ -225,41 +225,47 @@ func (s *Server) setOptionUsers(w http.ResponseWriter, r *http.Request, a *admin
 		if i < 0 {
 			return &api.Error{Status: http.StatusNotFound, Code: api.CodeNotFound, Message: "no such option in this category"}
 		}
-		opt := c.Options[i]
-		same := slices.Equal(opt.UserIDs, ids)
+		same := slices.Equal(c.Options[i].UserIDs, ids)
 		if err := checkWrite(c.Version, version, same); err != nil || same {
 			return err
 		}
-		held := map[string]string{} // user → option name in this category
-		for _, o := range c.Options {
-			for _, u := range o.UserIDs {
-				held[u] = o.Name
-			}
-		}
-		if err := q.SetOptionUsers(ctx, id, optID, ids); err != nil {
-			return err
-		}
-		if err := q.UpdateCategory(ctx, a.OrgID, id, c.Name, version); err != nil {
-			return err
-		}
-		for _, u := range ids {
-			if held[u] != opt.Name {
-				if err := s.orgAudit(ctx, q, a, "category.assign", userRes(u, "structure/"+id), diff{{c.Name, held[u], opt.Name}}); err != nil {
-					return err
-				}
-			}
-		}
-		for _, u := range opt.UserIDs {
-			if !slices.Contains(ids, u) {
-				if err := s.orgAudit(ctx, q, a, "category.unassign", userRes(u, "structure/"+id), diff{{c.Name, opt.Name, ""}}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return s.holdOption(ctx, q, a, c, c.Options[i], ids, version)
 	})
 	if err != nil && !errors.Is(err, errApplied) {
 		return err
 	}
 	return s.writeCategory(ctx, w, a.OrgID, id)
+}
+
+// holdOption makes ids (sorted, of the org) exactly the holders of option
+// opt of category c, still at version; each leaves the option they had in
+// the category. Every change is audited.
+func (s *Server) holdOption(ctx context.Context, q store.Q, a *adminCall, c *api.Category, opt api.CategoryOption, ids []string, version int64) error {
+	held := map[string]string{} // user → option name in this category
+	for _, o := range c.Options {
+		for _, u := range o.UserIDs {
+			held[u] = o.Name
+		}
+	}
+	if err := q.SetOptionUsers(ctx, c.ID, opt.ID, ids); err != nil {
+		return err
+	}
+	if err := q.UpdateCategory(ctx, a.OrgID, c.ID, c.Name, version); err != nil {
+		return err
+	}
+	for _, u := range ids {
+		if held[u] != opt.Name {
+			if err := s.orgAudit(ctx, q, a, "category.assign", userRes(u, "structure/"+c.ID), diff{{c.Name, held[u], opt.Name}}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range opt.UserIDs {
+		if !slices.Contains(ids, u) {
+			if err := s.orgAudit(ctx, q, a, "category.unassign", userRes(u, "structure/"+c.ID), diff{{c.Name, opt.Name, ""}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -103,6 +103,8 @@ func orgPath(e *env, pattern string) (method, path string) {
 		"users/{id}": "users/" + e.demo.Agents[1].ID, "cost-centers/{id}": "cost-centers/cc_demo_sales",
 		"structure/{id}": "structure/cat_demo_office", "{option}": "opt_demo_malmo", "{sku}": api.LicensePro,
 		"{zone}": "domestic", "{code}": "lunch", "{kind}": api.PhotoAvatar,
+		// The demo has no SCIM token; the admin check comes before any lookup.
+		"tokens/{id}": "tokens/sct_demo",
 	}
 	for k, v := range fill {
 		path = strings.ReplaceAll(path, k, v)

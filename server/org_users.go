@@ -48,6 +48,9 @@ func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, a *adminCa
 	if err != nil {
 		return err
 	}
+	if wantsCSV(r) {
+		return s.exportUsers(w, r, a, users)
+	}
 	writeJSON(w, http.StatusOK, users)
 	return nil
 }

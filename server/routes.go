@@ -11,6 +11,9 @@ func (s *Server) routes() http.Handler {
 	for _, rt := range s.routeTable() {
 		mux.Handle(rt.pattern, rt.h)
 	}
+	if scimMount != nil {
+		mux.Handle(SCIMPath+"/", s.scimAuth(http.StripPrefix(SCIMPath, scimMount(&Directory{s}))))
+	}
 	return s.recoverer(jsonMux{mux})
 }
 
@@ -84,6 +87,7 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/orders", s.admin(s.listOrders)},
 		{"POST /v1/org/orders", s.adminIdempotent(s.createOrder)},
 		{"GET /v1/org/users", s.admin(s.listOrgUsers)},
+		{"POST /v1/org/users/import/check", s.admin(s.checkImportFile)},
 		{"PUT /v1/org/users/{id}/email", s.admin(s.setUserEmail)},
 		{"PUT /v1/org/users/{id}/licenses/{sku}", s.admin(s.assignLicense)},
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
@@ -108,6 +112,9 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
+		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
+		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
+		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
 		{"GET /v1/org/sso", s.admin(s.getSSO)},
 		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}

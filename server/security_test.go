@@ -366,6 +366,18 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			"/v1/org/structure", "cat_demo_office"), all(200)},
 		{"DELETE /v1/org/structure/{id}", orgItem, fixed("/v1/org/structure/cat_demo_office", nil), all(204)},
 		{"GET /v1/org/audit", orgWide, fixed("/v1/org/audit", nil), all(200)},
+		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
+			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
+		}, all(200)},
+		{"GET /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", nil), all(200)},
+		{"POST /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", api.NameRequest{Name: "Matrix IdP"}), all(201)},
+		// A token of the demo organisation, made afresh for each caller.
+		{"DELETE /v1/org/scim/tokens/{id}", orgItem, func(m *matrix, _ *caller, _ string) call {
+			var created api.SCIMTokenCreated
+			m.e.do(req{method: "POST", path: "/v1/org/scim/tokens", token: m.token(m.callers[admin]),
+				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
+			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
+		}, all(204)},
 		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
 		// Each organisation claims its own domain: one domain has one provider.
 		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {

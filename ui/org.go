@@ -119,6 +119,7 @@ func NewOrgPage(m OrgModel) *OrgPage {
 		container.NewTabItem(lang.L("Structure"), p.structure.content),
 		container.NewTabItem(lang.L("Audit log"), p.audit.content),
 	)
+	p.addProvisionTab()
 	p.content = container.NewBorder(p.problem, nil, nil, nil, p.tabs)
 	return p
 }

@@ -208,8 +208,12 @@ func (t *orgAuditTab) detail(ev api.AuditEvent) fyne.CanvasObject {
 	return f
 }
 
-func (t *orgAuditTab) chooseExport() {
-	w := windowFor(t.content)
+func (t *orgAuditTab) chooseExport() { chooseSave(t.content, "audit-log.csv", t.ExportTo) }
+
+// chooseSave asks where to save a file, suggesting name, and hands the
+// file to write.
+func chooseSave(obj fyne.CanvasObject, name string, write func(io.WriteCloser)) {
+	w := windowFor(obj)
 	if w == nil {
 		return
 	}
@@ -217,9 +221,9 @@ func (t *orgAuditTab) chooseExport() {
 		if err != nil || wc == nil {
 			return
 		}
-		t.ExportTo(wc)
+		write(wc)
 	}, w)
-	d.SetFileName("audit-log.csv")
+	d.SetFileName(name)
 	d.Show()
 }
 
@@ -231,8 +235,14 @@ func (t *orgAuditTab) ExportTo(w io.WriteCloser) {
 		w.Close()
 		return
 	}
-	orgRun(t.problem, func(ctx context.Context) (int, error) {
-		data, err := t.model.ExportAuditCSV(ctx, q)
+	exportCSV(t.problem, t.status, w, func(ctx context.Context) ([]byte, error) { return t.model.ExportAuditCSV(ctx, q) })
+}
+
+// exportCSV writes what fetch downloads to w, closes it, and says how
+// much in status.
+func exportCSV(problem, status *widget.Label, w io.WriteCloser, fetch func(ctx context.Context) ([]byte, error)) {
+	orgRun(problem, func(ctx context.Context) (int, error) {
+		data, err := fetch(ctx)
 		if err != nil {
 			w.Close()
 			return 0, err
@@ -243,6 +253,6 @@ func (t *orgAuditTab) ExportTo(w io.WriteCloser) {
 		}
 		return n, err
 	}, func(n int) {
-		t.status.SetText(lang.L("Exported {{.Size}} KB.", map[string]any{"Size": (n + 1023) / 1024}))
+		status.SetText(lang.L("Exported {{.Size}} KB.", map[string]any{"Size": (n + 1023) / 1024}))
 	}, nil)
 }

@@ -121,6 +121,21 @@ func orgCases() []orgCase {
 		{"audit csv", func(ctx context.Context, c *Client) (any, error) {
 			return c.ExportAuditCSV(ctx, api.AuditQuery{Resource: "org/x", To: orgAt, Before: 40, Limit: 20})
 		}, "GET", "/v1/org/audit", "format=csv&resource=org%2Fx&to=2026-11-23T08%3A00%3A00Z", "", "", "id,at\n", []byte("id,at\n")},
+		{"check import", func(ctx context.Context, c *Client) (any, error) {
+			return c.CheckUserImport(ctx, []byte("email\nbad\n"), 41)
+		}, "POST", "/v1/org/users/import/check", "first_line=41", "", "email\nbad\n",
+			`{"rows":1,"problems":[{"line":42,"column":"email","reason":{"code":"email_format"}}],"created":0}`,
+			api.ImportReport{Rows: 1, Problems: []api.ImportProblem{{Line: 42, Column: "email", Reason: api.Because(api.ReasonEmailFormat)}}}},
+		{"users csv", func(ctx context.Context, c *Client) (any, error) { return c.ExportUsersCSV(ctx) },
+			"GET", "/v1/org/users", "format=csv", "", "", "id,username\n", []byte("id,username\n")},
+		{"scim tokens", func(ctx context.Context, c *Client) (any, error) { return c.SCIMTokens(ctx) },
+			"GET", "/v1/org/scim/tokens", "", "", "", `{"available":true,"path":"/scim/v2","tokens":[{"id":"sct_1","name":"Entra"}]}`,
+			api.SCIMTokens{Available: true, Path: "/scim/v2", Tokens: []api.SCIMToken{{ID: "sct_1", Name: "Entra"}}}},
+		{"create scim token", func(ctx context.Context, c *Client) (any, error) { return c.CreateSCIMToken(ctx, "Entra") },
+			"POST", "/v1/org/scim/tokens", "", "", `{"name":"Entra"}`, `{"token":{"id":"sct_1","name":"Entra"},"secret":"pst_x"}`,
+			api.SCIMTokenCreated{Token: api.SCIMToken{ID: "sct_1", Name: "Entra"}, Secret: "pst_x"}},
+		{"revoke scim token", func(ctx context.Context, c *Client) (any, error) { return nil, c.RevokeSCIMToken(ctx, "sct_1") },
+			"DELETE", "/v1/org/scim/tokens/sct_1", "", "", "", "", nil},
 		{"sso", func(ctx context.Context, c *Client) (any, error) { return c.OrgSSO(ctx) },
 			"GET", "/v1/org/sso", "", "", "", `{"version":2,"enabled":true,"client_secret_set":true}`, api.SSOSettings{Version: 2, Enabled: true, ClientSecretSet: true}},
 		{"set sso", func(ctx context.Context, c *Client) (any, error) {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
+	_ "github.com/phoneset/phoneset/server/scim" // /scim/v2 for identity providers
 	"github.com/phoneset/phoneset/server/sso"
 	_ "github.com/phoneset/phoneset/server/store/postgres" // --db postgres://
 )

@@ -80,6 +80,10 @@ const pgx = "github.com/jackc/pgx/"
 
 var pgxFree = []string{"cmd/phoneset", "server/embedded"}
 
+// The SCIM library: no identity provider reaches the desktop app's embedded
+// backend, so server/scim is linked into phoneset-server alone (as pgx).
+const scimLib = "github.com/elimity-com/scim"
+
 // Region and language names in every language (2.3 MB in the app), which
 // upstream phonenumbers links for geocoding and Phoneset never shows:
 // api uses the fork in third_party/phonenumbers, which leaves geocoding out.
@@ -396,6 +400,7 @@ func TestForbiddenLinks(t *testing.T) {
 		{noFyne, fynePrefix},
 		{restyFree, resty},
 		{pgxFree, pgx},
+		{pgxFree, scimLib},
 		{displayFree, display},
 	} {
 		var patterns []string
@@ -417,6 +422,7 @@ func TestCheckSeesRealLinks(t *testing.T) {
 	for _, tc := range []struct{ pattern, prefix string }{
 		{"./ui", fynePrefix},
 		{"./cmd/phoneset-server", pgx},
+		{"./cmd/phoneset-server", scimLib},
 	} {
 		if got := violations(goList(t, repoRoot(t), "linux", tc.pattern), tc.prefix); len(got) == 0 {
 			t.Errorf("%s links nothing under %s", tc.pattern, tc.prefix)
