@@ -106,6 +106,12 @@ func orgCases() []orgCase {
 			return c.UpdateReasonCode(ctx, "fika", 1, api.ReasonCodePatch{Retired: new(true)})
 		}, "PATCH", "/v1/org/reason-codes/fika", "", `"1"`, `{"retired":true}`, `{"code":"fika","retired":true,"version":2}`,
 			api.OrgReasonCode{ReasonCode: api.ReasonCode{Code: "fika", Retired: true}, Version: 2}},
+		{"presence", func(ctx context.Context, c *Client) (any, error) { return c.OrgPresence(ctx) },
+			"GET", "/v1/org/presence", "", "", "", `{"version":1,"lock_away":true}`, api.Presence{Version: 1, LockAway: true}},
+		{"set presence", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetOrgPresence(ctx, 1, api.PresenceUpdate{IdleMinutes: 10})
+		}, "PUT", "/v1/org/presence", "", `"1"`, `{"lock_away":false,"away_reason_code":"","idle_minutes":10,"auto_online":false}`,
+			`{"version":2,"idle_minutes":10}`, api.Presence{Version: 2, IdleMinutes: 10}},
 		{"structure", func(ctx context.Context, c *Client) (any, error) { return c.Categories(ctx) },
 			"GET", "/v1/org/structure", "", "", "", `[{"id":"cat1","name":"Office"}]`, []api.Category{{ID: "cat1", Name: "Office"}}},
 		{"create category", func(ctx context.Context, c *Client) (any, error) { return c.CreateCategory(ctx, "Team", nil) },
