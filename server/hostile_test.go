@@ -544,6 +544,9 @@ func TestHostileNUL(t *testing.T) {
 			{"admin", "GET", "/v1/org/audit?action=%00&resource=%00", nil},
 			{"admin", "GET", "/v1/org/users?q=%00", nil},
 			{"admin", "GET", "/v1/org/users?option=%00&cost_center=%00&license=%00", nil},
+			{"admin", "POST", "/v1/org/scim/tokens", `{"name":"Entra\u0000"}`},
+			{"admin", "DELETE", "/v1/org/scim/tokens/sct%00", nil},
+			{"admin", "POST", "/v1/org/users/import/check?first_line=%00", nil},
 		}
 		before := snapshot(t, e)
 		for _, c := range cases {
