@@ -116,3 +116,25 @@ func (t timedKeyring) remove(server string) error {
 	}
 	return nil
 }
+
+// deviceItem is the keyring user name of the server's remembered-device
+// token, which skips the second factor on this computer.
+func deviceItem(server string) string { return "device " + server }
+
+// loadDevice returns the remembered-device token, or "" when there is
+// none or the keyring cannot say.
+func (t timedKeyring) loadDevice(server string) string {
+	tok, err := t.run(func() (string, error) { return t.k.Get(KeyringService, deviceItem(server)) })
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
+func (t timedKeyring) saveDevice(server, token string) error {
+	_, err := t.run(func() (string, error) { return "", t.k.Set(KeyringService, deviceItem(server), token) })
+	if err != nil {
+		return &KeyringError{err}
+	}
+	return nil
+}

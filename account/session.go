@@ -58,8 +58,12 @@ func (m *Model) abandon(err error) error {
 }
 
 // SignIn opens a session with a username or email address and password.
+// An account with a second factor fails with api.CodeSecondFactorRequired
+// (see api.ChallengeOf and SignInSecondFactor), unless this device is
+// remembered.
 func (m *Model) SignIn(ctx context.Context, login, password, device string) error {
-	if _, err := m.c.SignIn(ctx, api.SignInRequest{Login: login, Password: password, Device: device}); err != nil {
+	req := api.SignInRequest{Login: login, Password: password, Device: device, DeviceToken: m.kr.loadDevice(m.cfg.Server)}
+	if _, err := m.c.SignIn(ctx, req); err != nil {
 		return err
 	}
 	return m.signedIn(ctx)

@@ -74,4 +74,5 @@ const (
 	FieldOptions       = "options"     // CategoryCreate
 	FieldAddOptions    = "add_options" // CategoryPatch
 	FieldRemoveOptions = "remove_options"
+	FieldLicense       = "license" // InvitationRequest
 )

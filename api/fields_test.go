@@ -72,9 +72,10 @@ var fieldNames = []struct {
 	{"FieldName", api.FieldName, []any{api.NameRequest{}, api.CategoryCreate{}, api.CategoryPatch{}}, "Name"},
 	{"FieldLabel", api.FieldLabel, []any{api.ReasonCodeCreate{}, api.ReasonCodePatch{}}, "Label"},
 	{"FieldRetired", api.FieldRetired, []any{api.ReasonCodePatch{}, api.ReasonCode{}}, "Retired"},
-	{"FieldOptions", api.FieldOptions, []any{api.CategoryCreate{}}, "Options"},
+	{"FieldOptions", api.FieldOptions, []any{api.CategoryCreate{}, api.InvitationRequest{}}, "Options"},
 	{"FieldAddOptions", api.FieldAddOptions, []any{api.CategoryPatch{}}, "AddOptions"},
 	{"FieldRemoveOptions", api.FieldRemoveOptions, []any{api.CategoryPatch{}}, "RemoveOptions"},
+	{"FieldLicense", api.FieldLicense, []any{api.InvitationRequest{}, api.Invitation{}}, "License"},
 }
 
 // TestFieldNames holds every Field constant equal to the json tags of the

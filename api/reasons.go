@@ -84,6 +84,13 @@ const (
 	ReasonBindingPeriod    = "binding_period" // until: a date, 2006-01-02
 	ReasonNeedsAccountPerm = "needs_account_permission"
 
+	// People: invitations, deactivation and deletion.
+	ReasonOrgFull         = "org_full" // product: its name
+	ReasonNotYourself     = "not_yourself"
+	ReasonOwnerStays      = "owner_stays"
+	ReasonAccountDisabled = "account_disabled"
+	ReasonUserDeactivated = "user_deactivated"
+
 	// Pictures; the codes are photo.Reason's.
 	ReasonImageType          = "unsupported_type"
 	ReasonImageTooBig        = "too_big"         // max_mb
@@ -197,6 +204,12 @@ var reasonText = map[string]string{
 	ReasonNoContract:       "downgrading needs an ongoing contract; contact customer care",
 	ReasonBindingPeriod:    "your contract is in its binding period until {{.until}}; you can downgrade after that",
 
+	ReasonOrgFull:         "your organisation has no free {{.product}} license: all are assigned or held for invitations; buy more or free one first",
+	ReasonNotYourself:     "you cannot do this to your own account",
+	ReasonOwnerStays:      "the account owner cannot be deactivated or deleted; contact customer care to change the owner",
+	ReasonAccountDisabled: "this account is deactivated; contact your administrator",
+	ReasonUserDeactivated: "this user is deactivated; reactivate them first",
+
 	ReasonImageType:          "must be a JPEG or PNG picture",
 	ReasonImageTooBig:        "must be at most {{.max_mb}} MB",
 	ReasonImageTooManyPixels: "must have at most {{.max_mp}} megapixels",
@@ -227,15 +240,20 @@ var reasonText = map[string]string{
 	ReasonPhotoManaged:   "your organisation sets this picture; members cannot choose their own",
 	ReasonNotSent:        "the message could not be sent; try again later",
 
-	ReasonSSORequired:         "your organisation signs in with single sign-on; use Sign in with your company",
-	ReasonSSONotConfigured:    "no organisation signs in with single sign-on for this email address",
-	ReasonSSOUnavailable:      "this server does not offer single sign-on",
-	ReasonSSOFailed:           "the sign-in with your company did not complete; try again",
-	ReasonSSOEmailNotVerified: "your company's sign-in did not confirm your email address",
-	ReasonSSONoAccount:        "no Phoneset account has this email address; ask an admin to invite you",
-	ReasonNotLoopback:         "must be a loopback address like http://127.0.0.1:49152/callback",
-	ReasonURLFormat:           "must be an https:// address",
-	ReasonDomainFormat:        "must be a domain name like example.com",
+	ReasonSecondFactor:         "enter the code from your authenticator app",
+	ReasonWrongTOTP:            "is wrong, has expired or was already used; wait for the next code",
+	ReasonSecondFactorOn:       "two-factor sign-in is already on",
+	ReasonSecondFactorOff:      "two-factor sign-in is not on",
+	ReasonSecondFactorRequired: "your organisation requires two-factor sign-in; it cannot be turned off",
+	ReasonSSORequired:          "your organisation signs in with single sign-on; use Sign in with your company",
+	ReasonSSONotConfigured:     "no organisation signs in with single sign-on for this email address",
+	ReasonSSOUnavailable:       "this server does not offer single sign-on",
+	ReasonSSOFailed:            "the sign-in with your company did not complete; try again",
+	ReasonSSOEmailNotVerified:  "your company's sign-in did not confirm your email address",
+	ReasonSSONoAccount:         "no Phoneset account has this email address; ask an admin to invite you",
+	ReasonNotLoopback:          "must be a loopback address like http://127.0.0.1:49152/callback",
+	ReasonURLFormat:            "must be an https:// address",
+	ReasonDomainFormat:         "must be a domain name like example.com",
 }
 
 // ReasonCodes lists every reason code, sorted.

@@ -23,6 +23,10 @@ type SignInRequest struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
 	Device   string `json:"device"`
+	// DeviceToken is a remembered device's token (POST
+	// /v1/sessions/second-factor with remember_device): it stands in for
+	// the second factor until it expires.
+	DeviceToken string `json:"device_token,omitempty"`
 }
 
 // Tokens is returned by sign-in and refresh. The access token is short-lived;

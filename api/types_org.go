@@ -116,13 +116,15 @@ type Product struct {
 	Currency  string `json:"currency"`
 }
 
-// LicenseCount is how many licenses of a kind the org holds and how many
-// are given to users.
+// LicenseCount is how many licenses of a kind the org holds, how many
+// are given to users and how many are held for pending invitations;
+// Unassigned is what is left.
 type LicenseCount struct {
 	SKU        string `json:"sku"`
 	Name       string `json:"name"`
 	Total      int64  `json:"total"`
 	Assigned   int64  `json:"assigned"`
+	Invited    int64  `json:"invited"`
 	Unassigned int64  `json:"unassigned"`
 }
 
@@ -177,15 +179,17 @@ type Order struct {
 
 // OrgUser is a member as admins see them in GET /v1/org/users.
 type OrgUser struct {
-	ID             string   `json:"id"`
-	Username       string   `json:"username"`
-	DisplayName    string   `json:"display_name"`
-	Email          string   `json:"email"`
-	ProfileVersion int64    `json:"profile_version"`
-	Admin          bool     `json:"admin"`
-	Owner          bool     `json:"owner"`
-	Licenses       []string `json:"licenses"`
-	CostCenter     string   `json:"cost_center,omitempty"`
+	ID             string `json:"id"`
+	Username       string `json:"username"`
+	DisplayName    string `json:"display_name"`
+	Email          string `json:"email"`
+	ProfileVersion int64  `json:"profile_version"`
+	Admin          bool   `json:"admin"`
+	Owner          bool   `json:"owner"`
+	// Deactivated members cannot sign in; they hold no licenses.
+	Deactivated bool     `json:"deactivated"`
+	Licenses    []string `json:"licenses"`
+	CostCenter  string   `json:"cost_center,omitempty"`
 	// Options maps a structure category ID to the user's option ID in it.
 	Options map[string]string `json:"options"`
 }

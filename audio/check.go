@@ -103,6 +103,11 @@ type CheckResult struct {
 	// should have, when Detected: dropouts (an underrun on a busy machine,
 	// a Bluetooth hiccup) or a part pushed later by one.
 	Missing time.Duration
+	// Dropped is the part of Missing that came back as digital silence:
+	// samples the sound path lost (an underrun, a server that stalled),
+	// since a microphone always hears some noise. It is what proves a
+	// dropout on a digital loopback.
+	Dropped time.Duration
 	// BrokeUp: Missing reached brokeUpAfter, or the test tone came back
 	// while the chirp before it did not. It is read from the recording
 	// alone: malgo reports no underruns (its callbacks are Data and Stop),
@@ -152,6 +157,19 @@ const (
 	checkMargin = 20 * time.Millisecond
 	// checkToneSlip is how much later than expected the tone is looked for.
 	checkToneSlip = 200 * time.Millisecond
+	// The signal waits until the speaker's stream takes sound as fast as it
+	// plays: over the last steadyWindow of playback callbacks, at least
+	// steadyRate of real time. Wine 8's WASAPI over PulseAudio (winepulse)
+	// starts a stream taking one period every 1.5 periods (its timer waits
+	// for PulseAudio's clock, which stands still until the sink plays) until
+	// PulseAudio's buffer runs dry, 0.3-2 s in: a real 15-30 ms hole in what
+	// it plays, which every check under Wine heard as "broke up".
+	steadyWindow = 100 * time.Millisecond
+	steadyRate   = 0.85
+	// steadyGiveUp: the signal plays after this much of the check even if
+	// the stream never became steady, so that the check still has time to
+	// hear it (and reports a hole if there is one).
+	steadyGiveUp = 2 * time.Second
 )
 
 func newCheckSignal(rate int) checkSignal {
@@ -221,19 +239,29 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 		r.Level = DBFS(toneLevel(captured[toneFrom:toneTo], sig.toneFreq, sig.rate, sig.toneLen-2*margin) / math.Sqrt2)
 	}
 	// The noise floor: up to 200 ms just before the chirp arrived, in 20 ms
-	// pieces, of which the median, so that a click or a dropout does not skew it.
-	noiseTo := clampIndex(at-margin, len(captured))
-	noiseFrom := clampIndex(max(at-sig.rate/5, warm), len(captured))
-	if noiseTo > noiseFrom {
-		r.NoiseFloor = DBFS(middle(pieces(captured[noiseFrom:noiseTo], sig.rate/50, rms)))
-	}
+	// pieces, of which the median, so that a click or a dropout does not skew
+	// it; or, if lower, the same of what came in before the signal could
+	// play: shreds of a signal broken up before where its chirp was found
+	// read as noise (seen under Wine at load 20: "noisy" at -3 dB SNR).
+	r.NoiseFloor = min(floor(captured, max(at-sig.rate/5, warm), at-margin, sig.rate/50),
+		floor(captured, warm, from, sig.rate/50))
 	r.SNR = r.Level - r.NoiseFloor
 	if r.SNR >= gapSNR {
-		r.Missing = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
+		r.Missing, r.Dropped = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
 		r.BrokeUp = r.Missing >= brokeUpAfter
 	}
 	r.BrokeUp = r.BrokeUp || garbled(sig, captured, zero, r.Level, r.NoiseFloor)
 	return r, at
+}
+
+// floor is the median RMS, dBFS, of captured[from:to] in pieces of piece
+// frames; 0 dBFS for an empty span, which min then passes over.
+func floor(captured []float32, from, to, piece int) float64 {
+	from, to = clampIndex(from, len(captured)), clampIndex(to, len(captured))
+	if to <= from {
+		return 0
+	}
+	return DBFS(middle(pieces(captured[from:to], piece, rms)))
 }
 
 // garbled reports whether the sound where the tone should be, captured[zero:]
@@ -260,8 +288,9 @@ func garbled(sig checkSignal, captured []float32, zero int, level, floor float64
 // past the end of the recording are not counted: a check that ran out of time
 // is not a broken-up one. The fades at either end are left out, and so is the
 // chirp's last 30% (above 2.5 kHz): a path at 8 kHz, a narrow-band
-// hands-free headset's, takes up to 20 dB off its top.
-func missing(sig checkSignal, captured []float32, zero int, noise float64) time.Duration {
+// hands-free headset's, takes up to 20 dB off its top. Of what is missing,
+// dropped is the digital silence.
+func missing(sig checkSignal, captured []float32, zero int, noise float64) (lost, dropped time.Duration) {
 	piece := max(1, sig.rate*int(gapPiece)/int(time.Second))
 	var env []float64
 	for _, span := range [][2]int{{sig.chirpAt, sig.chirpAt + len(sig.chirp)*7/10 + piece}, {sig.toneAt, sig.toneAt + sig.toneLen}} {
@@ -272,19 +301,25 @@ func missing(sig checkSignal, captured []float32, zero int, noise float64) time.
 		}
 	}
 	if len(env) == 0 {
-		return 0
+		return 0, 0
 	}
 	// Halfway, in dB, between the signal and the noise; at least 20 dB
-	// below the signal when the noise is lower still.
-	ref := middle(env)
+	// below the signal when the noise is lower still. The signal's level is
+	// read high in its pieces: a median is a gap's level once gaps fill half
+	// the signal (a machine that stalled for 100-250 ms at a time, seen under
+	// Wine at load 20: "too quiet", nothing missing).
+	ref := quantile(env, 0.8)
 	gap := math.Sqrt(ref * max(noise, ref/100))
-	n := 0
+	n, silent := 0, 0
 	for _, v := range env {
 		if v < gap {
 			n++
 		}
+		if v == 0 {
+			silent++
+		}
 	}
-	return time.Duration(n) * gapPiece
+	return time.Duration(n) * gapPiece, time.Duration(silent) * gapPiece
 }
 
 // toneOnly reports whether the test tone came back although the chirp before
@@ -319,9 +354,12 @@ func pieces(x []float32, piece int, f func([]float32) float64) []float64 {
 }
 
 // middle is the median of vs, which it leaves as it was.
-func middle(vs []float64) float64 {
+func middle(vs []float64) float64 { return quantile(vs, 0.5) }
+
+// quantile is the value q (0..1) of the way up vs sorted; vs is left as it was.
+func quantile(vs []float64, q float64) float64 {
 	s := slices.Sorted(slices.Values(vs))
-	return s[len(s)/2]
+	return s[min(int(q*float64(len(s))), len(s)-1)]
 }
 
 // toneLevel is the amplitude of a tone of about frames frames somewhere in
@@ -370,15 +408,23 @@ func handsFree(rate, channels int) bool {
 // can take seconds to start), then the signal; the chirp is then found in the
 // recording by correlation, wherever start-up delays put it.
 //
+// The signal also waits for the speaker's stream to keep time (see
+// steadyWindow).
+//
 // Callback times cannot place the signal: a sound server takes the first
 // playback buffers at once and plays them only when its device runs, which
 // can be seconds later. They serve only for the latency, once correlation
 // has placed the chirp (see latency).
 type checkRecorder struct {
-	sig      checkSignal
-	quiet    int          // captured frames that release the signal
-	played   int          // playback thread only
-	start    int          // playback frame the signal starts at, -1 until it does; playback thread only
+	sig    checkSignal
+	quiet  int   // captured frames that release the signal
+	played int   // playback thread only
+	start  int   // playback frame the signal starts at, -1 until it does; playback thread only
+	giveUp int64 // driver clock time after which the signal plays even on an unsteady stream
+	// cadence is a ring of the latest playback callbacks: the frames played
+	// before each and the driver clock time; playback thread only.
+	cadence  [64][2]int64
+	nCadence int
 	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
 	captured []float32    // written by the capture thread
 	filled   atomic.Int64 // frames in captured
@@ -401,7 +447,9 @@ func newCheckRecorder(sig checkSignal, frames, quiet int) *checkRecorder {
 }
 
 func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
-	if c.start < 0 && c.armedAt.Load() >= 0 {
+	c.cadence[c.nCadence%len(c.cadence)] = [2]int64{int64(c.played), int64(at)}
+	c.nCadence++
+	if c.start < 0 && c.armedAt.Load() >= 0 && (c.steady(int64(at)) || int64(at) >= c.giveUp) {
 		c.start = c.played
 	}
 	st := c.start
@@ -415,6 +463,22 @@ func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
 	}
 	clear(out[n:])
 	c.played += frames
+}
+
+// steady reports whether the playback stream has taken sound at least
+// steadyRate as fast as it plays over the last steadyWindow before the
+// callback at now (the latest in cadence). The window starts at a callback,
+// so a start-up burst filling the buffer counts only once it is a window old.
+func (c *checkRecorder) steady(now int64) bool {
+	last := c.nCadence - 1
+	for i := last - 1; i >= max(0, c.nCadence-len(c.cadence)); i-- {
+		then := c.cadence[i%len(c.cadence)]
+		if span := now - then[1]; span >= int64(steadyWindow) {
+			took := c.cadence[last%len(c.cadence)][0] - then[0]
+			return float64(c.frameTime(int(took))) >= steadyRate*float64(span)
+		}
+	}
+	return false
 }
 
 func (c *checkRecorder) capture(in []float32, frames int, at time.Duration) {
@@ -449,9 +513,11 @@ func (c *checkRecorder) frameTime(frames int) int64 {
 // keeps frames a busy client lost earlier out of the sum.
 //
 // Frames are taken to arrive evenly through a callback's block, as a sound
-// card captures them. A virtual device can deliver a whole block at once (a
-// PulseAudio null sink's monitor does): then where in its block the chirp
-// lands moves the result by up to 5 ms from run to run.
+// card captures them. A PulseAudio null sink's monitor delivers whole 20 ms
+// blocks, yet each stream's callbacks keep to one frame clock within 0.05 ms
+// through a check (its time minus frames read); checks on one loopback still
+// differ by up to 4 ms: that is the path's own delay, set when a stream
+// starts (the sink's block phase), not where the chirp lands.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 	received := int64(math.MaxInt64)
 	for _, r := range c.received[:min(c.nReceived, len(c.received))] {
@@ -537,6 +603,7 @@ func (s *System) CheckHeadset(ctx context.Context, speaker, mic Device, onProgre
 
 	sig := newCheckSignal(streamRate)
 	rec := newCheckRecorder(sig, int(checkTimeout.Seconds()*streamRate), int(checkQuiet.Seconds()*streamRate))
+	rec.giveUp = int64(s.drv.now() + steadyGiveUp - time.Since(began))
 	in, err := se.open(streamConfig{device: mic, sampleRate: sig.rate, channels: 1,
 		data: func(_, in []float32, frames int, at time.Duration) { rec.capture(in, frames, at) }})
 	if err != nil {

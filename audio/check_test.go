@@ -512,6 +512,22 @@ func TestAnalyzeCheckBrokeUp(t *testing.T) {
 		}}, VerdictBrokeUp, 0},
 		// The chirp lost whole, the tone heard: broken up, not silent.
 		{"the chirp lost", brokenCapture{capture: base, rec: dip(0, sig.toneAt-ms(5), 0)}, VerdictBrokeUp, 0},
+		// As the Windows build recorded it under Wine: digital silence until
+		// 0.8 s in, the signal 60 ms after it was played; and the hole that
+		// Wine's stream start-up left 30 ms into the chirp (see steadyWindow).
+		{"Wine: late start over digital silence", brokenCapture{capture: with(func(c *capture) { c.offset, c.delay, c.noise = 38400, ms(60), nil })}, VerdictOK, 0},
+		{"Wine: the start-up hole", brokenCapture{capture: with(func(c *capture) { c.offset, c.delay, c.noise = 38400, ms(60), nil }),
+			played: underrun(sig.chirpAt+ms(30), ms(25))}, VerdictBrokeUp, 25 * time.Millisecond},
+		// A machine that stalled again and again: 30 ms of every 50 lost,
+		// most of the signal, on a digital loopback (seen under Wine at load
+		// 20; it was called too quiet, nothing missing).
+		{"shredded", brokenCapture{capture: with(func(c *capture) { c.noise = nil }), rec: func(sig checkSignal, at int, x []float32) {
+			for i := range sig.samples {
+				if i%ms(50) < ms(30) {
+					x[at+i] = 0
+				}
+			}
+		}}, VerdictBrokeUp, 150 * time.Millisecond},
 		{"a 3 ms gap is too short to tell", brokenCapture{capture: base, played: underrun(toneMid, ms(3))}, VerdictOK, 0},
 		{"resampled to 8 kHz is no dropout", brokenCapture{capture: with(func(c *capture) { c.path = resampled(8000) })}, VerdictOK, 0},
 		{"noise 10 dB below is no dropout", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -25.05/20), 13) })}, VerdictNoisy, 0},
@@ -524,6 +540,11 @@ func TestAnalyzeCheckBrokeUp(t *testing.T) {
 			}
 			if lo, hi := tc.gap-10*time.Millisecond, 2*tc.gap+10*time.Millisecond; r.Detected && tc.verdict != VerdictClipping && (r.Missing < lo || r.Missing > hi) {
 				t.Errorf("missing %v, want %v..%v", r.Missing, lo, hi)
+			}
+			// Only a recording without noise proves a dropout by its digital
+			// silence: noise fills a hole as it fills a deaf microphone's.
+			if silent := tc.c.noise == nil && tc.gap > 0; (r.Dropped > 0) != silent || r.Dropped > r.Missing {
+				t.Errorf("dropped %v of %v missing", r.Dropped, r.Missing)
 			}
 		})
 	}
@@ -543,5 +564,52 @@ func TestCheckHeadsetFakeBrokeUp(t *testing.T) {
 	}
 	if r.Verdict != VerdictBrokeUp || r.Missing < 20*time.Millisecond {
 		t.Errorf("%v, %v missing; want broke up (%+v)", r.Verdict, r.Missing, r)
+	}
+}
+
+// The signal waits for a speaker stream that takes sound as fast as it
+// plays. Wine's WASAPI over PulseAudio starts a stream taking a 20 ms period
+// every 30.6 ms until PulseAudio's buffer runs dry, 0.3-2 s in, which left a
+// real 20-30 ms hole in the signal of every check under Wine (callback times
+// and recordings of the Windows build's checks).
+func TestCheckRecorderWaitsForSteadyPlayback(t *testing.T) {
+	const period = 960 // 20 ms at 48 kHz
+	ms := func(m float64) time.Duration { return time.Duration(m * float64(time.Millisecond)) }
+	for _, tc := range []struct {
+		name string
+		// every is the time between playback callbacks until slowUntil, then 20 ms.
+		every, slowUntil time.Duration
+		giveUp           time.Duration
+		// startAfter, startBy bound when the signal starts.
+		startAfter, startBy time.Duration
+	}{
+		{"PulseAudio: steady from the start", ms(20), 0, 2 * time.Second, ms(100), ms(130)},
+		// Once it keeps time, a window that still holds one slow period passes.
+		{"Wine: slow for a second", ms(30.6), time.Second, 2 * time.Second, time.Second + ms(60), time.Second + steadyWindow + ms(25)},
+		{"Wine: slow until the check must play", ms(30.6), 5 * time.Second, 2 * time.Second, 2 * time.Second, 2*time.Second + ms(31)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sig := newCheckSignal(48000)
+			rec := newCheckRecorder(sig, 48000, 480)
+			rec.giveUp = int64(tc.giveUp)
+			rec.capture(make([]float32, 480), 480, 0) // the microphone runs: armed
+			out := make([]float32, period)
+			// A buffer's worth at once, as a stream starts.
+			for range 4 {
+				rec.play(out, period, 0)
+			}
+			at := time.Duration(0)
+			for rec.start < 0 && at < 10*time.Second {
+				if at < tc.slowUntil {
+					at += tc.every
+				} else {
+					at += ms(20)
+				}
+				rec.play(out, period, at)
+			}
+			if at < tc.startAfter || at > tc.startBy {
+				t.Errorf("the signal started at %v, want %v..%v", at, tc.startAfter, tc.startBy)
+			}
+		})
 	}
 }

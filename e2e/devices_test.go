@@ -14,18 +14,18 @@ import (
 // devicesPath opens the Devices page of the signed-in app, checks that the
 // app listed the audio backend's devices, PulseAudio's virtual speaker and
 // its monitor among them (scripts/services.sh), and runs the headset check
-// over that loopback, which must pass. brokeUpHeard accepts a check that
-// heard the signal loud and clear but says it "broke up" (see below).
-func devicesPath(h *harness, backend string, brokeUpHeard bool) {
+// over that loopback, which must pass.
+func devicesPath(h *harness, backend string) {
 	t := h.t
+	before := h.capture()
+	h.key("ctrl+5") // Devices, as the sidebar lists it
+	// The app opens the audio when a page first needs it, and logs what
+	// it found then.
 	devs := h.logRecord("audio devices", 1, 30*time.Second)
 	if devs["backend"] != backend || !strings.Contains(devs["playback"], "VirtualSpeaker") ||
 		!strings.Contains(devs["capture"], "Monitor of VirtualSpeaker") {
 		t.Fatalf("audio devices = %v, want backend %s with VirtualSpeaker and its monitor", devs, backend)
 	}
-
-	before := h.capture()
-	h.key("ctrl+5") // Devices, as the sidebar lists it
 	var btn image.Rectangle
 	var page image.Image
 	h.eventually("the Check headset button", 30*time.Second, func() bool {
@@ -42,9 +42,11 @@ func devicesPath(h *harness, backend string, brokeUpHeard bool) {
 		t.Fatal("the Check headset button went away")
 	}
 	// A check that "broke up" heard dropouts, which a loaded machine (two
-	// cores, Wine between app and PulseAudio) can cause; the app's advice
-	// is to try again, and so does the test, up to five times (as the audio
-	// tests do).
+	// cores, Wine between app and PulseAudio) causes: digital silence inside
+	// the signal ("dropped"), where a playback or capture callback ran
+	// 40-180 ms late. The app's advice is to try again, and so does the
+	// test, up to five times, when the recording proves the dropout; it
+	// never accepts a verdict but ok.
 	for try := 1; ; try++ {
 		h.focusButton(page, btn)
 		h.key("space")
@@ -53,27 +55,12 @@ func devicesPath(h *harness, backend string, brokeUpHeard bool) {
 		if check["verdict"] == "ok" {
 			break
 		}
-		if check["verdict"] != "broke up" {
+		if check["verdict"] != "broke up" || check["dropped"] == "0s" || try == 5 {
 			t.Fatalf("headset check %v, want verdict ok", check)
-		}
-		if try == 5 {
-			if !brokeUpHeard || !heard(check) {
-				t.Fatalf("headset check %v, want verdict ok", check)
-			}
-			t.Logf("accepting %q: the signal came back loud and clear", check["verdict"])
-			break
 		}
 	}
 	time.Sleep(500 * time.Millisecond) // the verdict's frame
 	h.screenshot(h.prefix + "headset.png")
-}
-
-// heard reports whether a check's log line says the test signal came back
-// well above the noise (the audio package's own limits: -40 dBFS, 15 dB).
-func heard(check map[string]string) bool {
-	level, err1 := strconv.Atoi(check["level_dbfs"])
-	snr, err2 := strconv.Atoi(check["snr_db"])
-	return err1 == nil && err2 == nil && level >= -40 && snr >= 15
 }
 
 // focusButton presses Tab until the button within btn looks other than in

@@ -316,7 +316,7 @@ func TestSignInChangeDisplayNameSurvivesRestart(t *testing.T) {
 	h := newHarness(t)
 	accountPath(h, os.Getenv("PHONESET_TEST_KEYRING") != "")
 	if os.Getenv("PHONESET_TEST_PULSE") != "" {
-		devicesPath(h, "pulseaudio", false)
+		devicesPath(h, "pulseaudio")
 	}
 }
 

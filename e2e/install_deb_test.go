@@ -59,8 +59,9 @@ func TestDeb(t *testing.T) {
 	deb := filepath.Join(t.TempDir(), "phoneset.deb")
 	h.x("../packaging/linux/deb.sh", version, h.command[0], deb)
 
-	fields := h.x("dpkg-deb", "--field", deb, "Package", "Version", "Depends")
-	for _, want := range []string{"Package: phoneset", "Version: " + version, "libc6 (>= ", "libgl1", "libasound2"} {
+	fields := h.x("dpkg-deb", "--field", deb, "Package", "Version", "Maintainer", "Depends")
+	for _, want := range []string{"Package: phoneset", "Version: " + version, "Maintainer: Phoneset team <support@phoneset.io>",
+		"libc6 (>= ", "libgl1", "libasound2"} {
 		if !strings.Contains(fields, want) {
 			t.Errorf("control fields lack %q:\n%s", want, fields)
 		}

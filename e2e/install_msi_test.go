@@ -3,10 +3,12 @@ package e2e
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phoneset/phoneset/internal/testenv"
 )
@@ -125,7 +127,8 @@ func (w winePrefix) userData() map[string][]byte {
 
 // TestMSI builds MSIs with wixl and walks one machine through IT's life
 // cycle under Wine with silent msiexec: install with SERVER_URL and
-// START_AT_LOGIN, the installed app signs in to that server, an upgrade
+// START_AT_LOGIN, the installed app signs in to that server and starts at
+// the next (Wine) login, an upgrade
 // without properties keeps the settings and the user's data, a downgrade is
 // refused, an upgrade with new properties changes them, uninstall removes
 // the program and the settings but not the user's data.
@@ -150,6 +153,18 @@ func TestMSI(t *testing.T) {
 		return out
 	}
 	msi1, msi2, msi3 := build("v1.msi", v1), build("v2.msi", v2), build("v3.msi", v3)
+	// Per machine, as Windows reads the package: ALLUSERS=1 makes
+	// ProgramMenuFolder, the shortcut's folder, the all-users Start menu
+	// (%ProgramData%\Microsoft\Windows\Start Menu\Programs).
+	props := h.x("msiinfo", "export", msi1, "Property")
+	for _, want := range []string{`(?m)^ALLUSERS\t1\r?$`, `(?m)^ARPCONTACT\tPhoneset team <support@phoneset\.io>\r?$`} {
+		if !regexp.MustCompile(want).MatchString(props) {
+			t.Errorf("the MSI's properties lack %s:\n%s", want, props)
+		}
+	}
+	if sc := h.x("msiinfo", "export", msi1, "Shortcut"); !regexp.MustCompile(`(?m)^StartMenu\tProgramMenuFolder\tPhoneset\t`).MatchString(sc) {
+		t.Errorf("the Start-menu shortcut is not in ProgramMenuFolder:\n%s", sc)
+	}
 
 	addr := freePort(t)
 	url := "http://" + addr
@@ -186,14 +201,21 @@ func TestMSI(t *testing.T) {
 			t.Fatalf("%s: wine %s: %v, want failure %v\n%s\n%s", step.name, strings.Join(args, " "), err, step.fails, out, verbose)
 		}
 		if i == 0 {
-			// Where this Windows puts per-machine Start-menu shortcuts (Wine 8
-			// resolves ProgramMenuFolder to the user's menu even then).
+			// The install ran per machine, and the shortcut is where this
+			// Windows put ProgramMenuFolder. Wine 8 sets that folder from the
+			// user's Programs folder whatever ALLUSERS says (dlls/msi/package.c:
+			// "FIXME: set to AllUsers profile path if ALLUSERS is set"), so
+			// here it is the user's Start menu; Windows uses the all-users one.
 			verbose, _ := os.ReadFile(log)
+			if !regexp.MustCompile(`Property\(S\): ALLUSERS = 1\r?\n`).Match(verbose) {
+				t.Fatalf("the install did not run with ALLUSERS=1:\n%s", verbose)
+			}
 			m := regexp.MustCompile(`Property\(S\): ProgramMenuFolder = (.*?)\r?\n`).FindSubmatch(verbose)
 			if m == nil {
 				t.Fatalf("no ProgramMenuFolder in the msiexec log:\n%s", verbose)
 			}
 			w.shortcut = string(m[1]) + "Phoneset.lnk"
+			t.Logf("Start-menu shortcut: %s", w.shortcut)
 		}
 		if got := w.state(); got != step.want {
 			t.Fatalf("%s: state %+v, want %+v", step.name, got, step.want)
@@ -204,6 +226,7 @@ func TestMSI(t *testing.T) {
 			// through every later step, uninstall included.
 			h.command = []string{"wine", installedExe}
 			h.signInAs("MSI Agent")
+			h.startsAtLogin()
 			if userData = w.userData(); len(userData) == 0 {
 				t.Fatal("the app wrote no user data under drive_c/users")
 			}
@@ -219,4 +242,33 @@ func TestMSI(t *testing.T) {
 			}
 		}
 	}
+}
+
+// startsAtLogin logs in again as Wine can: wineboot without options starts
+// what the HKLM and HKCU Run keys name, as Windows does at sign-in (Wine's
+// programs/wineboot, ProcessRunKeys). The app the MSI's Run value names must
+// show its window; it is then ended.
+func (h *harness) startsAtLogin() {
+	h.t.Helper()
+	// Output to a file: the app inherits it, and a pipe would keep
+	// wineboot's output open until the app ends.
+	log, err := os.Create(filepath.Join(h.t.TempDir(), "wineboot.log"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer log.Close()
+	cmd := exec.Command("wine", "wineboot")
+	cmd.Env = append(os.Environ(), h.appEnv()...)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		out, _ := os.ReadFile(log.Name())
+		h.t.Fatalf("wineboot: %v\n%s", err, out)
+	}
+	visible := func() bool {
+		out, _ := h.xTry("xdotool", "search", "--onlyvisible", "--name", "^Phoneset") // exits 1 when nothing matches
+		return strings.TrimSpace(out) != ""
+	}
+	h.eventually("Phoneset started at login", 60*time.Second, visible)
+	h.x("wine", "taskkill", "/f", "/im", "phoneset.exe")
+	h.eventually("Phoneset ended", 20*time.Second, func() bool { return !visible() })
 }

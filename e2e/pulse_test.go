@@ -44,3 +44,15 @@ func (h *harness) ownPulse() string {
 	})
 	return server
 }
+
+// keepSinkAwake records vspk's monitor with a 20 ms latency for the rest of
+// the test, so that vspk runs as a sound card does. A null sink that no
+// stream uses sleeps for up to 2 s; a stream that Wine's WASAPI starts on
+// it takes sound at two thirds of the speed it plays until the sink wakes
+// (see the audio package's steadyWindow). The check waits that out, and
+// then needed 2.9-3.3 s where it may take 2.75 (about 1 s on an awake sink).
+func (h *harness) keepSinkAwake() {
+	h.t.Helper()
+	h.startWatched("parec", []string{"parec", "--latency-msec=20", "--device=vspk.monitor", "--raw", os.DevNull},
+		[]string{"PULSE_SERVER=" + h.pulse})
+}

@@ -19,12 +19,8 @@ func TestWindowsBuildUnderWine(t *testing.T) {
 	testenv.Require(t, "PHONESET_TEST_PULSE", "PulseAudio")
 	h := newWineHarness(t)
 	url, _ := accountPath(h, true)
-	// Under Wine the check often says "broke up" on a clean loopback:
-	// those checks place the signal 0-15 ms after it was played (an ok one,
-	// 40-140 ms) and count the real signal's start as a gap. Until the
-	// check allows for Wine's late-starting stream, a check that heard the
-	// signal loud and clear passes (NOTES.md, to headset).
-	devicesPath(h, "wasapi", true)
+	h.keepSinkAwake()
+	devicesPath(h, "wasapi")
 
 	// The restored session came from wincred: the credential is there, and
 	// once it is deleted the same restart asks to sign in.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -204,6 +205,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if why := validateDevice(req.Device); why != nil {
 		fields[api.FieldDevice] = why
 	}
+	if len(req.DeviceToken) > 128 {
+		fields[api.FieldDeviceToken] = api.Because(api.ReasonTooLong)
+	}
 	if len(fields) > 0 {
 		return api.Invalid(fields)
 	}
@@ -231,10 +235,20 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errWrongCredentials
 	}
-	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
+	if err := s.passwordAllowed(ctx, u); err != nil {
 		return err
 	}
-	if err := s.passwordAllowed(ctx, u); err != nil {
+	// With a second factor the password alone gives no session, and the
+	// failed-attempt count stays until the code is right too: otherwise
+	// each sign-in with a stolen password would reset the code lockout.
+	need, enrol, err := s.secondFactorNeeded(ctx, u, req.DeviceToken)
+	if err != nil {
+		return err
+	}
+	if need {
+		return s.challenge(ctx, u, req.Device, enrol)
+	}
+	if err := s.st.Q().ClearHits(ctx, limits[0].bucket); err != nil {
 		return err
 	}
 	tokens, err := s.openSession(ctx, u, req.Device, ip, "session.create", req.Device, func(q store.Q) error {
@@ -253,24 +267,35 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 // openSession signs u in on device: a new session, audited as action with
 // note, in one transaction with also (nil for nothing more).
 func (s *Server) openSession(ctx context.Context, u *store.User, device, ip, action, note string, also func(q store.Q) error) (api.Tokens, error) {
+	var tokens api.Tokens
+	err := s.st.Tx(ctx, func(q store.Q) error {
+		var err error
+		if tokens, err = s.sessionIn(ctx, q, u, device, ip, action, note); err != nil || also == nil {
+			return err
+		}
+		return also(q)
+	})
+	return tokens, err
+}
+
+// sessionIn is openSession in the caller's transaction q, for a session
+// that comes with a new account. A deactivated user or a disabled
+// organisation gets none, whatever the way in (password, second factor,
+// single sign-on); that is said only to whoever proved who they are.
+func (s *Server) sessionIn(ctx context.Context, q store.Q, u *store.User, device, ip, action, note string) (api.Tokens, error) {
+	if blocked, err := s.blocked(ctx, q, u); err != nil || blocked {
+		return api.Tokens{}, cmp.Or(err, error(errAccountDisabled))
+	}
 	now := s.now()
 	sess := &store.Session{ID: newID("ses"), UserID: u.ID, Device: device, IP: ip, CreatedAt: now, AuthenticatedAt: now}
 	tokens, ah, rh := s.newTokens(sess, now)
 	p := &principal{ip: ip, Auth: store.Auth{UserID: u.ID, SessionID: sess.ID, OrgID: u.OrgID}}
-	err := s.st.Tx(ctx, func(q store.Q) error {
-		if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
-			return err
-		}
-		if also != nil {
-			if err := also(q); err != nil {
-				return err
-			}
-		}
-		ev := s.event(p, u, action, userRes(u.ID, "sessions/"+sess.ID))
-		ev.New = note
-		return q.Audit(ctx, u.OrgID, ev)
-	})
-	return tokens, err
+	if err := q.CreateSession(ctx, sess, ah, rh); err != nil {
+		return api.Tokens{}, err
+	}
+	ev := s.event(p, u, action, userRes(u.ID, "sessions/"+sess.ID))
+	ev.New = note
+	return tokens, q.Audit(ctx, u.OrgID, ev)
 }
 
 var errReauth = api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonReauthRequired))

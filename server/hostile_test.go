@@ -523,6 +523,16 @@ func TestHostileNUL(t *testing.T) {
 			{"", "POST", "/v1/password-resets", `{"login":"admin\u0000","channel":"email"}`},
 			{"", "POST", "/v1/password-resets/confirm", `{"login":"admin\u0000","token":"123456","password":"Tangerine-Orbit-42"}`},
 			{"", "POST", "/v1/sessions/refresh", `{"refresh_token":"psr_\u0000"}`},
+			{"", "POST", "/v1/sessions", `{"login":"admin","password":"x","device_token":"psd_\u0000"}`},
+			{"", "POST", "/v1/sessions/second-factor", `{"challenge":"psc_\u0000","code":"123456"}`},
+			{"", "POST", "/v1/sessions/second-factor", `{"challenge":"psc_x","code":"12345\u0000"}`},
+			{"", "POST", "/v1/sessions/second-factor/enrolment", `{"challenge":"psc_\u0000"}`},
+			{"agent", "POST", "/v1/me/second-factor", `{"password":"Phoneset-demo-1\u0000"}`},
+			{"agent", "POST", "/v1/me/second-factor/confirm", `{"code":"\u0000"}`},
+			{"agent", "DELETE", "/v1/me/second-factor", `{"password":"Phoneset-demo-1","code":"\u0000"}`},
+			{"agent", "POST", "/v1/me/second-factor/recovery-codes", `{"password":"\u0000"}`},
+			{"admin", "PUT", "/v1/org/second-factor", `{"policy":"every\u0000one"}`},
+			{"admin", "DELETE", "/v1/org/users/usr%00/second-factor", `{"password":"Phoneset-demo-1"}`},
 			{"", "GET", "/v1/password-resets/confirm?token=%00", nil},
 			{"", "POST", "/v1/account/undo", `{"token":"psl_\u0000"}`},
 			{"", "GET", "/v1/account/undo?token=%00", nil},
@@ -547,6 +557,15 @@ func TestHostileNUL(t *testing.T) {
 			{"admin", "POST", "/v1/org/scim/tokens", `{"name":"Entra\u0000"}`},
 			{"admin", "DELETE", "/v1/org/scim/tokens/sct%00", nil},
 			{"admin", "POST", "/v1/org/users/import/check?first_line=%00", nil},
+			{"admin", "POST", "/v1/org/invitations", `{"email":"a\u0000@example.com","display_name":"A"}`},
+			{"admin", "POST", "/v1/org/invitations", `{"email":"a@example.com","display_name":"A","license":"pro\u0000"}`},
+			{"admin", "POST", "/v1/org/invitations", `{"email":"a@example.com","display_name":"A","options":{"cat_demo_office":"opt\u0000"}}`},
+			{"admin", "POST", "/v1/org/invitations/inv%00/resend", nil},
+			{"admin", "DELETE", "/v1/org/invitations/inv%00", nil},
+			{"admin", "POST", "/v1/org/users/usr%00/deactivate", nil},
+			{"admin", "DELETE", "/v1/org/users/usr_demo_agent2", `{"password":"Phoneset-demo-1\u0000"}`},
+			{"", "POST", "/v1/invitations/accept", `{"token":"psl_\u0000","username":"a","password":"Tangerine-Orbit-42"}`},
+			{"", "GET", "/v1/invitations/accept?token=%00", nil},
 		}
 		before := snapshot(t, e)
 		for _, c := range cases {
@@ -571,7 +590,7 @@ func TestHostileNUL(t *testing.T) {
 // a hostile token as text, under a policy that would block a script anyway.
 func TestHostileLinkPages(t *testing.T) {
 	e := newEnv(t)
-	for _, path := range []string{"/v1/password-resets/confirm", "/v1/email/confirm", "/v1/account/undo"} {
+	for _, path := range []string{"/v1/password-resets/confirm", "/v1/email/confirm", "/v1/account/undo", "/v1/invitations/accept"} {
 		r := e.do(req{method: "GET", path: path + `?token=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E`})
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			t.Fatalf("%s: %d %v", path, r.status, r.header)

@@ -245,6 +245,34 @@ func TestNoSecretInLogs(t *testing.T) {
 	keep(s4.AccessToken, s4.RefreshToken)
 	must(e.do(req{method: "DELETE", path: "/v1/sessions/current", token: s4.AccessToken}), 204)
 
+	// Two-factor sign-in: enrol, a wrong and a right code, a remembered
+	// device, a recovery code, off again.
+	a2 := e.signIn("agent2", server.DemoPassword)
+	keep(a2.AccessToken, a2.RefreshToken)
+	var en api.TOTPEnrolment
+	must(post("/v1/me/second-factor", a2.AccessToken, api.PasswordProof{Password: server.DemoPassword}), 200).decode(t, &en)
+	keep(en.Secret, en.URI)
+	first := totpAt(t, en.Secret, clk.Now())
+	var rc api.RecoveryCodeList
+	must(post("/v1/me/second-factor/confirm", a2.AccessToken, api.CodeRequest{Code: first}), 200).decode(t, &rc)
+	keep(first)
+	keep(rc.Codes...)
+	clk.Add(30 * time.Second)
+	ch, _ := challenge(t, e, "agent2", "")
+	keep(ch)
+	must(post("/v1/sessions/second-factor", "", api.SecondFactorRequest{Challenge: ch, Code: "000000"}), 422)
+	next := totpAt(t, en.Secret, clk.Now())
+	keep(next)
+	var a3 api.SecondFactorTokens
+	must(post("/v1/sessions/second-factor", "", api.SecondFactorRequest{Challenge: ch, Code: next, RememberDevice: true}), 201).decode(t, &a3)
+	keep(a3.AccessToken, a3.RefreshToken, a3.DeviceToken)
+	must(post("/v1/sessions", "", api.SignInRequest{Login: "agent2", Password: server.DemoPassword, DeviceToken: a3.DeviceToken}), 201)
+	ch, _ = challenge(t, e, "agent2", "")
+	keep(ch)
+	must(post("/v1/sessions/second-factor", "", api.SecondFactorRequest{Challenge: ch, Code: rc.Codes[0]}), 201)
+	must(e.do(req{method: "DELETE", path: "/v1/me/second-factor", token: a3.AccessToken,
+		body: api.SecondFactorOff{Password: server.DemoPassword, Code: rc.Codes[1]}}), 204)
+
 	// The app: sign in with a locked keyring, edit, outlive the access
 	// token (the client refreshes), sign out.
 	ctx := context.Background()

@@ -16,26 +16,45 @@ import (
 // maxOrderItems caps the lines of one order.
 const maxOrderItems = 20
 
+// licenseUse is, per SKU, how many the org holds, has assigned to users
+// and holds for pending invitations.
+type licenseUse struct{ held, assigned, invited map[string]int64 }
+
+func (s *Server) licenseUse(ctx context.Context, q store.Q, orgID string) (licenseUse, error) {
+	var u licenseUse
+	var err error
+	if u.held, err = q.Holdings(ctx, orgID); err != nil {
+		return u, err
+	}
+	if u.assigned, err = q.AssignedLicenses(ctx, orgID); err != nil {
+		return u, err
+	}
+	u.invited, err = q.ReservedLicenses(ctx, orgID, s.now())
+	return u, err
+}
+
+// free is how many licenses of sku are neither assigned nor held for an
+// invitation.
+func (u licenseUse) free(sku string) int64 {
+	return max(0, u.held[sku]-u.assigned[sku]-u.invited[sku])
+}
+
 func (s *Server) licensesView(ctx context.Context, q store.Q, orgID string) (api.Licenses, error) {
 	v := api.Licenses{Licenses: []api.LicenseCount{}, AddOns: []api.AddOn{}}
 	var err error
 	if v.Catalogue, err = q.Products(ctx, orgID); err != nil {
 		return v, err
 	}
-	held, err := q.Holdings(ctx, orgID)
-	if err != nil {
-		return v, err
-	}
-	assigned, err := q.AssignedLicenses(ctx, orgID)
+	use, err := s.licenseUse(ctx, q, orgID)
 	if err != nil {
 		return v, err
 	}
 	for _, p := range v.Catalogue {
 		if p.Kind == api.ProductLicense {
-			v.Licenses = append(v.Licenses, api.LicenseCount{SKU: p.SKU, Name: p.Name, Total: held[p.SKU],
-				Assigned: assigned[p.SKU], Unassigned: max(0, held[p.SKU]-assigned[p.SKU])})
+			v.Licenses = append(v.Licenses, api.LicenseCount{SKU: p.SKU, Name: p.Name, Total: use.held[p.SKU],
+				Assigned: use.assigned[p.SKU], Invited: use.invited[p.SKU], Unassigned: use.free(p.SKU)})
 		} else {
-			v.AddOns = append(v.AddOns, api.AddOn{SKU: p.SKU, Name: p.Name, Quantity: held[p.SKU]})
+			v.AddOns = append(v.AddOns, api.AddOn{SKU: p.SKU, Name: p.Name, Quantity: use.held[p.SKU]})
 		}
 	}
 	return v, nil
@@ -154,8 +173,12 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 	ctx := r.Context()
 	id, sku := r.PathValue("id"), r.PathValue("sku")
 	err := s.orgTx(ctx, a, func(q store.Q) error {
-		if _, err := s.orgUser(ctx, q, a.OrgID, id); err != nil {
+		u, err := s.orgUser(ctx, q, a.OrgID, id)
+		if err != nil {
 			return err
+		}
+		if assign && u.Deactivated {
+			return refuse(api.FieldID, api.Because(api.ReasonUserDeactivated))
 		}
 		p, err := licenseSKU(ctx, q, a.OrgID, sku)
 		if err != nil {
@@ -168,11 +191,8 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 			}
 			return s.orgAudit(ctx, q, a, "license.unassign", userRes(id, "licenses"), diff{{sku, "assigned", "unassigned"}})
 		}
-		held, err := q.Holdings(ctx, a.OrgID)
-		if err != nil {
-			return err
-		}
-		assigned, err := q.AssignedLicenses(ctx, a.OrgID)
+		// Licenses held for pending invitations are taken too.
+		use, err := s.licenseUse(ctx, q, a.OrgID)
 		if err != nil {
 			return err
 		}
@@ -180,7 +200,7 @@ func (s *Server) changeLicense(w http.ResponseWriter, r *http.Request, a *adminC
 		if err != nil || !added {
 			return err
 		}
-		if assigned[sku] >= held[sku] {
+		if use.free(sku) < 1 {
 			return refuse(api.FieldSKU, &api.Reason{Code: api.ReasonAllAssigned, Args: api.Args{"product": p.Name}})
 		}
 		return s.orgAudit(ctx, q, a, "license.assign", userRes(id, "licenses"), diff{{sku, "unassigned", "assigned"}})

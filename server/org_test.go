@@ -102,7 +102,7 @@ func orgPath(e *env, pattern string) (method, path string) {
 	fill := map[string]string{
 		"users/{id}": "users/" + e.demo.Agents[1].ID, "cost-centers/{id}": "cost-centers/cc_demo_sales",
 		"structure/{id}": "structure/cat_demo_office", "{option}": "opt_demo_malmo", "{sku}": api.LicensePro,
-		"{zone}": "domestic", "{code}": "lunch", "{kind}": api.PhotoAvatar,
+		"{zone}": "domestic", "{code}": "lunch", "{kind}": api.PhotoAvatar, "invitations/{id}": "invitations/" + e.pendingInvitation(),
 		// The demo has no SCIM token; the admin check comes before any lookup.
 		"tokens/{id}": "tokens/sct_demo",
 	}
@@ -122,6 +122,7 @@ func TestOrgRoutesRefuseMembers(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
 		e := newEnv(t)
 		agent := e.agent1()
+		e.pendingInvitation()
 		before := snapshot(t, e)
 		n := 0
 		for _, pattern := range server.RoutePatterns(e.srv) {

@@ -22,6 +22,7 @@ var pages = template.Must(template.New("page").Parse(`<!doctype html>
 input,button{font:inherit;padding:.4rem;margin:.3rem 0;width:100%;box-sizing:border-box}.err{color:#b00020}</style></head>
 <body><h1>{{.Title}}</h1>{{if .Text}}<p>{{.Text}}</p>{{end}}{{range .Errors}}<p class="err">{{.}}</p>{{end}}
 {{if .Action}}<form method="post" action="{{.Action}}"><input type="hidden" name="token" value="{{.Token}}">
+{{if .AskUsername}}<label>Username<input name="username" autocomplete="username" value="{{.Username}}" required></label>{{end}}
 {{if .AskPassword}}<label>New password<input type="password" name="password" autocomplete="new-password" required></label>{{end}}
 <button type="submit">{{.Button}}</button></form>{{end}}</body></html>
 `))
@@ -32,6 +33,8 @@ type page struct {
 	Action, Token string
 	Button        string
 	AskPassword   bool
+	AskUsername   bool
+	Username      string
 	status        int
 }
 
@@ -80,7 +83,7 @@ func errorLines(err error) (int, []string) {
 func (s *Server) resetPage(w http.ResponseWriter, r *http.Request, token string, err error) error {
 	p := page{Title: "Choose a new password", Action: "/v1/password-resets/confirm", Token: token,
 		Button: "Set password", AskPassword: true,
-		Text: "8 or more characters with upper and lower case, a digit and a special character; not a common password."}
+		Text: passwordRules}
 	if err != nil {
 		p.status, p.Errors = errorLines(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -159,6 +160,14 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	if u != nil {
+		// A blocked account is answered like an unknown one: nothing sent.
+		if blocked, err := s.blocked(ctx, s.st.Q(), u); err != nil {
+			return err
+		} else if blocked {
+			u = nil
+		}
+	}
 	limits := resetLimits(u, req.Login, ip)
 	if err := s.checkLimits(ctx, limits); err != nil {
 		return err
@@ -281,6 +290,9 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 	}
 	if v, err = s.liveProof(ctx, v, err, limits); err != nil {
 		return err
+	}
+	if blocked, err := s.blocked(ctx, s.st.Q(), u); err != nil || blocked {
+		return cmp.Or(err, error(errBadProof))
 	}
 	if err := checkNewPassword(u, req.Password, api.FieldPassword); err != nil {
 		return err

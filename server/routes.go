@@ -27,6 +27,8 @@ func (s *Server) routeTable() []route {
 		// Sessions.
 		{"POST /v1/sessions", s.wrap(s.signIn)},
 		{"POST /v1/sessions/refresh", s.wrap(s.refresh)},
+		{"POST /v1/sessions/second-factor", s.wrap(s.signInSecondFactor)},
+		{"POST /v1/sessions/second-factor/enrolment", s.wrap(s.enrolAtSignIn)},
 		{"POST /v1/sessions/reauth", s.sessionOnly(s.reauth)},
 		{"DELETE /v1/sessions/current", s.sessionOnly(s.signOut)},
 		{"GET /v1/me/sessions", s.sessionOnly(s.listSessions)},
@@ -63,12 +65,23 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/account/undo", s.wrap(s.undoForm)},
 		{"POST /v1/account/undo", s.wrap(s.undoChange)},
 
+		// Invitations: the invitee's link.
+		{"GET /v1/invitations/accept", s.wrap(s.acceptForm)},
+		{"POST /v1/invitations/accept", s.wrap(s.acceptInvitation)},
+
 		// Avatar and cover.
 		{"GET /v1/me/{kind}", s.authed(s.getPhoto)},
 		{"PUT /v1/me/{kind}", s.authed(s.putPhoto)},
 		{"DELETE /v1/me/{kind}", s.authed(s.deletePhoto)},
 		{"POST /v1/me/avatar/gravatar", s.authed(s.idempotent(s.gravatarAvatar))},
 		{"GET /v1/me/org/{kind}", s.authed(s.getMyOrgPhoto)},
+
+		// Two-factor sign-in.
+		{"GET /v1/me/second-factor", s.sessionOnly(s.getSecondFactor)},
+		{"POST /v1/me/second-factor", s.sessionOnly(s.startEnrolment)},
+		{"POST /v1/me/second-factor/confirm", s.sessionOnly(s.confirmEnrolment)},
+		{"DELETE /v1/me/second-factor", s.sessionOnly(s.disableSecondFactor)},
+		{"POST /v1/me/second-factor/recovery-codes", s.sessionOnly(s.newRecoveryCodeList)},
 
 		// API key.
 		{"GET /v1/me/api-key", s.sessionOnly(s.getAPIKey)},
@@ -93,6 +106,13 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
 		{"PUT /v1/org/users/{id}/permissions/account", s.admin(s.grantAdmin)},
 		{"DELETE /v1/org/users/{id}/permissions/account", s.admin(s.revokeAdmin)},
+		{"POST /v1/org/users/{id}/deactivate", s.admin(s.deactivateMember)},
+		{"POST /v1/org/users/{id}/reactivate", s.admin(s.reactivateMember)},
+		{"DELETE /v1/org/users/{id}", s.admin(s.deleteMember)},
+		{"GET /v1/org/invitations", s.admin(s.listInvitations)},
+		{"POST /v1/org/invitations", s.adminIdempotent(s.createInvitation)},
+		{"POST /v1/org/invitations/{id}/resend", s.admin(s.resendInvitation)},
+		{"DELETE /v1/org/invitations/{id}", s.admin(s.revokeInvitation)},
 		{"GET /v1/org/sms", s.admin(s.getSMS)},
 		{"PUT /v1/org/sms/zones/{zone}", s.admin(s.putSMSZone)},
 		{"PUT /v1/org/sms/message-types", s.admin(s.putSMSTypes)},
@@ -112,11 +132,14 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/structure/{id}", s.admin(s.deleteCategory)},
 		{"PUT /v1/org/structure/{id}/options/{option}/users", s.admin(s.setOptionUsers)},
 		{"GET /v1/org/audit", s.admin(s.getAudit)},
+		{"GET /v1/org/second-factor", s.admin(s.getOrgSecondFactor)},
+		{"PUT /v1/org/second-factor", s.admin(s.putOrgSecondFactor)},
+		{"DELETE /v1/org/users/{id}/second-factor", s.admin(s.resetMemberSecondFactor)},
+		{"GET /v1/org/sso", s.admin(s.getSSO)},
+		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
 		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
 		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
-		{"GET /v1/org/sso", s.admin(s.getSSO)},
-		{"PUT /v1/org/sso", s.admin(s.putSSO)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

@@ -230,6 +230,27 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			return versioned(path, verPath, key, api.UserIDsRequest{UserIDs: ids})(m, c, tok)
 		}
 	}
+	// invitation is a pending invitation of the demo organisation, made
+	// by its admin when a row first needs one.
+	var inviteID string
+	invitation := func(m *matrix) string {
+		if inviteID == "" {
+			r := m.e.do(req{method: "POST", path: "/v1/org/invitations", token: m.token(m.callers[admin]),
+				body: api.InvitationRequest{Email: "invited.matrix@example.com", DisplayName: "Ida Invited"}})
+			if r.status != 201 {
+				m.t.Fatalf("invite: %d %s", r.status, r.body)
+			}
+			var inv api.Invitation
+			r.decode(m.t, &inv)
+			inviteID = inv.ID
+		}
+		return inviteID
+	}
+	onInvitation := func(sub string) func(*matrix, *caller, string) call {
+		return func(m *matrix, c *caller, _ string) call {
+			return call{path: "/v1/org/invitations/" + invitation(m) + sub}
+		}
+	}
 	anonLogin := func(c *caller) *caller {
 		if c.role == anon {
 			return &caller{login: "agent2", password: server.DemoPassword}
@@ -246,6 +267,11 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			c = anonLogin(c)
 			return call{path: "/v1/sessions/refresh", body: api.RefreshRequest{RefreshToken: m.e.signIn(c.login, c.password).RefreshToken}}
 		}, all(200)},
+		// No challenge, no second step; the real flow is in secondfactor_test.go.
+		{"POST /v1/sessions/second-factor", public, fixed("/v1/sessions/second-factor",
+			api.SecondFactorRequest{Challenge: "psc_not-a-real-challenge", Code: "123456"}), all(401)},
+		{"POST /v1/sessions/second-factor/enrolment", public, fixed("/v1/sessions/second-factor/enrolment",
+			api.ChallengeRequest{Challenge: "psc_not-a-real-challenge"}), all(401)},
 		{"POST /v1/sessions/reauth", me, password("/v1/sessions/reauth"), all(204)},
 		{"DELETE /v1/sessions/current", me, fixed("/v1/sessions/current", nil), all(204)},
 		{"GET /v1/me/sessions", me, fixed("/v1/me/sessions", nil), all(200)},
@@ -297,6 +323,9 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"GET /v1/password-resets/confirm", public, fixed("/v1/password-resets/confirm?token=psl_x", nil), all(200)},
 		{"POST /v1/password-resets/confirm", public, fixed("/v1/password-resets/confirm",
 			api.PasswordResetConfirm{Login: "agent2", Token: "000000", Password: "Tangerine-Orbit-42"}), all(422)},
+		{"GET /v1/invitations/accept", public, fixed("/v1/invitations/accept?token=psl_x", nil), all(200)},
+		{"POST /v1/invitations/accept", public, fixed("/v1/invitations/accept",
+			api.InvitationAccept{Token: "psl_not-a-real-link", Username: "matrix", Password: "Tangerine-Orbit-42"}), all(422)},
 		{"GET /v1/account/undo", public, fixed("/v1/account/undo?token=psl_x", nil), all(200)},
 		{"POST /v1/account/undo", public, fixed("/v1/account/undo", api.TokenRequest{Token: "psl_not-a-real-link"}), all(422)},
 
@@ -305,6 +334,16 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"GET /v1/me/{kind}", me, fixed("/v1/me/avatar", nil), all(200)},
 		{"DELETE /v1/me/{kind}", me, photoDelete("/v1/me/avatar", false), all(200)},
 		{"POST /v1/me/avatar/gravatar", me, photoDelete("/v1/me/avatar/gravatar", false), all(200)},
+
+		// Two-factor sign-in: each caller starts an enrolment, which a wrong
+		// code does not confirm, so there is nothing to turn off yet.
+		{"GET /v1/me/second-factor", me, fixed("/v1/me/second-factor", nil), all(200)},
+		{"POST /v1/me/second-factor", me, password("/v1/me/second-factor"), all(200)},
+		{"POST /v1/me/second-factor/confirm", me, fixed("/v1/me/second-factor/confirm", api.CodeRequest{Code: "000000"}), all(422)},
+		{"POST /v1/me/second-factor/recovery-codes", me, password("/v1/me/second-factor/recovery-codes"), all(409)},
+		{"DELETE /v1/me/second-factor", me, func(m *matrix, c *caller, _ string) call {
+			return call{path: "/v1/me/second-factor", body: api.SecondFactorOff{Password: c.password, Code: "000000"}}
+		}, all(409)},
 
 		// API key.
 		{"GET /v1/me/api-key", me, fixed("/v1/me/api-key", nil), all(200)},
@@ -335,6 +374,15 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"PUT /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},
 		{"DELETE /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},
+		{"POST /v1/org/users/{id}/deactivate", orgItem, fixed("/v1/org/users/"+agent2+"/deactivate", nil), all(200)},
+		{"POST /v1/org/users/{id}/reactivate", orgItem, fixed("/v1/org/users/"+agent2+"/reactivate", nil), all(200)},
+		{"GET /v1/org/invitations", orgWide, fixed("/v1/org/invitations", nil), all(200)},
+		{"POST /v1/org/invitations", orgWide, func(m *matrix, c *caller, _ string) call {
+			return call{path: "/v1/org/invitations", body: api.InvitationRequest{
+				Email: strings.ReplaceAll(c.role, " ", ".") + ".invited@example.com", DisplayName: "Invited " + c.role}}
+		}, all(201)},
+		{"POST /v1/org/invitations/{id}/resend", orgItem, onInvitation("/resend"), all(200)},
+		{"DELETE /v1/org/invitations/{id}", orgItem, onInvitation(""), all(204)},
 		{"GET /v1/org/sms", orgWide, fixed("/v1/org/sms", nil), all(200)},
 		{"PUT /v1/org/sms/zones/{zone}", orgWide, versioned("/v1/org/sms/zones/europe", "/v1/org/sms", "",
 			api.SMSZoneUpdate{Enabled: true, Scope: api.ScopeAll}), all(200)},
@@ -366,6 +414,18 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 			"/v1/org/structure", "cat_demo_office"), all(200)},
 		{"DELETE /v1/org/structure/{id}", orgItem, fixed("/v1/org/structure/cat_demo_office", nil), all(204)},
 		{"GET /v1/org/audit", orgWide, fixed("/v1/org/audit", nil), all(200)},
+		{"GET /v1/org/second-factor", orgWide, fixed("/v1/org/second-factor", nil), all(200)},
+		{"PUT /v1/org/second-factor", orgWide, versioned("/v1/org/second-factor", "/v1/org/second-factor", "",
+			api.SecondFactorPolicy{Policy: api.SecondFactorOptional}), all(200)},
+		// The member has no second factor to reset.
+		{"DELETE /v1/org/users/{id}/second-factor", orgItem, password("/v1/org/users/" + agent2 + "/second-factor"), all(409)},
+		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
+		// Each organisation claims its own domain: one domain has one provider.
+		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
+			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
+			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
+				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
+		}, all(200)},
 		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
 			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
 		}, all(200)},
@@ -378,14 +438,12 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 				body: api.NameRequest{Name: "Matrix"}}).decode(m.t, &created)
 			return call{path: "/v1/org/scim/tokens/" + created.Token.ID}
 		}, all(204)},
-		{"GET /v1/org/sso", orgWide, fixed("/v1/org/sso", nil), all(200)},
-		// Each organisation claims its own domain: one domain has one provider.
-		{"PUT /v1/org/sso", orgWide, func(m *matrix, c *caller, tok string) call {
-			domain := strings.ReplaceAll(c.role, " ", "-") + ".matrix.example"
-			return versioned("/v1/org/sso", "/v1/org/sso", "", api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.matrix.example",
-				ClientID: "phoneset", Domains: []string{domain}})(m, c, tok)
-		}, all(200)},
 		{"GET /v1/dev/outbox", public, fixed("/v1/dev/outbox", nil), all(200)},
+
+		// Near the end, as agent2 is gone after it.
+		{"DELETE /v1/org/users/{id}", orgItem, func(m *matrix, c *caller, _ string) call {
+			return call{path: "/v1/org/users/" + agent2, body: api.PasswordProof{Password: c.password}}
+		}, all(204)},
 
 		// Last: an admin may delete their own account, but not as the
 		// organisation's only admin.
@@ -436,7 +494,7 @@ func newOtherOrg(t *testing.T, e *env) string {
 func (m *matrix) demoView(tok string) string {
 	m.t.Helper()
 	var b strings.Builder
-	for _, p := range []string{"/v1/org", "/v1/org/package", "/v1/org/licenses", "/v1/org/orders", "/v1/org/users", "/v1/org/sms",
+	for _, p := range []string{"/v1/org", "/v1/org/package", "/v1/org/licenses", "/v1/org/orders", "/v1/org/users", "/v1/org/invitations", "/v1/org/sms",
 		"/v1/org/cost-centers", "/v1/org/reason-codes", "/v1/org/structure", "/v1/org/audit?limit=500"} {
 		b.Write(m.get(tok, p).body)
 	}

@@ -339,6 +339,9 @@ func (s *Server) prune() {
 	if _, err := q.DeleteExpiredSessions(ctx, now); err != nil {
 		s.log.Warn("prune sessions failed", "err", err)
 	}
+	if _, err := q.DeleteExpiredTrustedDevices(ctx, now); err != nil {
+		s.log.Warn("prune remembered devices failed", "err", err)
+	}
 	if err := q.PruneHits(ctx, now.Add(-24*time.Hour)); err != nil {
 		s.log.Warn("prune rate counters failed", "err", err)
 	}

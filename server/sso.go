@@ -165,6 +165,11 @@ func (s *Server) putSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 		return api.Invalid(fields)
 	}
 	ctx := r.Context()
+	// Whoever sets the provider can sign in as any member: a stolen
+	// access token alone is not enough (password in the last 5 minutes).
+	if err := s.freshProof(ctx, a.principal, a.user, ""); err != nil {
+		return err
+	}
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		old, err := q.OrgSSO(ctx, a.OrgID)
 		if err != nil {

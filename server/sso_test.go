@@ -3,8 +3,10 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/server"
 )
 
 // TestHostileSSOSettings: what an admin types as the provider is refused
@@ -73,5 +75,27 @@ func TestHostileSSOSettings(t *testing.T) {
 		if r.status != 200 || strings.Join(s.Domains, ",") != "example.com,sub.example.com" || s.Version != 3 {
 			t.Errorf("domains: %d %s", r.status, r.body)
 		}
+	})
+}
+
+// TestSSOSettingsNeedFreshProof: whoever sets the provider can sign in as
+// any member, so an admin's access token from a sign-in more than five
+// minutes ago cannot, until the password is entered again.
+func TestSSOSettingsNeedFreshProof(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		stolen := e.admin()
+		clk.Add(6 * time.Minute)
+		body := api.SSOSettingsUpdate{Enabled: true, Issuer: "https://evil.example", ClientID: "x", Domains: []string{"demo.phoneset.test"}}
+		before := snapshot(t, e)
+		r := e.do(req{method: "PUT", path: "/v1/org/sso", token: stolen.AccessToken, body: body, header: ifMatch(1)})
+		if ae := wantError(t, r, 403, api.CodeForbidden); ae.Reason == nil || ae.Reason.Code != api.ReasonReauthRequired {
+			t.Fatalf("stale session: %s", r.body)
+		}
+		if snapshot(t, e) != before {
+			t.Error("the refused change changed the database")
+		}
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/sessions/reauth", token: stolen.AccessToken, body: api.PasswordProof{Password: server.DemoPassword}}), 204)
+		wantStatus(t, e.do(req{method: "PUT", path: "/v1/org/sso", token: stolen.AccessToken, body: body, header: ifMatch(1)}), 200)
 	})
 }

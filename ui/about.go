@@ -19,17 +19,19 @@ import (
 // helpMenu is Help: About and Copy diagnostics, signed in or not.
 func (a *windowApp) helpMenu() *fyne.Menu {
 	return fyne.NewMenu(lang.L("Help"),
-		fyne.NewMenuItem(lang.L("About Phoneset"), func() { showAbout(a.w, a.report(), a.copyDiagnostics) }),
+		fyne.NewMenuItem(lang.L("About Phoneset"), func() { showAbout(a.w, a.report(openedAudio{}, nil), a.copyDiagnostics) }),
 		fyne.NewMenuItem(lang.L("Copy diagnostics"), func() {
-			a.copyDiagnostics()
-			dialog.ShowInformation(lang.L("Diagnostics copied"),
-				lang.L("Paste them into your support request. They hold no passwords, tokens or keys."), a.w)
+			a.copyDiagnostics(func() {
+				dialog.ShowInformation(lang.L("Diagnostics copied"),
+					lang.L("Paste them into your support request. They hold no passwords, tokens or keys."), a.w)
+			})
 		}),
 	)
 }
 
-// report gathers what About shows and the diagnostics say, now.
-func (a *windowApp) report() diag.Report {
+// report gathers what About shows and the diagnostics say, now, with the
+// audio as opened (About shows nothing of it).
+func (a *windowApp) report(au openedAudio, audioErr error) diag.Report {
 	r := diag.Report{
 		App:          "Phoneset",
 		Build:        buildinfo.Read(),
@@ -47,11 +49,11 @@ func (a *windowApp) report() diag.Report {
 	if a.stop != nil { // signed in
 		r.Login = a.m.Me().Profile.Username
 	}
-	if a.opts.AudioErr != nil {
-		r.AudioErr = a.opts.AudioErr.Error()
+	if audioErr != nil {
+		r.AudioErr = audioErr.Error()
 	}
-	if a.opts.Audio != nil {
-		st := a.opts.Audio.Snapshot()
+	if au.devices != nil {
+		st := au.devices.Snapshot()
 		r.AudioBackend = string(st.Backend)
 		for _, d := range st.Devices {
 			s := d.Kind.String() + ": " + d.Name
@@ -80,14 +82,18 @@ func (a *windowApp) report() diag.Report {
 	return r
 }
 
-// copyDiagnostics puts the redacted report on the clipboard.
-func (a *windowApp) copyDiagnostics() {
-	fyne.CurrentApp().Clipboard().SetContent(a.report().String())
+// copyDiagnostics puts the redacted report on the clipboard, then calls
+// done; the report lists the audio devices, so it opens the audio first.
+func (a *windowApp) copyDiagnostics(done func()) {
+	a.audio.use(func(au openedAudio, err error) {
+		fyne.CurrentApp().Clipboard().SetContent(a.report(au, err).String())
+		done()
+	})
 }
 
 // showAbout shows the app's name, version, build and server in a dialog
 // whose Copy diagnostics button calls copyDiag.
-func showAbout(w fyne.Window, r diag.Report, copyDiag func()) {
+func showAbout(w fyne.Window, r diag.Report, copyDiag func(done func())) {
 	bi := r.Build
 	version := lang.L("{{.Version}} (build {{.Build}}, commit {{.Commit}})", map[string]any{
 		"Version": cmp.Or(bi.Version, lang.L("development build")),
@@ -113,8 +119,7 @@ func showAbout(w fyne.Window, r diag.Report, copyDiag func()) {
 	d := dialog.NewCustomWithoutButtons(lang.L("About Phoneset"), grid, w)
 	copyBtn := widget.NewButton(lang.L("Copy diagnostics"), nil)
 	copyBtn.OnTapped = func() {
-		copyDiag()
-		copyBtn.SetText(lang.L("Diagnostics copied"))
+		copyDiag(func() { copyBtn.SetText(lang.L("Diagnostics copied")) })
 	}
 	d.SetButtons([]fyne.CanvasObject{copyBtn, widget.NewButton(lang.L("Close"), d.Hide)})
 	d.Show()

@@ -23,7 +23,7 @@ func TestAboutRenders(t *testing.T) {
 		Build:  buildinfo.Info{Version: "0.1.0", Build: "1", Commit: "b65bfa3", Go: "go1.27.3", OS: "linux", Arch: "amd64", Fyne: "v2.8.1"},
 		Server: "https://phoneset.example.com", ServerSource: "/etc/phoneset/phoneset.conf"}
 	copied := 0
-	showAbout(w, r, func() { copied++ })
+	showAbout(w, r, func(done func()) { copied++; done() })
 	assertGolden(t, "about.xml", w.Canvas())
 	top := w.Canvas().Overlays().Top()
 	test.Tap(findButton(top, lang.L("Copy diagnostics")))
@@ -70,7 +70,7 @@ func TestCopyDiagnosticsHoldsNoSecrets(t *testing.T) {
 	w.Resize(fyne.NewSize(900, 600))
 	t.Cleanup(w.Close)
 	Show(w, m, fakeBackend{srv, newFakeOrg()}, Options{Device: "laptop",
-		Audio:        newFakeAudio(laptopMic, headset),
+		OpenAudio:    func() (DevicesModel, error) { return newFakeAudio(laptopMic, headset), nil },
 		AudioPrefs:   &memPrefs{},
 		Server:       machineconf.Server{URL: "https://it:" + secretURLPass + "@phoneset.example.com", Source: "/etc/phoneset/phoneset.conf"},
 		RecentErrors: rec.Recent})

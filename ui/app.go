@@ -12,7 +12,6 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
-	"github.com/phoneset/phoneset/audio"
 	"github.com/phoneset/phoneset/internal/machineconf"
 )
 
@@ -44,10 +43,12 @@ type Options struct {
 	// DemoInbox lists what the embedded demo backend sent (nil otherwise).
 	DemoInbox func() []DemoMessage
 
-	Audio      DevicesModel // nil when audio could not be opened (AudioErr)
-	AudioErr   error
+	// OpenAudio opens the computer's audio (nil: there is none). It is
+	// called once, off the UI goroutine, when the Devices page or the
+	// diagnostics first need it; the system should be opened with what
+	// AudioPrefs loads.
+	OpenAudio  func() (DevicesModel, error)
 	AudioPrefs PrefsStore
-	Ringtone   audio.Clip
 
 	// Server is the backend in use (the demo's loopback URL for the
 	// built-in one) and where it was chosen, for Help → About.
@@ -77,12 +78,9 @@ func (d *DemoAccounts) hint() string {
 
 // Show fills w with the app: it resumes a stored session or asks to sign in.
 func Show(w fyne.Window, m Model, srv Server, opts Options) {
-	a := &windowApp{w: w, m: m, srv: srv, opts: opts}
+	a := &windowApp{w: w, m: m, srv: srv, opts: opts, audio: newLazyAudio(opts.OpenAudio)}
 	// Until the user's setting is known, the system's language if shipped.
 	a.setLanguage(systemLanguage())
-	if opts.Audio != nil {
-		logAudioDevices(opts.Audio)
-	}
 	// A plain label while the stored session is tried (a few milliseconds
 	// without one): an animated widget.Activity here cost the first start
 	// 130 ms compiling and drawing its circle shader (bench-ui, pprof).
@@ -103,10 +101,11 @@ func Show(w fyne.Window, m Model, srv Server, opts Options) {
 }
 
 type windowApp struct {
-	w    fyne.Window
-	m    Model
-	srv  Server
-	opts Options
+	w     fyne.Window
+	m     Model
+	srv   Server
+	opts  Options
+	audio *lazyAudio
 
 	language string // the language the UI speaks now
 	stop     func() // ends the signed-in session's subscriptions
@@ -130,6 +129,7 @@ func (a *windowApp) showSignIn() {
 	}
 	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), viewMenu(fyne.CurrentApp()), a.helpMenu()))
 	p := NewSignInPage(a.m, a.srv, a.opts.Device, a.opts.Demo.hint(), a.showShell)
+	p.OnTitle = func(step string) { a.w.SetTitle(windowTitle(step)) }
 	a.w.SetContent(p.Content())
 	p.Focus(a.w.Canvas())
 	// The title changes last: it tells the user (and the end-to-end test)
@@ -152,7 +152,7 @@ func (a *windowApp) showShell() {
 		}
 	}
 	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
-		Devices: a.opts.Audio, DevicesErr: a.opts.AudioErr, DevicesPrefs: a.opts.AudioPrefs, Ringtone: a.opts.Ringtone,
+		Audio: a.audio, DevicesPrefs: a.opts.AudioPrefs,
 		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {

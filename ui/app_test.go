@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // fakeBackend is the whole Server the window needs, from the page fakes.
@@ -54,5 +57,86 @@ func TestShowWiresTheWindow(t *testing.T) {
 				t.Errorf("title after sign-in = %q", got)
 			}
 		})
+	}
+}
+
+// TestAudioOpensOnFirstUse: nothing before sign-in or on other pages opens
+// the audio; the Devices page or Copy diagnostics opens it, once, even when
+// it can't be opened (TestShellDevicesWithoutAudioSaysWhy: what the page
+// says then).
+func TestAudioOpensOnFirstUse(t *testing.T) {
+	tests := []struct {
+		name    string
+		first   string // menu item that needs audio first
+		openErr error
+		want    string // shown on the Devices page
+	}{
+		{"Devices page", "Devices", nil, "Microphone"},
+		{"Copy diagnostics", "Copy diagnostics", nil, "Microphone"},
+		{"no sound server", "Devices", errors.New("no sound server"), "Audio devices aren't available: no sound server"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setup(t)
+			m := newFakeModel()
+			w := test.NewWindow(nil)
+			w.Resize(fyne.NewSize(900, 600))
+			t.Cleanup(w.Close)
+			opens := 0
+			open := func() (DevicesModel, error) {
+				opens++
+				if tt.openErr != nil {
+					return nil, tt.openErr
+				}
+				return newFakeAudio(laptopMic, laptopSpeaker), nil
+			}
+			Show(w, m, fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop", OpenAudio: open, AudioPrefs: &memPrefs{}})
+			menuItem(t, w, "Status").Action()
+			if opens != 0 {
+				t.Fatalf("audio opened %d times before a page needed it", opens)
+			}
+			menuItem(t, w, tt.first).Action()
+			menuItem(t, w, "Devices").Action()
+			menuItem(t, w, "Copy diagnostics").Action()
+			if opens != 1 {
+				t.Errorf("audio opened %d times, want once", opens)
+			}
+			if markup := test.RenderToMarkup(w.Canvas()); !strings.Contains(markup, tt.want) {
+				t.Errorf("the Devices page does not show %q:\n%s", tt.want, markup)
+			}
+		})
+	}
+}
+
+// TestDevicesPageWhileAudioOpens: until the audio is open the page says so;
+// then the Devices page takes its place, with the focus only if it is still
+// the page on show.
+func TestDevicesPageWhileAudioOpens(t *testing.T) {
+	for _, stay := range []bool{true, false} {
+		setup(t)
+		w := test.NewWindow(nil)
+		w.Resize(fyne.NewSize(900, 600))
+		t.Cleanup(w.Close)
+		open := func() (DevicesModel, error) { return newFakeAudio(laptopMic, laptopSpeaker), nil }
+		Show(w, newFakeModel(), fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop", OpenAudio: open, AudioPrefs: &memPrefs{}})
+		var held []func()
+		goAsync = func(fn func()) { held = append(held, fn) }
+		menuItem(t, w, "Devices").Action()
+		if markup := test.RenderToMarkup(w.Canvas()); !strings.Contains(markup, "Opening audio devices…") {
+			t.Fatalf("while the audio opens the page shows:\n%s", markup)
+		}
+		if !stay {
+			menuItem(t, w, "Status").Action()
+		}
+		for _, fn := range held {
+			fn()
+		}
+		_, micFocused := w.Canvas().Focused().(*widget.Select)
+		if micFocused != stay {
+			t.Errorf("stayed on the page %v: microphone picker focused %v", stay, micFocused)
+		}
+		if stay && !strings.Contains(test.RenderToMarkup(w.Canvas()), "Microphone") {
+			t.Errorf("the Devices page did not replace the notice")
+		}
 	}
 }

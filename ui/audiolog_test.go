@@ -24,10 +24,10 @@ func TestLogLines(t *testing.T) {
 		}, `level=INFO msg="audio devices" backend=pulseaudio playback="Built-in Speakers; Jabra Evolve2 65 Stereo" capture="Jabra Evolve2 65 Mono"`},
 		{"check passed", func() {
 			logHeadsetCheck(audio.CheckResult{Verdict: audio.VerdictOK, Latency: 42 * time.Millisecond, Level: -9.4, SNR: 61.8}, nil)
-		}, `level=INFO msg="headset check" verdict=ok latency=42ms level_dbfs=-9 snr_db=61 missing=0s`},
+		}, `level=INFO msg="headset check" verdict=ok latency=42ms level_dbfs=-9 snr_db=61 missing=0s dropped=0s`},
 		{"check broke up", func() {
-			logHeadsetCheck(audio.CheckResult{Verdict: audio.VerdictBrokeUp, Latency: 9 * time.Millisecond, Missing: 60 * time.Millisecond}, nil)
-		}, `msg="headset check" verdict="broke up" latency=9ms level_dbfs=0 snr_db=0 missing=60ms`},
+			logHeadsetCheck(audio.CheckResult{Verdict: audio.VerdictBrokeUp, Latency: 9 * time.Millisecond, Missing: 60 * time.Millisecond, Dropped: 40 * time.Millisecond}, nil)
+		}, `msg="headset check" verdict="broke up" latency=9ms level_dbfs=0 snr_db=0 missing=60ms dropped=40ms`},
 		{"check too quiet", func() {
 			logHeadsetCheck(audio.CheckResult{Verdict: audio.VerdictTooQuiet}, nil)
 		}, `msg="headset check" verdict="too quiet" latency=0s`},

@@ -223,31 +223,8 @@ func reauthRequired(err error) bool {
 // retry: the server lets only a recently proven session change the email
 // or mobile, so a stolen token cannot.
 func (c *contactCard) askPassword(retry func()) {
-	w := windowFor(c.content)
-	if w == nil {
-		return
-	}
-	c.reauthPassword = widget.NewPasswordEntry()
-	pw := c.reauthPassword
-	c.reauth = dialog.NewForm(lang.L("Enter your password"), lang.L("Confirm"), lang.L("Cancel"),
-		[]*widget.FormItem{{Text: lang.L("Password"), Widget: pw, HintText: lang.L("Changing your email or mobile needs your password.")}},
-		func(ok bool) {
-			if !ok {
-				return
-			}
-			async(func() (struct{}, error) {
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-				defer cancel()
-				return struct{}{}, c.verify.Reauthenticate(ctx, pw.Text)
-			}, func(_ struct{}, err error) {
-				if err != nil {
-					c.fail(err)
-					return
-				}
-				retry()
-			})
-		}, w)
-	c.reauth.Show()
+	c.reauth, c.reauthPassword = askPassword(c.content, lang.L("Changing your email or mobile needs your password."),
+		c.verify.Reauthenticate, c.fail, retry)
 }
 
 func (c *contactCard) fail(err error) {

@@ -25,6 +25,7 @@ type fakeModel struct {
 
 	signInErr error
 	signIns   [][3]string // login, password, device
+	totp      fakeTOTP
 	updateErr error
 	updates   []api.ProfilePatch
 	signOuts  int
@@ -219,6 +220,7 @@ type fakeServer struct {
 	sessions []api.Session
 	err      error
 	calls    []string
+	totp     fakeTOTP
 }
 
 func (f *fakeServer) Plan(context.Context) (api.Plan, error) {
@@ -355,5 +357,5 @@ func (f *fakeServer) ConfirmPasswordReset(_ context.Context, req api.PasswordRes
 }
 
 func (f *fakeServer) services() Services {
-	return Services{Plan: f, APIKey: f, Security: f, Verify: f, LoginStart: &fakeLoginStart{}}
+	return Services{Plan: f, APIKey: f, Security: f, Verify: f, LoginStart: &fakeLoginStart{}, Audio: newLazyAudio(nil)}
 }

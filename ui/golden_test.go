@@ -60,6 +60,12 @@ var goldenTests = []struct {
 	{"shell_nokeyring", TestShellWarnsWithoutKeyring},
 	{"signin", TestSignInPageRenders},
 	{"signin_forgot", TestSignInForgotPassword},
+	{"signin_sso", TestSignInSSORenders},
+	{"org_sso", TestOrgSSOTab},
+	{"signin_totp", TestSignInSecondFactorRenders},
+	{"signin_enrol", TestSignInEnrol},
+	{"security_totp", TestSecondFactorCard},
+	{"org_secondfactor", TestOrgSecondFactorTab},
 	{"about", TestAboutRenders},
 }
 

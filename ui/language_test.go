@@ -69,7 +69,7 @@ func TestNoTranslationFailure(t *testing.T) {
 				w.Resize(fyne.NewSize(900, 600))
 				t.Cleanup(w.Close)
 				Show(w, m, fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop",
-					Audio: newFakeAudio(laptopMic, headset), AudioPrefs: &memPrefs{}, Demo: &DemoAccounts{Admin: "admin", Agents: []string{"agent1"}, Password: "pw"},
+					OpenAudio: func() (DevicesModel, error) { return newFakeAudio(laptopMic, headset), nil }, AudioPrefs: &memPrefs{}, Demo: &DemoAccounts{Admin: "admin", Agents: []string{"agent1"}, Password: "pw"},
 					Server: machineconf.Server{Source: machineconf.SourceDemo}})
 				c := w.Canvas()
 				test.Type(c.Focused(), "agent1")

@@ -28,15 +28,18 @@ type OrgModel interface {
 	OrgReasonCodesModel
 	OrgStructureModel
 	OrgAuditModel
+	OrgSecondFactorModel
 }
 
 // OrgUsersModel lists the organisation's users and changes what only
-// admins may: email addresses and the admin permission.
+// admins may: email addresses, the admin permission, and who belongs
+// (OrgPeopleModel).
 type OrgUsersModel interface {
 	OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUser, error)
 	SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error)
 	GrantAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, error)
+	OrgPeopleModel
 	settingsSwitch
 	// Categories offers the structure's options as filters.
 	Categories(ctx context.Context) ([]api.Category, error)
@@ -102,7 +105,7 @@ func NewOrgPage(m OrgModel) *OrgPage {
 	p.problem = problemLabel()
 	p.company = newOrgCompanyTab(m)
 	p.commerce = newOrgCommerceTab(m, users, p.loadUsers)
-	p.users = newOrgUsersTab(m, p.setUser)
+	p.users = newOrgUsersTab(m, p.setUser, p.loadUsers, p.zone)
 	p.sms = newOrgSMSTab(m, users)
 	p.costs = newOrgCostCentersTab(m, users, p.loadUsers)
 	p.reasons = newOrgReasonsTab(m)
@@ -118,8 +121,10 @@ func NewOrgPage(m OrgModel) *OrgPage {
 		container.NewTabItem(lang.L("Status reasons"), p.reasons.content),
 		container.NewTabItem(lang.L("Structure"), p.structure.content),
 		container.NewTabItem(lang.L("Audit log"), p.audit.content),
+		p.secondFactorTab(),
 	)
 	p.addProvisionTab()
+	p.addSSOTab()
 	p.content = container.NewBorder(p.problem, nil, nil, nil, p.tabs)
 	return p
 }

@@ -37,6 +37,8 @@ type fakeOrg struct {
 	zoneSets   map[string]api.SMSZoneUpdate
 	catPatches []api.CategoryPatch
 	photos     map[string][]byte
+	totp       fakeTOTP
+	invites    []api.Invitation
 }
 
 var fakeAt = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -89,6 +91,9 @@ func newFakeOrg() *fakeOrg {
 		csv:      []byte("id,at\n12,2026-11-23T08:00:00Z\n"),
 		zoneSets: map[string]api.SMSZoneUpdate{},
 		photos:   map[string][]byte{},
+		invites: []api.Invitation{{ID: "inv_dan", Email: "dan@demo.test", DisplayName: "Dan New", License: "pro",
+			Options: map[string]string{}, InvitedBy: "Ada Admin", SentCount: 1, CreatedAt: fakeAt, SentAt: fakeAt,
+			ExpiresAt: fakeAt.Add(api.InvitationTTL)}},
 	}
 }
 

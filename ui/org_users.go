@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,10 +15,12 @@ import (
 )
 
 // orgUsersTab lists the users, filtered by search or structure option,
-// and lets admins make admins and set email addresses.
+// and lets admins make admins, set email addresses, invite people and
+// deactivate, reactivate or delete users.
 type orgUsersTab struct {
 	model   OrgUsersModel
 	setUser func(api.OrgUser)
+	people  *orgPeople
 	loading bool
 	shown   []api.OrgUser
 	filters []api.OrgUserFilter // by index of filter's options
@@ -30,7 +33,7 @@ type orgUsersTab struct {
 	content fyne.CanvasObject
 }
 
-func newOrgUsersTab(m OrgUsersModel, setUser func(api.OrgUser)) *orgUsersTab {
+func newOrgUsersTab(m OrgUsersModel, setUser func(api.OrgUser), reload func(), zone func() *time.Location) *orgUsersTab {
 	t := &orgUsersTab{model: m, setUser: setUser}
 	t.memberEmail = widget.NewCheck(lang.L("Members may change their own email address"), t.setMemberEmail)
 	t.search = widget.NewEntry()
@@ -39,13 +42,16 @@ func newOrgUsersTab(m OrgUsersModel, setUser func(api.OrgUser)) *orgUsersTab {
 	t.filter = widget.NewSelect(nil, func(string) { t.Apply() })
 	t.list = container.NewVBox()
 	t.problem = problemLabel()
+	t.people = newOrgPeople(m, zone, reload, t.problem)
 	t.content = container.NewVScroll(container.NewVBox(
 		t.problem,
 		widget.NewCard(lang.L("Email addresses"), "", container.NewVBox(t.memberEmail,
 			explain(lang.L("When off, only admins change members' email addresses, with Change email below.")))),
 		widget.NewCard(lang.L("Users"), "", container.NewVBox(
-			container.NewBorder(nil, nil, nil, t.filter, t.search), t.list)),
+			container.NewBorder(nil, nil, nil, container.NewHBox(t.filter, t.people.invite), t.search), t.list)),
+		t.people.card(),
 	))
+	t.people.obj = t.content
 	return t
 }
 
@@ -56,10 +62,12 @@ func (t *orgUsersTab) load() {
 		t.loading = false
 	})
 	orgLoad(t.problem, t.model.Categories, t.showFilters)
+	t.people.load()
 }
 
 // showFilters offers every structure option as a filter.
 func (t *orgUsersTab) showFilters(cats []api.Category) {
+	t.people.setCategories(cats)
 	t.filters = []api.OrgUserFilter{{}}
 	opts := []string{lang.L("Everyone")}
 	for _, c := range cats {
@@ -97,12 +105,16 @@ func (t *orgUsersTab) show(users []api.OrgUser) {
 		if u.Owner {
 			who += " · " + lang.L("Account owner")
 		}
+		if u.Deactivated {
+			who += " · " + lang.L("Deactivated")
+		}
 		admin := widget.NewCheck(lang.L("Admin"), nil)
 		admin.SetChecked(u.Admin)
 		id := u.ID
 		admin.OnChanged = func(on bool) { t.SetAdmin(id, on) }
 		email := widget.NewButton(lang.L("Change email…"), func() { t.askEmail(id) })
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(admin, email)),
+		buttons := append([]fyne.CanvasObject{admin, email}, t.people.actions(u)...)
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(buttons...)),
 			container.NewVBox(bold(u.DisplayName), widget.NewLabel(who))))
 	}
 	if len(rows) == 0 {

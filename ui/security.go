@@ -18,6 +18,7 @@ import (
 type SecurityServices interface {
 	SessionsModel
 	ResetModel
+	SecondFactorServices
 	ChangePassword(ctx context.Context, current, next string) error
 	DeleteAccount(ctx context.Context, password string) error
 }
@@ -30,6 +31,7 @@ type SecurityPage struct {
 	signOut  func()
 	password *passwordCard
 	sessions *sessionsCard
+	factor   *secondFactorCard
 
 	deleteCard *widget.Card
 	deletePw   *passwordEntry
@@ -43,6 +45,7 @@ func NewSecurityPage(me func() api.Me, svc SecurityServices, signOut func()) *Se
 	p := &SecurityPage{me: me, svc: svc, signOut: signOut}
 	p.password = newPasswordCard(me, svc.ChangePassword, p.forgot)
 	p.sessions = newSessionsCard(svc, func() *time.Location { return userZone(me()) })
+	p.factor = newSecondFactorCard(svc)
 	logout := widget.NewButtonWithIcon(lang.L("Log out of this computer"), theme.LogoutIcon(), signOut)
 
 	p.deletePw = newPasswordEntry()
@@ -59,6 +62,7 @@ func NewSecurityPage(me func() api.Me, svc SecurityServices, signOut func()) *Se
 
 	p.content = container.NewVScroll(container.NewVBox(
 		p.password.content,
+		p.factor.content,
 		p.sessions.content,
 		container.NewHBox(logout),
 		p.deleteCard,
@@ -83,8 +87,11 @@ func (p *SecurityPage) Refresh() {
 	}
 }
 
-// Load reloads the sessions.
-func (p *SecurityPage) Load() { p.sessions.refresh() }
+// Load reloads the sessions and the two-factor state.
+func (p *SecurityPage) Load() {
+	p.sessions.refresh()
+	p.factor.load()
+}
 
 func (p *SecurityPage) forgot() {
 	w := windowFor(p.content)

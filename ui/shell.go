@@ -14,7 +14,6 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
-	"github.com/phoneset/phoneset/audio"
 )
 
 // SyncModel reports sync progress and changes to the account.
@@ -46,12 +45,10 @@ type Services struct {
 	APIKey   APIKeyModel
 	Security SecurityServices
 	Verify   VerifyModel
-	// Devices is nil when the computer's audio could not be opened;
-	// DevicesErr then says why.
-	Devices      DevicesModel
-	DevicesErr   error
+	// Audio is the computer's audio for the Devices page, opened when the
+	// page is first shown.
+	Audio        *lazyAudio
 	DevicesPrefs PrefsStore
-	Ringtone     audio.Clip
 	// Org runs the organisation; its page shows to holders of "account".
 	Org OrgModel
 	// DemoInbox, when set, adds the demo backend's inbox to the navigation.
@@ -294,14 +291,6 @@ func (s *Shell) Close() {
 			c.Close()
 		}
 	}
-}
-
-// devicesPage is the Devices page, or why there is none.
-func devicesPage(svc Services) page {
-	if svc.Devices == nil {
-		return newMessagePage(lang.L("Audio devices aren't available: {{.Error}}", map[string]any{"Error": svc.DevicesErr}))
-	}
-	return NewDevicesPage(svc.Devices, svc.DevicesPrefs, svc.Ringtone)
 }
 
 // messagePage stands in for a page that can't be shown, saying why.

@@ -102,7 +102,7 @@ func TestShellWarnsWithoutKeyring(t *testing.T) {
 func TestShellDevicesWithoutAudioSaysWhy(t *testing.T) {
 	setup(t)
 	svc := newFakeServer().services()
-	svc.DevicesErr = errors.New("no backend")
+	svc.Audio = newLazyAudio(func() (DevicesModel, error) { return nil, errors.New("no backend") })
 	s := NewShell(newFakeModel(), svc, func(string) {}, func() {})
 	show(t, s.Content())
 	for i, it := range s.items {
@@ -110,9 +110,9 @@ func TestShellDevicesWithoutAudioSaysWhy(t *testing.T) {
 			s.nav.Select(i)
 		}
 	}
-	msg, ok := s.Current().(*messagePage)
+	msg, ok := s.Current().(*audioPage).page.(*messagePage)
 	if !ok {
-		t.Fatalf("devices page without audio is %T", s.Current())
+		t.Fatalf("devices page without audio is %T", s.Current().(*audioPage).page)
 	}
 	if got := msg.content.(*fyne.Container).Objects[0].(*widget.Label).Text; got != "Audio devices aren't available: no backend" {
 		t.Errorf("message = %q", got)

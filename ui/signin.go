@@ -12,12 +12,14 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/assets"
 )
 
 // SignInModel is what the sign-in page needs from the account.
 type SignInModel interface {
 	SignIn(ctx context.Context, login, password, device string) error
+	SecondFactorModel
 }
 
 // signInTimeout bounds one sign-in attempt, keyring write included.
@@ -30,6 +32,8 @@ type SignInPage struct {
 	reset    ResetModel
 	device   string
 	onSignIn func()
+	// OnTitle, when set, is told the name of a step shown after the first.
+	OnTitle func(step string)
 
 	login     *widget.Entry
 	password  *passwordEntry
@@ -38,6 +42,7 @@ type SignInPage struct {
 	busy      *widget.Activity
 	main      fyne.CanvasObject // the sign-in form
 	resetting *resetForm        // the "forgot password" form, while shown
+	second    *secondStep       // the second factor's step, while shown
 	content   *fyne.Container   // shows main or the reset form
 }
 
@@ -72,6 +77,7 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSquareSize(96))
 	form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
+	p.addSSO(form, hint)
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord
@@ -85,21 +91,23 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 // Forgot swaps the form for "forgot password"; it swaps back when done or
 // on "Back to sign in".
 func (p *SignInPage) Forgot() {
-	back := func() {
-		p.resetting = nil
-		p.content.Objects = []fyne.CanvasObject{p.main}
-		p.content.Refresh()
-	}
 	f := newResetForm(p.reset, p.login.Text, func() {
-		back()
+		p.back()
 		p.showProblem(lang.L("Password changed. Sign in with your new password."))
 		p.problem.Importance = widget.SuccessImportance
 		p.problem.Refresh()
 	})
 	p.resetting = f
 	title := widget.NewLabelWithStyle(lang.L("Forgot password"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	box := container.NewVBox(title, f.content, widget.NewButton(lang.L("Back to sign in"), back))
+	box := container.NewVBox(title, f.content, widget.NewButton(lang.L("Back to sign in"), p.back))
 	p.content.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))}
+	p.content.Refresh()
+}
+
+// back shows the sign-in form again.
+func (p *SignInPage) back() {
+	p.resetting, p.second = nil, nil
+	p.content.Objects = []fyne.CanvasObject{p.main}
 	p.content.Refresh()
 }
 
@@ -136,6 +144,10 @@ func (p *SignInPage) SignIn() {
 		return struct{}{}, p.model.SignIn(ctx, login, password, p.device)
 	}, func(_ struct{}, err error) {
 		p.setBusy(false)
+		if challenge, enrol, ok := api.ChallengeOf(err); ok {
+			p.secondFactor(challenge, enrol)
+			return
+		}
 		if err != nil {
 			p.showProblem(describe(err))
 			return

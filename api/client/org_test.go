@@ -55,6 +55,16 @@ func orgCases() []orgCase {
 		{"place order", func(ctx context.Context, c *Client) (any, error) {
 			return c.PlaceOrder(ctx, []api.OrderItem{{SKU: "pro", Quantity: 2}})
 		}, "POST", "/v1/org/orders", "", "", `{"items":[{"sku":"pro","quantity":2}]}`, `{"id":"ord_2","at":"2026-11-23T08:00:00Z"}`, api.Order{ID: "ord_2", At: orgAt}},
+		{"second factor", func(ctx context.Context, c *Client) (any, error) { return c.OrgSecondFactor(ctx) },
+			"GET", "/v1/org/second-factor", "", "", "", `{"policy":"admins","version":2,"members":[{"id":"u1","enabled":true}]}`,
+			api.OrgSecondFactor{Policy: "admins", Version: 2, Members: []api.MemberSecondFactor{{ID: "u1", Enabled: true}}}},
+		{"set second factor policy", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetSecondFactorPolicy(ctx, 2, api.SecondFactorEveryone)
+		}, "PUT", "/v1/org/second-factor", "", `"2"`, `{"policy":"everyone"}`, `{"policy":"everyone","version":3}`,
+			api.OrgSecondFactor{Policy: "everyone", Version: 3}},
+		{"reset second factor", func(ctx context.Context, c *Client) (any, error) {
+			return nil, c.ResetSecondFactor(ctx, "u/1", "pw")
+		}, "DELETE", "/v1/org/users/u%2F1/second-factor", "", "", `{"password":"pw"}`, "", nil},
 		{"users", func(ctx context.Context, c *Client) (any, error) {
 			return c.OrgUsers(ctx, api.OrgUserFilter{Option: "opt 1", Query: "bo"})
 		}, "GET", "/v1/org/users", "option=opt+1&q=bo", "", "", `[{"id":"u1","admin":true}]`, []api.OrgUser{{ID: "u1", Admin: true}}},
@@ -108,6 +118,21 @@ func orgCases() []orgCase {
 		{"option users", func(ctx context.Context, c *Client) (any, error) {
 			return c.SetOptionUsers(ctx, "cat1", "opt1", 3, []string{"u1", "u2"})
 		}, "PUT", "/v1/org/structure/cat1/options/opt1/users", "", `"3"`, `{"user_ids":["u1","u2"]}`, `{"id":"cat1","version":4}`, api.Category{ID: "cat1", Version: 4}},
+		{"invitations", func(ctx context.Context, c *Client) (any, error) { return c.Invitations(ctx) },
+			"GET", "/v1/org/invitations", "", "", "", `[{"id":"inv1","email":"a@example.com"}]`, []api.Invitation{{ID: "inv1", Email: "a@example.com"}}},
+		{"invite", func(ctx context.Context, c *Client) (any, error) {
+			return c.Invite(ctx, api.InvitationRequest{Email: "a@example.com", DisplayName: "A", License: "pro"})
+		}, "POST", "/v1/org/invitations", "", "", `{"email":"a@example.com","display_name":"A","license":"pro"}`, `{"id":"inv1"}`, api.Invitation{ID: "inv1"}},
+		{"resend invitation", func(ctx context.Context, c *Client) (any, error) { return c.ResendInvitation(ctx, "inv1") },
+			"POST", "/v1/org/invitations/inv1/resend", "", "", "", `{"id":"inv1","sent_count":2}`, api.Invitation{ID: "inv1", SentCount: 2}},
+		{"revoke invitation", func(ctx context.Context, c *Client) (any, error) { return nil, c.RevokeInvitation(ctx, "inv1") },
+			"DELETE", "/v1/org/invitations/inv1", "", "", "", "", nil},
+		{"deactivate", func(ctx context.Context, c *Client) (any, error) { return c.DeactivateUser(ctx, "u1") },
+			"POST", "/v1/org/users/u1/deactivate", "", "", "", `{"id":"u1","deactivated":true}`, api.OrgUser{ID: "u1", Deactivated: true}},
+		{"reactivate", func(ctx context.Context, c *Client) (any, error) { return c.ReactivateUser(ctx, "u1") },
+			"POST", "/v1/org/users/u1/reactivate", "", "", "", `{"id":"u1"}`, api.OrgUser{ID: "u1"}},
+		{"delete user", func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteUser(ctx, "u1", "pw") },
+			"DELETE", "/v1/org/users/u1", "", "", `{"password":"pw"}`, "", nil},
 		{"audit", func(ctx context.Context, c *Client) (any, error) {
 			return c.AuditLog(ctx, api.AuditQuery{User: "u1", Action: "org", From: orgAt, Before: 40, Limit: 20})
 		}, "GET", "/v1/org/audit", "action=org&before=40&from=2026-11-23T08%3A00%3A00Z&limit=20&user=u1", "", "",

@@ -31,6 +31,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "org" {
+		os.Exit(orgCommand(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
 	var (
 		addr       = flag.String("addr", "127.0.0.1:8080", "listen address")
 		db         = flag.String("db", "", `database: a SQLite file path, "sqlite:PATH", or a postgres:// URL (default: phoneset.db in --data)`)
@@ -40,10 +43,7 @@ func main() {
 		tlsKey     = flag.String("tls-key", "", "TLS key file")
 		publicURL  = flag.String("public-url", "", "base URL used in emailed links")
 		devOutbox  = flag.Bool("dev-outbox", false, "log emails and SMS with their codes and serve GET /v1/dev/outbox (development only)")
-		smtpAddr   = flag.String("smtp", "", "SMTP relay host:port for email (default: dev outbox)")
-		smtpFrom   = flag.String("smtp-from", "phoneset@localhost", "From address of emails")
-		smtpUser   = flag.String("smtp-user", "", "SMTP user (password from PHONESET_SMTP_PASSWORD)")
-		mailHook   = flag.String("mail-webhook", "", "URL that receives emails as JSON POSTs (instead of SMTP)")
+		mailOpts   = addMailFlags(flag.CommandLine)
 		smsHook    = flag.String("sms-webhook", "", "URL that receives text messages as JSON POSTs (default: dev outbox)")
 		gravatar   = flag.String("gravatar-url", "", "Gravatar base URL (default https://www.gravatar.com/avatar/)")
 		forwarded  = flag.Bool("trust-forwarded-for", false, "take client addresses from X-Forwarded-For (behind a proxy only)")
@@ -61,17 +61,7 @@ func main() {
 		}
 		cfg.Secret = b
 	}
-	switch {
-	case *mailHook != "":
-		cfg.Mail = &mail.Webhook{URL: *mailHook}
-	case *smtpAddr != "":
-		s := &mail.SMTP{Addr: *smtpAddr, From: *smtpFrom}
-		if *smtpUser != "" {
-			host, _, _ := net.SplitHostPort(*smtpAddr)
-			s.Auth = smtp.PlainAuth("", *smtpUser, os.Getenv("PHONESET_SMTP_PASSWORD"), host)
-		}
-		cfg.Mail = s
-	}
+	cfg.Mail = mailOpts.sender()
 	if *smsHook != "" {
 		cfg.SMS = &mail.Webhook{URL: *smsHook}
 	}
@@ -144,4 +134,34 @@ func run(cfg server.Config, addr string, seed bool, cert, key string, drain time
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "phoneset-server:", err)
 	os.Exit(1)
+}
+
+// mailFlags choose how email is delivered.
+type mailFlags struct {
+	smtpAddr, smtpFrom, smtpUser, hook *string
+}
+
+func addMailFlags(fs *flag.FlagSet) *mailFlags {
+	return &mailFlags{
+		smtpAddr: fs.String("smtp", "", "SMTP relay host:port for email (default: dev outbox)"),
+		smtpFrom: fs.String("smtp-from", "phoneset@localhost", "From address of emails"),
+		smtpUser: fs.String("smtp-user", "", "SMTP user (password from PHONESET_SMTP_PASSWORD)"),
+		hook:     fs.String("mail-webhook", "", "URL that receives emails as JSON POSTs (instead of SMTP)"),
+	}
+}
+
+// sender is the chosen email delivery, nil for the dev outbox.
+func (f *mailFlags) sender() mail.Sender {
+	switch {
+	case *f.hook != "":
+		return &mail.Webhook{URL: *f.hook}
+	case *f.smtpAddr != "":
+		s := &mail.SMTP{Addr: *f.smtpAddr, From: *f.smtpFrom}
+		if *f.smtpUser != "" {
+			host, _, _ := net.SplitHostPort(*f.smtpAddr)
+			s.Auth = smtp.PlainAuth("", *f.smtpUser, os.Getenv("PHONESET_SMTP_PASSWORD"), host)
+		}
+		return s
+	}
+	return nil
 }

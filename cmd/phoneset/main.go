@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -77,25 +78,28 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	} else {
 		log.Warn("start at login unavailable", "err", err)
 	}
-	// The sound server and the embedded backend start side by side: both
-	// stand between launch and the first frame.
+	// The audio opens when a page first needs it (ui.Options.OpenAudio), off
+	// the path to the first frame; it is closed on the way out if it was.
+	var audioMu sync.Mutex
 	var sys *audio.System
-	var audioErr error
-	audioDone := make(chan struct{})
 	prefs := opts.AudioPrefs.Load()
-	go func() {
-		defer close(audioDone)
-		sys, audioErr = audio.Open(audio.Options{Prefs: prefs})
-	}()
+	opts.OpenAudio = func() (ui.DevicesModel, error) {
+		s, err := audio.Open(audio.Options{Prefs: prefs})
+		if err != nil {
+			return nil, err
+		}
+		audioMu.Lock()
+		defer audioMu.Unlock()
+		sys = s
+		return s, nil
+	}
 	defer func() {
-		<-audioDone
+		audioMu.Lock()
+		defer audioMu.Unlock()
 		if sys != nil {
 			sys.Close()
 		}
 	}()
-	if opts.Ringtone, err = audio.DecodeWAV(assets.Ringtone); err != nil {
-		return fmt.Errorf("ringtone: %w", err)
-	}
 	serverURL, keyringKey := srv.URL, srv.URL
 	if serverURL == "" {
 		b, err := embedded.Start(context.Background(), filepath.Join(dataDir, "server"), log)
@@ -109,13 +113,6 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	}
 	opts.Server = machineconf.Server{URL: serverURL, Source: srv.Source}
 	log.Info("server", "url", serverURL, "source", srv.Source)
-	<-audioDone
-	if audioErr != nil {
-		log.Warn("audio unavailable", "err", audioErr)
-		opts.AudioErr = audioErr
-	} else {
-		opts.Audio = sys
-	}
 	c, err := client.New(serverURL, client.WithLogger(log))
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"photo":                        {"C", "github.com/clipperhouse/uax29/v2", "github.com/disintegration/imaging", "golang.org/x/image", "golang.org/x/text"},
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},
 	"photo/internal/synth":         {},
-	"server":                       {"api", "golang.org/x/crypto", "golang.org/x/sync", "photo", "server/mail", "server/store"},
+	"server":                       {"api", "github.com/pquerna/otp", "golang.org/x/crypto", "golang.org/x/sync", "photo", "server/mail", "server/store"},
 	"server/embedded":              {"server", "server/mail"},
 	"server/mail":                  {},
 	"server/scim":                  {"github.com/elimity-com/scim", "github.com/scim2/filter-parser/v2", "server"},
@@ -46,6 +46,6 @@ var allowed = map[string][]string{
 	"third_party/zxcvbn/scoring":   {"github.com/ccojocar/zxcvbn-go", "third_party/zxcvbn/entropy"},
 	"tools/benchbare":              {"fyne.io/fyne/v2"},
 	"tools/firstframe":             {},
-	"ui":                           {"account", "api", "api/client", "assets", "audio", "fyne.io/fyne/v2", "github.com/disintegration/imaging", "internal/buildinfo", "internal/diag", "internal/machineconf", "photo", "third_party/fynelang", "ui/widgets"},
+	"ui":                           {"account", "api", "api/client", "assets", "audio", "fyne.io/fyne/v2", "github.com/disintegration/imaging", "github.com/pquerna/otp", "internal/buildinfo", "internal/diag", "internal/machineconf", "photo", "third_party/fynelang", "ui/widgets"},
 	"ui/widgets":                   {"fyne.io/fyne/v2", "photo"},
 }

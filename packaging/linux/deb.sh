@@ -35,7 +35,7 @@ cat >"$root/DEBIAN/control" <<CONTROL
 Package: phoneset
 Version: $version
 Architecture: $(dpkg --print-architecture)
-Maintainer: Phoneset maintainers <maintainers@phoneset.invalid>
+Maintainer: Phoneset team <support@phoneset.io>
 Installed-Size: $(du -sk "$root" | cut -f1)
 Depends: $depends
 Recommends: $recommends

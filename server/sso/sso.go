@@ -95,7 +95,22 @@ func (c *Client) Exchange(ctx context.Context, cfg server.OIDCProvider, a server
 	if !ok || raw == "" {
 		return server.OIDCIdentity{}, errors.New("sso: the token response has no ID token")
 	}
-	return c.verify(ctx, p, cfg.ClientID, raw, a.Nonce)
+	id, err := c.verify(ctx, p, cfg.ClientID, raw, a.Nonce)
+	if err != nil || id.Email != "" {
+		return id, err
+	}
+	// Providers may leave the address out of the ID token when an access
+	// token can fetch it (OpenID Connect Core §5.4); the UserInfo answer
+	// counts only for the subject the verified ID token names (§5.3.2).
+	ui, err := p.UserInfo(oidc.ClientContext(ctx, c.http), oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return server.OIDCIdentity{}, fmt.Errorf("sso: userinfo: %w", err)
+	}
+	if ui.Subject != id.Subject {
+		return server.OIDCIdentity{}, errors.New("sso: userinfo names another subject than the ID token")
+	}
+	id.Email, id.EmailVerified = ui.Email, ui.EmailVerified
+	return id, nil
 }
 
 // verify checks an ID token: its signature by the provider's keys, its

@@ -40,6 +40,8 @@ type fakeOP struct {
 	codes  map[string]grant
 	// token makes the ID token for a grant; nil signs good claims.
 	token func(g grant) string
+	// userinfo is what the UserInfo endpoint answers.
+	userinfo map[string]any
 }
 
 // grant is an authorization the fake "user" gave: the code's sign-in.
@@ -56,7 +58,7 @@ func newFakeOP(t testing.TB) *fakeOP {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"issuer": op.srv.URL, "authorization_endpoint": op.srv.URL + "/authorize",
-			"token_endpoint": op.srv.URL + "/token", "jwks_uri": op.srv.URL + "/jwks",
+			"token_endpoint": op.srv.URL + "/token", "jwks_uri": op.srv.URL + "/jwks", "userinfo_endpoint": op.srv.URL + "/userinfo",
 			"id_token_signing_alg_values_supported": []string{"RS256"}, "response_types_supported": []string{"code"},
 			"subject_types_supported": []string{"public"}})
 	})
@@ -68,6 +70,16 @@ func newFakeOP(t testing.TB) *fakeOP {
 			set.Keys = append(set.Keys, jose.JSONWebKey{Key: &k.PublicKey, KeyID: kid, Algorithm: "RS256", Use: "sig"})
 		}
 		json.NewEncoder(w).Encode(set)
+	})
+	mux.HandleFunc("GET /userinfo", func(w http.ResponseWriter, r *http.Request) {
+		op.mu.Lock()
+		defer op.mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer at" || op.userinfo == nil {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(op.userinfo)
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		id, secret, ok := r.BasicAuth()
@@ -176,15 +188,24 @@ func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
 	})
 }
 
-func newSSOEnv(t *testing.T, db string, op *fakeOP, upd api.SSOSettingsUpdate) *ssoEnv {
+// env is a backend whose demo organisation signs in through op.
+func (op *fakeOP) env(t *testing.T, db string, upd api.SSOSettingsUpdate) *ssoEnv {
+	e := newSSOEnv(t, db, op.srv.URL, upd)
+	e.op = op
+	return e
+}
+
+// newSSOEnv is a backend whose demo organisation signs in through the
+// provider at issuer.
+func newSSOEnv(t *testing.T, db, issuer string, upd api.SSOSettingsUpdate) *ssoEnv {
 	srv, base, _ := servertest.NewWith(t, server.Config{DB: db, OIDC: sso.New(nil, nil)})
-	e := &ssoEnv{srv: srv, base: base, op: op, admin: newClient(t, base)}
+	e := &ssoEnv{srv: srv, base: base, admin: newClient(t, base)}
 	ctx := context.Background()
 	if _, err := e.admin.SignIn(ctx, api.SignInRequest{Login: "admin", Password: server.DemoPassword}); err != nil {
 		t.Fatal(err)
 	}
 	if upd.Issuer == "" {
-		upd.Issuer = op.srv.URL
+		upd.Issuer = issuer
 	}
 	if upd.ClientID == "" {
 		upd.ClientID = clientID
@@ -250,7 +271,7 @@ func errorString(err error) string {
 func TestIDTokensRefused(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		op := newFakeOP(t)
-		e := newSSOEnv(t, db, op, api.SSOSettingsUpdate{Enabled: true})
+		e := op.env(t, db, api.SSOSettingsUpdate{Enabled: true})
 		stranger, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			t.Fatal(err)
@@ -317,7 +338,7 @@ func TestIDTokensRefused(t *testing.T) {
 // wrong verifier) signs nobody in.
 func TestReplayedStateRefused(t *testing.T) {
 	op := newFakeOP(t)
-	e := newSSOEnv(t, "", op, api.SSOSettingsUpdate{Enabled: true})
+	e := op.env(t, "", api.SSOSettingsUpdate{Enabled: true})
 	ctx := context.Background()
 	c := newClient(t, e.base)
 	verifier := strings.Repeat("a", 43)
@@ -353,7 +374,7 @@ func TestReplayedStateRefused(t *testing.T) {
 // again for a key ID it does not know.
 func TestKeyRotation(t *testing.T) {
 	op := newFakeOP(t)
-	e := newSSOEnv(t, "", op, api.SSOSettingsUpdate{Enabled: true})
+	e := op.env(t, "", api.SSOSettingsUpdate{Enabled: true})
 	for _, kid := range []string{"", "k2", "k3"} {
 		if kid != "" {
 			op.rotate(kid)
@@ -371,7 +392,7 @@ func TestKeyRotation(t *testing.T) {
 func TestLinking(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		op := newFakeOP(t)
-		e := newSSOEnv(t, db, op, api.SSOSettingsUpdate{Enabled: true, SSOOnly: true})
+		e := op.env(t, db, api.SSOSettingsUpdate{Enabled: true, SSOOnly: true})
 		ctx := context.Background()
 		as := func(sub, email string, verified bool) {
 			op.token = func(g grant) string { return op.sign(op.claims(g.nonce, sub, email, verified)) }
@@ -453,7 +474,7 @@ func TestLinking(t *testing.T) {
 // answered, and the audit log says only that it changed.
 func TestSecretNeverShown(t *testing.T) {
 	op := newFakeOP(t)
-	e := newSSOEnv(t, "", op, api.SSOSettingsUpdate{Enabled: true})
+	e := op.env(t, "", api.SSOSettingsUpdate{Enabled: true})
 	ctx := context.Background()
 	s, err := e.admin.OrgSSO(ctx)
 	if err != nil {
@@ -476,5 +497,26 @@ func TestSecretNeverShown(t *testing.T) {
 	}
 	if strings.Contains(string(audit), clientSecret) || !strings.Contains(string(audit), "set (new)") {
 		t.Errorf("audit: %s", audit)
+	}
+}
+
+// TestUserInfo: a provider that leaves the address out of the ID token has
+// it read from UserInfo, which counts only for the token's subject.
+func TestUserInfo(t *testing.T) {
+	op := newFakeOP(t)
+	e := op.env(t, "", api.SSOSettingsUpdate{Enabled: true})
+	op.token = func(g grant) string {
+		c := op.claims(g.nonce, "sub-bo", "", false)
+		delete(c, "email")
+		delete(c, "email_verified")
+		return op.sign(c)
+	}
+	op.userinfo = map[string]any{"sub": "sub-mallory", "email": "agent1@demo.phoneset.test", "email_verified": true}
+	if _, err := e.login(t, "agent1@demo.phoneset.test"); reasonOf(err) != api.ReasonSSOFailed {
+		t.Errorf("UserInfo of another subject: %v", err)
+	}
+	op.userinfo["sub"] = "sub-bo"
+	if _, err := e.login(t, "agent1@demo.phoneset.test"); err != nil {
+		t.Errorf("address from UserInfo: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func likePattern(s string) string {
 // with their admin permission, licenses, cost center and structure
 // options. Owner is left for the caller, who knows the org.
 func (q Q) OrgMembers(ctx context.Context, orgID string, f MemberFilter) ([]api.OrgUser, error) {
-	query := `SELECT u.id, u.username, u.display_name, u.email, u.profile_version,
+	query := `SELECT u.id, u.username, u.display_name, u.email, u.profile_version, u.deactivated_at <> 0,
 		EXISTS (SELECT 1 FROM user_permissions p WHERE p.user_id = u.id AND p.permission = ?),
 		COALESCE((SELECT c.cost_center_id FROM cost_center_users c WHERE c.user_id = u.id), '')
 		FROM users u WHERE u.org_id = ?`
@@ -55,7 +55,7 @@ func (q Q) OrgMembers(ctx context.Context, orgID string, f MemberFilter) ([]api.
 	query += ` ORDER BY lower(u.display_name), u.id`
 	users, err := list(ctx, q, func(sc scanner) (api.OrgUser, error) {
 		u := api.OrgUser{Licenses: []string{}, Options: map[string]string{}}
-		err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.ProfileVersion, &u.Admin, &u.CostCenter)
+		err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.ProfileVersion, &u.Deactivated, &u.Admin, &u.CostCenter)
 		return u, err
 	}, query, args...)
 	if err != nil || len(users) == 0 {

@@ -36,13 +36,14 @@ func (q Q) CreateSession(ctx context.Context, s *Session, accessHash, refreshHas
 	return classify(err)
 }
 
-// AuthByAccess resolves an access token hash.
+// AuthByAccess resolves an access token hash. A deactivated user or a
+// disabled organisation resolves to nothing, whatever tokens survive.
 func (q Q) AuthByAccess(ctx context.Context, accessHash string) (Auth, error) {
 	var a Auth
 	var exp, seen, proven int64
 	err := q.row(ctx, `SELECT s.id, s.user_id, u.org_id, s.access_expires_at, s.last_seen_at, s.authenticated_at, u.rev, o.version
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id
-		WHERE s.access_hash = ?`, accessHash).Scan(&a.SessionID, &a.UserID, &a.OrgID, &exp, &seen, &proven, &a.Rev, &a.OrgVersion)
+		WHERE s.access_hash = ? AND u.deactivated_at = 0 AND o.disabled_at = 0`, accessHash).Scan(&a.SessionID, &a.UserID, &a.OrgID, &exp, &seen, &proven, &a.Rev, &a.OrgVersion)
 	if err != nil {
 		return Auth{}, noRows(err)
 	}
@@ -50,11 +51,12 @@ func (q Q) AuthByAccess(ctx context.Context, accessHash string) (Auth, error) {
 	return a, nil
 }
 
-// AuthByAPIKey resolves an API key hash. The result has no session.
+// AuthByAPIKey resolves an API key hash, as AuthByAccess does. The result
+// has no session.
 func (q Q) AuthByAPIKey(ctx context.Context, keyHash string) (Auth, error) {
 	var a Auth
 	err := q.row(ctx, `SELECT u.id, u.org_id, u.rev, o.version FROM users u JOIN orgs o ON o.id = u.org_id
-		WHERE u.api_key_hash = ?`, keyHash).Scan(&a.UserID, &a.OrgID, &a.Rev, &a.OrgVersion)
+		WHERE u.api_key_hash = ? AND u.deactivated_at = 0 AND o.disabled_at = 0`, keyHash).Scan(&a.UserID, &a.OrgID, &a.Rev, &a.OrgVersion)
 	return a, noRows(err)
 }
 

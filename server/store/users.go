@@ -47,7 +47,8 @@ type User struct {
 	APIKeySealed    string
 	APIKeyCreatedAt time.Time
 
-	CreatedAt time.Time
+	CreatedAt     time.Time
+	DeactivatedAt time.Time // zero while the account is active
 }
 
 // Profile is the user's api.Profile resource.
@@ -93,13 +94,13 @@ const userCols = `u.id, u.org_id, u.rev, u.username, u.email, u.password_hash, u
 	u.hide_mobile, u.hide_fixed, u.pending_email, u.pending_mobile, u.admin_info, u.extra_info, u.profile_version,
 	u.availability, u.reason_code, u.status_changed_by, u.status_changed_by_name, u.status_changed_at, u.status_version, u.status_until, u.status_then,
 	u.notify_missed_calls, u.notify_voicemails, u.notifications_version,
-	u.has_avatar, u.has_cover, u.photo_version, u.api_key_sealed, u.api_key_created_at, u.created_at`
+	u.has_avatar, u.has_cover, u.photo_version, u.api_key_sealed, u.api_key_created_at, u.created_at, u.deactivated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(sc scanner, extra ...any) (*User, error) {
 	var u User
-	var pwAt, stAt, untilAt, keyAt, created int64
+	var pwAt, stAt, untilAt, keyAt, created, deactivated int64
 	var then string
 	var admin, extra0 string
 	var avail string
@@ -108,13 +109,13 @@ func scanUser(sc scanner, extra ...any) (*User, error) {
 		&u.HideMobile, &u.HideFixed, &u.PendingEmail, &u.PendingMobile, &admin, &extra0, &u.ProfileVersion,
 		&avail, &u.ReasonCode, &u.StatusChangedBy, &u.StatusChangedByName, &stAt, &u.StatusVersion, &untilAt, &then,
 		&u.NotifyMissedCalls, &u.NotifyVoicemails, &u.NotificationsVersion,
-		&u.HasAvatar, &u.HasCover, &u.PhotoVersion, &u.APIKeySealed, &keyAt, &created}
+		&u.HasAvatar, &u.HasCover, &u.PhotoVersion, &u.APIKeySealed, &keyAt, &created, &deactivated}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, noRows(err)
 	}
 	u.Availability, u.StatusUntil, u.StatusThen = api.Availability(avail), FromMicros(untilAt), api.Availability(then)
 	u.PasswordChangedAt, u.StatusChangedAt = FromMicros(pwAt), FromMicros(stAt)
-	u.APIKeyCreatedAt, u.CreatedAt = FromMicros(keyAt), FromMicros(created)
+	u.APIKeyCreatedAt, u.CreatedAt, u.DeactivatedAt = FromMicros(keyAt), FromMicros(created), FromMicros(deactivated)
 	if err := json.Unmarshal([]byte(admin), &u.AdminInfo); err != nil {
 		return nil, fmt.Errorf("store: user %s admin_info: %w", u.ID, err)
 	}
@@ -275,11 +276,12 @@ func (q Q) Grant(ctx context.Context, userID, perm string) error {
 	return err
 }
 
-// CountWithPermission counts the org's users holding perm.
+// CountWithPermission counts the org's active users holding perm: a
+// deactivated admin cannot act, so is no remaining admin.
 func (q Q) CountWithPermission(ctx context.Context, orgID, perm string) (int, error) {
 	var n int
 	err := q.row(ctx, `SELECT COUNT(*) FROM users u JOIN user_permissions p ON p.user_id = u.id
-		WHERE u.org_id = ? AND p.permission = ?`, orgID, perm).Scan(&n)
+		WHERE u.org_id = ? AND p.permission = ? AND u.deactivated_at = 0`, orgID, perm).Scan(&n)
 	return n, err
 }
 

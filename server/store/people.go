@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/phoneset/phoneset/api"
+)
+
+// Invitation is a pending invitation row; its link's token is stored only
+// hashed.
+type Invitation struct {
+	ID, OrgID          string
+	Email, DisplayName string
+	License            string
+	Options            map[string]string
+	Owner              bool
+	InvitedBy          string // the inviter's display name, or "operator"
+	SentCount          int
+	CreatedAt, SentAt  time.Time
+	ExpiresAt          time.Time
+}
+
+// API is the invitation as admins see it at now.
+func (i *Invitation) API(now time.Time) api.Invitation {
+	opts := i.Options
+	if opts == nil {
+		opts = map[string]string{}
+	}
+	return api.Invitation{ID: i.ID, Email: i.Email, DisplayName: i.DisplayName, License: i.License, Options: opts,
+		InvitedBy: i.InvitedBy, SentCount: i.SentCount, CreatedAt: i.CreatedAt, SentAt: i.SentAt, ExpiresAt: i.ExpiresAt,
+		Expired: !now.Before(i.ExpiresAt)}
+}
+
+const invitationCols = `id, org_id, email, display_name, license, options, owner, invited_by, sent_count, created_at, sent_at, expires_at`
+
+func scanInvitation(sc scanner) (*Invitation, error) {
+	var i Invitation
+	var opts string
+	var c, s, e int64
+	if err := sc.Scan(&i.ID, &i.OrgID, &i.Email, &i.DisplayName, &i.License, &opts, &i.Owner, &i.InvitedBy,
+		&i.SentCount, &c, &s, &e); err != nil {
+		return nil, noRows(err)
+	}
+	if err := json.Unmarshal([]byte(opts), &i.Options); err != nil {
+		return nil, err
+	}
+	i.CreatedAt, i.SentAt, i.ExpiresAt = FromMicros(c), FromMicros(s), FromMicros(e)
+	return &i, nil
+}
+
+// CreateInvitation stores a new invitation; ErrConflict when its address
+// has one already. An expired invitation of the address, in any
+// organisation, makes way for it.
+func (q Q) CreateInvitation(ctx context.Context, i *Invitation, tokenHash string, now time.Time) error {
+	if _, err := q.exec(ctx, `DELETE FROM invitations WHERE email_norm = ? AND expires_at <= ?`, NormEmail(i.Email), Micros(now)); err != nil {
+		return err
+	}
+	opts, err := json.Marshal(orEmptyMap(i.Options))
+	if err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `INSERT INTO invitations (id, org_id, email, email_norm, display_name, license, options, owner,
+		token_hash, invited_by, sent_count, created_at, sent_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		i.ID, i.OrgID, i.Email, NormEmail(i.Email), i.DisplayName, i.License, string(opts), i.Owner, tokenHash, i.InvitedBy,
+		i.SentCount, Micros(i.CreatedAt), Micros(i.SentAt), Micros(i.ExpiresAt))
+	return classify(err)
+}
+
+func orEmptyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// Invitations lists the org's invitations, newest first.
+func (q Q) Invitations(ctx context.Context, orgID string) ([]*Invitation, error) {
+	return list(ctx, q, scanInvitation, `SELECT `+invitationCols+` FROM invitations WHERE org_id = ? ORDER BY created_at DESC, id`, orgID)
+}
+
+// InvitationByID loads one of the org's invitations.
+func (q Q) InvitationByID(ctx context.Context, orgID, id string) (*Invitation, error) {
+	return scanInvitation(q.row(ctx, `SELECT `+invitationCols+` FROM invitations WHERE org_id = ? AND id = ?`, orgID, id))
+}
+
+// InvitationByToken finds the invitation a link's token hash belongs to.
+func (q Q) InvitationByToken(ctx context.Context, tokenHash string) (*Invitation, error) {
+	return scanInvitation(q.row(ctx, `SELECT `+invitationCols+` FROM invitations WHERE token_hash = ?`, tokenHash))
+}
+
+// ResendInvitation gives an invitation a new token and expiry: the old
+// link stops working.
+func (q Q) ResendInvitation(ctx context.Context, i *Invitation, tokenHash string) error {
+	return notFoundIfStale(q.execOne(ctx, `UPDATE invitations SET token_hash = ?, sent_count = sent_count + 1, sent_at = ?, expires_at = ?
+		WHERE org_id = ? AND id = ?`, tokenHash, Micros(i.SentAt), Micros(i.ExpiresAt), i.OrgID, i.ID))
+}
+
+// DeleteInvitation revokes one of the org's invitations.
+func (q Q) DeleteInvitation(ctx context.Context, orgID, id string) error {
+	return notFoundIfStale(q.execOne(ctx, `DELETE FROM invitations WHERE org_id = ? AND id = ?`, orgID, id))
+}
+
+// ConsumeInvitation spends an invitation's link in the transaction that
+// creates the account: the delete matches the token too, so of concurrent
+// accepts exactly one removes it and the others get ErrNotFound, as does a
+// link replaced by a resend since it was read.
+func (q Q) ConsumeInvitation(ctx context.Context, id, tokenHash string) error {
+	return notFoundIfStale(q.execOne(ctx, `DELETE FROM invitations WHERE id = ? AND token_hash = ?`, id, tokenHash))
+}
+
+// ReservedLicenses maps each license SKU to how many of the org's
+// unexpired invitations hold one.
+func (q Q) ReservedLicenses(ctx context.Context, orgID string, now time.Time) (map[string]int64, error) {
+	return q.metricMap(ctx, `SELECT license, COUNT(*) FROM invitations
+		WHERE org_id = ? AND license <> '' AND expires_at > ? GROUP BY license`, orgID, Micros(now))
+}
+
+// SetUserOption puts a user in one option of a category.
+func (q Q) SetUserOption(ctx context.Context, userID, categoryID, optionID string) error {
+	_, err := q.exec(ctx, `INSERT INTO user_options (user_id, category_id, option_id) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, category_id) DO UPDATE SET option_id = excluded.option_id`, userID, categoryID, optionID)
+	return err
+}
+
+// SetDeactivated deactivates a user at at, or reactivates them when at is
+// zero.
+func (q Q) SetDeactivated(ctx context.Context, userID string, at time.Time) error {
+	return notFoundIfStale(q.execOne(ctx, `UPDATE users SET rev = rev + 1, deactivated_at = ? WHERE id = ?`, Micros(at), userID))
+}
+
+// UnassignAllLicenses takes every license from a user and returns their
+// SKUs, sorted.
+func (q Q) UnassignAllLicenses(ctx context.Context, userID string) ([]string, error) {
+	skus, err := list(ctx, q, scanOne[string], `SELECT sku FROM user_licenses WHERE user_id = ? ORDER BY sku`, userID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = q.exec(ctx, `DELETE FROM user_licenses WHERE user_id = ?`, userID)
+	return skus, err
+}
+
+// DeleteVerifications drops every pending link and code of a user.
+func (q Q) DeleteVerifications(ctx context.Context, userID string) error {
+	_, err := q.exec(ctx, `DELETE FROM verifications WHERE user_id = ?`, userID)
+	return err
+}
+
+// likeText matches s anywhere, case as the database compares it, with
+// LIKE's wildcards in s escaped.
+func likeText(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+}
+
+// Pseudonymise replaces an erased user by pseudonym in what outlives
+// their row. In the org's audit log their ID becomes pseudonym in actor
+// IDs and resources, their own events lose the address they came from,
+// and each of personal (name, email, …) is replaced wherever it occurs in
+// a name or value (values shorter than three bytes are left: they would
+// mangle unrelated text): what happened, and when, stays. Statuses they set,
+// orders they placed and invitations they sent name the pseudonym too.
+func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, personal []string) error {
+	for _, query := range []string{
+		`UPDATE users SET rev = rev + 1, status_changed_by = ?, status_changed_by_name = ? WHERE status_changed_by = ?`,
+		`UPDATE org_orders SET ordered_by = ?, ordered_by_name = ? WHERE ordered_by = ?`,
+	} {
+		if _, err := q.exec(ctx, query, pseudonym, pseudonym, userID); err != nil {
+			return err
+		}
+	}
+	for _, p := range personal {
+		if _, err := q.exec(ctx, `UPDATE invitations SET invited_by = ? WHERE org_id = ? AND invited_by = ?`, pseudonym, orgID, p); err != nil {
+			return err
+		}
+	}
+	if _, err := q.exec(ctx, `UPDATE audit_events SET actor_id = ?, actor = ?, ip = '' WHERE org_id = ? AND actor_id = ?`,
+		pseudonym, pseudonym, orgID, userID); err != nil {
+		return err
+	}
+	res, prefix := "user/"+userID, "user/"+userID+"/"
+	if _, err := q.exec(ctx, `UPDATE audit_events SET resource = ? || substr(resource, ?)
+		WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?)`,
+		"user/"+pseudonym, len(res)+1, orgID, res, len(prefix), prefix); err != nil {
+		return err
+	}
+	for _, p := range personal {
+		if len(p) < 3 { // shorter ones would mangle unrelated text
+			continue
+		}
+		l := likeText(p)
+		if _, err := q.exec(ctx, `UPDATE audit_events SET actor = REPLACE(actor, ?, ?),
+			old_value = REPLACE(old_value, ?, ?), new_value = REPLACE(new_value, ?, ?)
+			WHERE org_id = ? AND (actor LIKE ? ESCAPE '\' OR old_value LIKE ? ESCAPE '\' OR new_value LIKE ? ESCAPE '\')`,
+			p, pseudonym, p, pseudonym, p, pseudonym, orgID, l, l, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OrgRow is an organisation as operators list it.
+type OrgRow struct {
+	ID, DisplayName, OrgNumber string
+	Members, Invited           int
+	DisabledAt, CreatedAt      time.Time
+}
+
+// OrgRows lists every organisation, oldest first.
+func (q Q) OrgRows(ctx context.Context) ([]OrgRow, error) {
+	return list(ctx, q, func(sc scanner) (OrgRow, error) {
+		var o OrgRow
+		var d, c int64
+		err := sc.Scan(&o.ID, &o.DisplayName, &o.OrgNumber, &o.Members, &o.Invited, &d, &c)
+		o.DisabledAt, o.CreatedAt = FromMicros(d), FromMicros(c)
+		return o, err
+	}, `SELECT o.id, o.display_name, o.org_number,
+		(SELECT COUNT(*) FROM users u WHERE u.org_id = o.id),
+		(SELECT COUNT(*) FROM invitations i WHERE i.org_id = o.id),
+		o.disabled_at, o.created_at FROM orgs o ORDER BY o.created_at, o.id`)
+}
+
+// OrgIDByNumber finds an organisation by its organisation number.
+func (q Q) OrgIDByNumber(ctx context.Context, number string) (string, error) {
+	id, err := scanOne[string](q.row(ctx, `SELECT id FROM orgs WHERE org_number = ?`, number))
+	return id, noRows(err)
+}
+
+// OrgDisabledAt says when an operator disabled the organisation; zero
+// while it is enabled.
+func (q Q) OrgDisabledAt(ctx context.Context, orgID string) (time.Time, error) {
+	at, err := scanOne[int64](q.row(ctx, `SELECT disabled_at FROM orgs WHERE id = ?`, orgID))
+	return FromMicros(at), noRows(err)
+}
+
+// DisableOrg disables an organisation and signs out all of its members;
+// it returns how many sessions ended.
+func (q Q) DisableOrg(ctx context.Context, orgID string, at time.Time) (int64, error) {
+	if err := notFoundIfStale(q.execOne(ctx, `UPDATE orgs SET version = version + 1, disabled_at = ? WHERE id = ?`, Micros(at), orgID)); err != nil {
+		return 0, err
+	}
+	res, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?)`, orgID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// SetOwner makes a member the organisation's account owner.
+func (q Q) SetOwner(ctx context.Context, orgID, userID string) error {
+	return notFoundIfStale(q.execOne(ctx, `UPDATE orgs SET version = version + 1, settings_version = settings_version + 1,
+		owner_id = ? WHERE id = ?`, userID, orgID))
+}
