@@ -557,6 +557,7 @@ func TestHostileNUL(t *testing.T) {
 			{"admin", "POST", "/v1/org/scim/tokens", `{"name":"Entra\u0000"}`},
 			{"admin", "DELETE", "/v1/org/scim/tokens/sct%00", nil},
 			{"admin", "POST", "/v1/org/users/import/check?first_line=%00", nil},
+			{"admin", "POST", "/v1/org/users/import?first_line=%00", nil},
 			{"admin", "POST", "/v1/org/invitations", `{"email":"a\u0000@example.com","display_name":"A"}`},
 			{"admin", "POST", "/v1/org/invitations", `{"email":"a@example.com","display_name":"A","license":"pro\u0000"}`},
 			{"admin", "POST", "/v1/org/invitations", `{"email":"a@example.com","display_name":"A","options":{"cat_demo_office":"opt\u0000"}}`},

@@ -479,6 +479,45 @@ func TestEntraProvisioning(t *testing.T) {
 		if hasMember(g, id) || len(g["members"].([]any)) != 2 {
 			t.Fatalf("group after remove %v", g)
 		}
+
+		// Deactivation as Entra sends it ends a signed-in agent's
+		// session at once; reactivation lets them sign in again.
+		agent := e.demo.Agents[0].ID
+		session := e.signIn("agent1")
+		want(t, e.do("GET", "/v1/me", session, ""), 200)
+		got = patch("/scim/v2/Users/"+agent, `[{"op": "Replace", "path": "active", "value": "False"}]`, 200)
+		if got["active"] != false {
+			t.Fatalf("after active False: %v", got)
+		}
+		want(t, e.do("GET", "/v1/me", session, ""), 401)
+		want(t, e.do("POST", "/v1/sessions", "", `{"login":"agent1","password":"`+server.DemoPassword+`","device":"t"}`), 401)
+		if rs := resources(t, want(t, e.do("GET", "/scim/v2/Users?filter="+q(`active eq false`), e.token, ""), 200)); len(rs) != 1 || rs[0]["id"] != agent {
+			t.Fatalf("active eq false: %v", rs)
+		}
+		got = patch("/scim/v2/Users/"+agent, `[{"op": "Replace", "path": "active", "value": "True"}]`, 200)
+		if got["active"] != true {
+			t.Fatalf("after active True: %v", got)
+		}
+		e.signIn("agent1")
+		var acts []string
+		for _, ev := range e.audit() {
+			if ev.Resource == "user/"+agent+"/active" {
+				acts = append(acts, ev.Action+":"+ev.Old+"->"+ev.New)
+			}
+		}
+		if acts[0] != "user.deactivate:true->false" || acts[len(acts)-1] != "user.reactivate:false->true" {
+			t.Errorf("audit %v", acts)
+		}
+		// DELETE deactivates too; the owner cannot be.
+		want(t, e.do("DELETE", "/scim/v2/Users/"+id, e.token, ""), 204)
+		if u := want(t, e.do("GET", "/scim/v2/Users/"+id, e.token, ""), 200).json(t); u["active"] != false {
+			t.Fatalf("after DELETE %v", u)
+		}
+		r2 := e.do("PATCH", "/scim/v2/Users/"+e.demo.Admins[0].ID, e.token,
+			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}`)
+		if r2.status != 400 && r2.status != 409 {
+			t.Errorf("owner deactivated: %d %s", r2.status, r2.body)
+		}
 	})
 }
 
