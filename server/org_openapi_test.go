@@ -70,6 +70,8 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 		{"GET", "/v1/org/structure", "", "", 200, list("Category")},
 		{"POST", "/v1/org/structure", `{"name":"Team","options":["Blue"]}`, "", 201, ref("Category")},
 		{"GET", "/v1/org/audit?limit=5", "", "", 200, ref("AuditPage")},
+		{"POST", "/v1/org/scim/tokens", `{"name":"Entra ID"}`, "", 201, ref("SCIMTokenCreated")},
+		{"GET", "/v1/org/scim/tokens", "", "", 200, ref("SCIMTokens")},
 		{"PUT", "/v1/org/package", `{"package":"gold"}`, `"3"`, 422, ref("ErrorBody")},
 	}
 	for _, c := range cases {
@@ -80,4 +82,11 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 		}
 		conform(t, doc, c.sc, v, c.method+" "+c.path)
 	}
+	// The import check takes a CSV body.
+	w := serveRaw(srv, "POST", "/v1/org/users/import/check", tok, "text/csv", []byte("email,Office\nbad,Oslo\n"), nil)
+	var rep any
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || w.Code != 200 {
+		t.Fatalf("import check: %d %s", w.Code, w.Body)
+	}
+	conform(t, doc, ref("ImportReport"), rep, "POST /v1/org/users/import/check")
 }

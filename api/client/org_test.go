@@ -151,6 +151,10 @@ func orgCases() []orgCase {
 		}, "POST", "/v1/org/users/import/check", "first_line=41", "", "email\nbad\n",
 			`{"rows":1,"problems":[{"line":42,"column":"email","reason":{"code":"email_format"}}],"created":0}`,
 			api.ImportReport{Rows: 1, Problems: []api.ImportProblem{{Line: 42, Column: "email", Reason: api.Because(api.ReasonEmailFormat)}}}},
+		{"import", func(ctx context.Context, c *Client) (any, error) {
+			return c.ImportUsers(ctx, []byte("email\nann@example.com\n"), 0)
+		}, "POST", "/v1/org/users/import", "", "", "email\nann@example.com\n", `{"rows":1,"problems":[],"created":1}`,
+			api.ImportReport{Rows: 1, Problems: []api.ImportProblem{}, Created: 1}},
 		{"users csv", func(ctx context.Context, c *Client) (any, error) { return c.ExportUsersCSV(ctx) },
 			"GET", "/v1/org/users", "format=csv", "", "", "id,username\n", []byte("id,username\n")},
 		{"scim tokens", func(ctx context.Context, c *Client) (any, error) { return c.SCIMTokens(ctx) },
