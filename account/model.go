@@ -380,6 +380,29 @@ func (m *Model) Refresh(ctx context.Context) error {
 // A change made elsewhere meanwhile is overridden: the user's choice is the
 // latest.
 func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	return m.statusCall(ctx, func(codes []api.ReasonCode) error {
+		if fields := api.ValidateStatus(u, codes); fields != nil {
+			return api.Invalid(fields)
+		}
+		return nil
+	}, func(version int64) (api.Status, error) { return m.c.SetStatus(ctx, version, u) })
+}
+
+// ExtendStatus adds minutes to the running status timer, at once like
+// SetStatus.
+func (m *Model) ExtendStatus(ctx context.Context, minutes int) error {
+	return m.statusCall(ctx, func([]api.ReasonCode) error {
+		if fields := api.ValidateExtend(api.StatusExtend{Minutes: minutes}); fields != nil {
+			return api.Invalid(fields)
+		}
+		return nil
+	}, func(version int64) (api.Status, error) { return m.c.ExtendStatus(ctx, version, minutes) })
+}
+
+// statusCall checks a status change against the org's reason codes, sends
+// it at the status version (again at the server's version if another change
+// came first) and keeps the answer.
+func (m *Model) statusCall(ctx context.Context, check func([]api.ReasonCode) error, send func(version int64) (api.Status, error)) error {
 	m.mu.Lock()
 	gen, in := m.gen, m.st != nil
 	var version int64
@@ -391,14 +414,14 @@ func (m *Model) SetStatus(ctx context.Context, u api.StatusUpdate) error {
 	if !in {
 		return ErrSignedOut
 	}
-	if fields := api.ValidateStatus(u, codes); fields != nil {
-		return api.Invalid(fields)
+	if err := check(codes); err != nil {
+		return err
 	}
-	s, err := m.c.SetStatus(ctx, version, u)
+	s, err := send(version)
 	if errors.Is(err, api.ErrStale) {
 		var cur api.Status
 		if cur, err = m.c.Status(ctx); err == nil {
-			s, err = m.c.SetStatus(ctx, cur.Version, u)
+			s, err = send(cur.Version)
 		}
 	}
 	if err != nil {

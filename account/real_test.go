@@ -198,3 +198,29 @@ func TestFaultInjectionRealServer(t *testing.T) {
 	}
 	runFault(t, faultBackend{url: url, login: "agent1", password: server.DemoPassword, profile: profile, restart: be.restart}, 1000, 2)
 }
+
+// TestRealServerTimedStatus: a timed Unavailable and its Extend, the second
+// after another device changed the status (a stale version, sent again).
+func TestRealServerTimedStatus(t *testing.T) {
+	_, url, _ := servertest.New(t)
+	ctx := context.Background()
+	m := realModel(t, url, newMemKeyring(), t.TempDir())
+	must(t, m.SignIn(ctx, "agent1", server.DemoPassword, "test"))
+	if err := m.ExtendStatus(ctx, 5); !errors.Is(err, &api.Error{Code: api.CodeInvalid}) {
+		t.Fatalf("extend without a timer: %v", err)
+	}
+	must(t, m.SetStatus(ctx, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(15)}))
+	until := *m.Me().Status.Until
+	other := realClient(t, url, "agent1")
+	st, err := other.Status(ctx)
+	must(t, err)
+	_, err = other.ExtendStatus(ctx, st.Version, 1)
+	must(t, err)
+	must(t, m.ExtendStatus(ctx, 10))
+	if got := m.Me().Status; got.Until == nil || !got.Until.Equal(until.Add(11*time.Minute)) || got.Then != api.Online {
+		t.Fatalf("after both extends %+v, timer was %v", got, until)
+	}
+	if err := m.ExtendStatus(ctx, 0); err == nil {
+		t.Fatal("extend by 0 accepted")
+	}
+}

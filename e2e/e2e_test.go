@@ -40,7 +40,8 @@ type harness struct {
 	home    string        // XDG dirs of the app's user, kept across restarts
 	data    string        // server data dir, kept across restarts
 	shots   string
-	pulse   string // PULSE_SERVER of the app's own sound server, if any
+	pulse   string   // PULSE_SERVER of the app's own sound server, if any
+	env     []string // more of the app's environment, e.g. its own D-Bus
 }
 
 func newHarness(t *testing.T) *harness {
@@ -204,7 +205,7 @@ func (h *harness) appEnv() []string {
 	if h.pulse != "" {
 		env = append(env, "PULSE_SERVER="+h.pulse)
 	}
-	return env
+	return append(env, h.env...)
 }
 
 func (h *harness) x(args ...string) string {

@@ -78,7 +78,7 @@ go_test() {
 # go_test_wine runs the tests of the packages with Windows-only code (lock,
 # registry) as Windows programs under Wine: no cgo, so they build in seconds.
 go_test_wine() {
-  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -count=1 -exec wine ./internal/single ./internal/autostart
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -count=1 -exec wine ./internal/single ./internal/autostart ./internal/away
 }
 
 start=$SECONDS

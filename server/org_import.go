@@ -203,8 +203,8 @@ func parseImport(body []byte, firstLine int, book *importBook) ([]importRow, pro
 			if why := api.ValidateDisplayName(row.display); why != nil {
 				bad(api.FieldDisplayName, why)
 			}
-		} else {
-			row.display = strings.TrimSpace(row.first + " " + row.last) // checked as names above
+		} else if row.display = strings.TrimSpace(row.first + " " + row.last); row.display == "" {
+			row.display, _, _ = strings.Cut(row.email, "@") // an invitation needs a name to greet
 		}
 		if row.license != "" {
 			if _, ok := book.licenses[row.license]; !ok {
@@ -231,7 +231,7 @@ func (s *Server) checkImport(ctx context.Context, q store.Q, orgID string, body 
 			norms = append(norms, r.emailNorm)
 		}
 	}
-	taken, err := q.TakenEmails(ctx, norms)
+	taken, err := q.TakenEmails(ctx, norms, s.now())
 	if err != nil {
 		return nil, api.ImportReport{}, err
 	}
@@ -288,6 +288,63 @@ func (s *Server) checkImportFile(w http.ResponseWriter, r *http.Request, a *admi
 		return err
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// maxImportBatch is the most people one import request invites: the app
+// sends a larger file in parts, so no request runs long and its progress
+// bar moves.
+const maxImportBatch = 200
+
+// importUsers invites everyone in a file (or part of one) that checks
+// clean, in one transaction: a file with any problem is refused whole,
+// so nothing is written but what the admin saw checked. The invitations
+// are mailed once they are stored.
+func (s *Server) importUsers(w http.ResponseWriter, r *http.Request, a *adminCall) error {
+	body, firstLine, err := readImport(w, r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	type invited struct {
+		inv   *store.Invitation
+		token string
+	}
+	var sent []invited
+	var rep api.ImportReport
+	err = s.orgTx(ctx, a, func(q store.Q) error {
+		rows, checked, err := s.checkImport(ctx, q, a.OrgID, body, firstLine)
+		if err != nil {
+			return err
+		}
+		rep = checked
+		switch {
+		case len(rep.Problems) > 0:
+			return &api.Error{Status: http.StatusUnprocessableEntity, Code: api.CodeInvalid,
+				Message: "the file has problems; check it and fix them first", Fields: map[string]*api.Reason{"file": api.Because(api.ReasonRefused)}}
+		case len(rows) > maxImportBatch:
+			return badRequest("send at most 200 people at a time", map[string]*api.Reason{"file": {Code: api.ReasonTooMany, Args: api.Args{"max": maxImportBatch}}})
+		}
+		for _, row := range rows {
+			inv, token, err := s.invite(ctx, q, a.principal, a.OrgID, api.InvitationRequest{Email: row.email, DisplayName: row.display,
+				License: row.license, Options: row.options}, false)
+			if err != nil {
+				return err
+			}
+			sent = append(sent, invited{inv, token})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, iv := range sent {
+		if err := s.sendInvitation(ctx, s.publicURL(r), iv.inv, iv.token); err != nil {
+			s.log.Warn("import invitation not sent", "org", a.OrgID, "invitation", iv.inv.ID, "err", err)
+		}
+	}
+	rep.Created = len(sent)
+	writeJSON(w, http.StatusCreated, rep)
 	return nil
 }
 

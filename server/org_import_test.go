@@ -208,3 +208,59 @@ func BenchmarkImportCheck5000(b *testing.B) {
 		}
 	}
 }
+
+// TestImportInvites imports a file that checks clean: everyone is
+// invited, with license and option, mailed, audited; a file with a
+// problem writes nothing, and importing again finds the invitations.
+func TestImportInvites(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		tok := e.admin().AccessToken
+		file := "email,first_name,last_name,license,Office\nNew.One@example.com,New,One,pro,Malmö\nnew.two@example.com,,,,\n"
+		bad := file + "broken,,,,\n"
+		before := snapshot(t, e)
+		r := e.do(req{method: "POST", path: "/v1/org/users/import", token: tok, body: []byte(bad), ctype: "text/csv"})
+		wantError(t, r, 422, api.CodeInvalid)
+		if snapshot(t, e) != before {
+			t.Fatal("a refused import wrote")
+		}
+		r = e.do(req{method: "POST", path: "/v1/org/users/import", token: tok, body: []byte(file), ctype: "text/csv"})
+		wantStatus(t, r, 201)
+		var rep api.ImportReport
+		r.decode(t, &rep)
+		if rep.Rows != 2 || rep.Created != 2 || len(rep.Problems) != 0 {
+			t.Fatalf("report %+v", rep)
+		}
+		var invs []api.Invitation
+		e.do(req{method: "GET", path: "/v1/org/invitations", token: tok}).decode(t, &invs)
+		got := map[string]api.Invitation{}
+		for _, inv := range invs {
+			got[inv.Email] = inv
+		}
+		one, two := got["New.One@example.com"], got["new.two@example.com"]
+		if one.DisplayName != "New One" || one.License != "pro" || one.Options["cat_demo_office"] != "opt_demo_malmo" || two.DisplayName != "new.two" {
+			t.Fatalf("invitations %+v", invs)
+		}
+		mails := 0
+		for _, m := range e.srv.Outbox().Messages() {
+			if m.To == "New.One@example.com" || m.To == "new.two@example.com" {
+				mails++
+			}
+		}
+		if mails != 2 {
+			t.Errorf("%d invitations mailed", mails)
+		}
+		// Again: both addresses have a live invitation now.
+		rep = checkImport(t, e, tok, file)
+		if got := problemList(rep); got != "2 email taken; 3 email taken" {
+			t.Errorf("second check: %q", got)
+		}
+		// A part of over 200 people is refused: the app sends parts.
+		var b strings.Builder
+		b.WriteString("email\n")
+		for i := range 201 {
+			fmt.Fprintf(&b, "many%d@example.com\n", i)
+		}
+		wantError(t, e.do(req{method: "POST", path: "/v1/org/users/import", token: tok, body: []byte(b.String()), ctype: "text/csv"}), 400, api.CodeInvalid)
+	})
+}

@@ -70,6 +70,8 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 		{"GET", "/v1/org/structure", "", "", 200, list("Category")},
 		{"POST", "/v1/org/structure", `{"name":"Team","options":["Blue"]}`, "", 201, ref("Category")},
 		{"GET", "/v1/org/audit?limit=5", "", "", 200, ref("AuditPage")},
+		{"POST", "/v1/org/scim/tokens", `{"name":"Entra ID"}`, "", 201, ref("SCIMTokenCreated")},
+		{"GET", "/v1/org/scim/tokens", "", "", 200, ref("SCIMTokens")},
 		{"GET", "/v1/org/supervisors", "", "", 200, list("Supervisor")},
 		{"PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":["opt_demo_sthlm"]}`, "", 200, ref("Supervisor")},
 		{"GET", "/v1/supervisor/agents", "", "", 200, list("AgentStatus")},
@@ -85,4 +87,11 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 		}
 		conform(t, doc, c.sc, v, c.method+" "+c.path)
 	}
+	// The import check takes a CSV body.
+	w := serveRaw(srv, "POST", "/v1/org/users/import/check", tok, "text/csv", []byte("email,Office\nbad,Oslo\n"), nil)
+	var rep any
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || w.Code != 200 {
+		t.Fatalf("import check: %d %s", w.Code, w.Body)
+	}
+	conform(t, doc, ref("ImportReport"), rep, "POST /v1/org/users/import/check")
 }

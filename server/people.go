@@ -17,6 +17,10 @@ import (
 // SCIM, CSV import and operators all go through these functions, so every
 // way in checks and audits alike. Each runs in the caller's transaction q.
 
+// invitationKeep is how long an expired invitation stays listed, for a
+// resend, before housekeeping drops it.
+const invitationKeep = 30 * 24 * time.Hour
+
 // noPassword is the stored hash of an account made without a password
 // (SCIM, import): no password verifies against it, so the user signs in
 // only after choosing one through a password reset.

@@ -554,3 +554,44 @@ func TestHostilePeople(t *testing.T) {
 		}
 	})
 }
+
+// TestDeactivatedRefusedEveryWay: a deactivated user gets no session by a
+// password, by a second factor answered after the password, or by a
+// challenge issued before the deactivation (single sign-on: server/sso's
+// TestDeactivatedRefused).
+func TestDeactivatedRefusedEveryWay(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		secret, _ := enrol(t, e, clk, "agent1")
+		early, _ := challenge(t, e, "agent1", "")
+		adm := e.admin().AccessToken
+		wantStatus(t, e.do(req{method: "POST", path: "/v1/org/users/usr_demo_agent1/deactivate", token: adm}), 200)
+		sessions := func() int {
+			return countRows(t, e, `SELECT COUNT(*) FROM sessions WHERE user_id = 'usr_demo_agent1'`)
+		}
+		if n := sessions(); n != 0 {
+			t.Fatalf("%d sessions survive deactivation", n)
+		}
+		disabled := func(r resp, how string) {
+			t.Helper()
+			if er := wantError(t, r, 401, api.CodeUnauthorized); er.Reason == nil || er.Reason.Code != api.ReasonAccountDisabled {
+				t.Errorf("%s: %s", how, r.body)
+			}
+		}
+		// Deactivation dropped the pending challenge with the user's links.
+		r := secondFactor(e, early, totpAt(t, secret, clk.Now()), false)
+		if er := wantError(t, r, 401, api.CodeUnauthorized); er.Reason == nil || er.Reason.Code != api.ReasonTokenInvalid {
+			t.Errorf("challenge from before: %s", r.body)
+		}
+		clk.Add(30 * time.Second)
+		r = e.do(req{method: "POST", path: "/v1/sessions", body: api.SignInRequest{Login: "agent1", Password: server.DemoPassword, Device: "t"}})
+		if r.status == 401 && r.apiErr(t).Code == api.CodeSecondFactorRequired {
+			ch, _ := challenge(t, e, "agent1", "")
+			r = secondFactor(e, ch, totpAt(t, secret, clk.Now()), false)
+		}
+		disabled(r, "password and second factor")
+		if n := sessions(); n != 0 {
+			t.Errorf("a deactivated user got %d sessions", n)
+		}
+	})
+}

@@ -102,6 +102,7 @@ func (s *Server) routeTable() []route {
 		{"POST /v1/org/orders", s.adminIdempotent(s.createOrder)},
 		{"GET /v1/org/users", s.admin(s.listOrgUsers)},
 		{"POST /v1/org/users/import/check", s.admin(s.checkImportFile)},
+		{"POST /v1/org/users/import", s.adminIdempotent(s.importUsers)},
 		{"PUT /v1/org/users/{id}/email", s.admin(s.setUserEmail)},
 		{"PUT /v1/org/users/{id}/licenses/{sku}", s.admin(s.assignLicense)},
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},

@@ -91,7 +91,7 @@ func structureGroups(cats []api.Category) map[string]*DirGroup {
 
 func dirUser(u store.SCIMUser, groups map[string]*DirGroup) DirUser {
 	du := DirUser{ID: u.ID, UserName: u.UserName, ExternalID: u.ExternalID, GivenName: u.FirstName, FamilyName: u.LastName,
-		DisplayName: u.DisplayName, Email: u.Email, Active: true, Created: u.CreatedAt, Version: u.ProfileVersion,
+		DisplayName: u.DisplayName, Email: u.Email, Active: u.DeactivatedAt.IsZero(), Created: u.CreatedAt, Version: u.ProfileVersion,
 		Groups: []DirGroupRef{}}
 	if du.UserName == "" {
 		du.UserName = u.Username
@@ -275,10 +275,19 @@ func (d *Directory) apply(ctx context.Context, q store.Q, c *scimCaller, cur, ne
 			return err
 		}
 	}
-	if cur.Active != next.Active {
-		return &DirInvalid{Field: "active", Why: "cannot be changed on this server yet"}
+	if cur.Active == next.Active {
+		return nil
 	}
-	return nil
+	// As when an admin does it: sessions and the API key end at once,
+	// licenses are freed; the owner and the last admin stay.
+	u, err := q.UserByID(ctx, cur.ID)
+	if err != nil {
+		return err
+	}
+	if next.Active {
+		return s.reactivateUser(ctx, q, c.principal, u)
+	}
+	return s.deactivateUser(ctx, q, c.principal, u)
 }
 
 // shownName is the display name of a user the identity provider gave
@@ -401,11 +410,12 @@ func (d *Directory) setMembers(ctx context.Context, q store.Q, c *scimCaller, ca
 	return d.s.holdOption(ctx, q, c.adminCall, cat, opt, ids, cat.Version)
 }
 
-// CreateUser adds a user the identity provider provisions. The account
-// has no password: the person signs in through single sign-on, or sets
-// a password with "Forgot password" at the address the provider gave.
-// Their username is made from the provider's userName (its part before
-// an @, in the characters usernames allow), numbered when taken.
+// CreateUser adds a user the identity provider provisions, as people's
+// createUser makes accounts: without a password, so the person signs in
+// through single sign-on or sets one with "Forgot password" at the address
+// the provider gave. Their username is made from the provider's userName
+// (its part before an @, in the characters usernames allow), numbered
+// when taken.
 func (d *Directory) CreateUser(ctx context.Context, u DirUser) (DirUser, error) {
 	c, err := d.caller(ctx)
 	if err != nil {
@@ -420,9 +430,6 @@ func (d *Directory) CreateUser(ctx context.Context, u DirUser) (DirUser, error) 
 	s := d.s
 	id := newID("usr")
 	err = s.orgTx(ctx, c.adminCall, func(q store.Q) error {
-		if taken, err := q.TakenEmails(ctx, []string{store.NormEmail(u.Email)}); err != nil || taken[store.NormEmail(u.Email)] {
-			return cmpErr(err, ErrDirConflict)
-		}
 		if same, err := q.UsersByUserName(ctx, c.OrgID, u.UserName); err != nil || len(same) > 0 {
 			return cmpErr(err, ErrDirConflict)
 		}
@@ -430,27 +437,17 @@ func (d *Directory) CreateUser(ctx context.Context, u DirUser) (DirUser, error) 
 		if err != nil {
 			return err
 		}
-		o, err := q.OrgByID(ctx, c.OrgID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		nu := &store.User{ID: id, OrgID: c.OrgID, Username: username, Email: u.Email, FirstName: u.GivenName,
-			LastName: u.FamilyName, DisplayName: u.DisplayName, Language: o.Language, TimeZone: o.TimeZone,
-			Availability: api.Offline, StatusChangedAt: now, PasswordChangedAt: now, CreatedAt: now}
-		if err := q.CreateUser(ctx, nu); err != nil {
+		if _, err := s.createUser(ctx, q, c.principal, newUser{ID: id, OrgID: c.OrgID, Username: username, Email: u.Email,
+			DisplayName: u.DisplayName, FirstName: u.GivenName, LastName: u.FamilyName}); err != nil {
 			return err
 		}
 		if err := q.SetSCIMIdentity(ctx, c.OrgID, id, store.SCIMIdentity{UserName: u.UserName, ExternalID: u.ExternalID}); err != nil {
 			return err
 		}
 		var df diff
-		df.str(api.FieldUsername, "", username)
-		df.str(api.FieldEmail, "", u.Email)
-		df.str(api.FieldDisplayName, "", u.DisplayName)
 		df.str("scim_user_name", "", u.UserName)
 		df.str("scim_external_id", "", u.ExternalID)
-		return s.orgAudit(ctx, q, c.adminCall, "scim.user.create", userRes(id, "profile"), df)
+		return s.orgAudit(ctx, q, c.adminCall, "scim.user.identity", userRes(id, "scim"), df)
 	})
 	if err != nil {
 		return DirUser{}, dirError(err)

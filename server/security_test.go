@@ -455,6 +455,11 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"POST /v1/org/users/import/check", orgWide, func(*matrix, *caller, string) call {
 			return call{path: "/v1/org/users/import/check", body: []byte("email,first_name\nnew.person@example.com,New\n"), ctype: "text/csv"}
 		}, all(200)},
+		// Each organisation invites its own new person.
+		{"POST /v1/org/users/import", orgWide, func(_ *matrix, c *caller, _ string) call {
+			file := "email,display_name\n" + strings.ReplaceAll(c.role, " ", "-") + ".import@example.com,Imported\n"
+			return call{path: "/v1/org/users/import", body: []byte(file), ctype: "text/csv"}
+		}, all(201)},
 		{"GET /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", nil), all(200)},
 		{"POST /v1/org/scim/tokens", orgWide, fixed("/v1/org/scim/tokens", api.NameRequest{Name: "Matrix IdP"}), all(201)},
 		// A token of the demo organisation, made afresh for each caller.

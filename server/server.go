@@ -379,6 +379,10 @@ func (s *Server) prune() {
 	if err := q.PruneReplays(ctx, now.Add(-replayTTL)); err != nil {
 		s.log.Warn("prune idempotency keys failed", "err", err)
 	}
+	// Expired invitations stay listed a while, for a resend.
+	if err := q.PruneInvitations(ctx, now.Add(-invitationKeep)); err != nil {
+		s.log.Warn("prune invitations failed", "err", err)
+	}
 	if err := q.PruneSSOLogins(ctx, now); err != nil {
 		s.log.Warn("prune single sign-ons failed", "err", err)
 	}

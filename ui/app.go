@@ -12,6 +12,7 @@ import (
 
 	"github.com/phoneset/phoneset/account"
 	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/internal/away"
 	"github.com/phoneset/phoneset/internal/machineconf"
 )
 
@@ -60,6 +61,10 @@ type Options struct {
 	RecentErrors func() []string
 
 	LoginStart LoginStartModel // nil when the platform's setting can't be found
+
+	// Away watches the desktop session for away on lock and idle
+	// (internal/away.New); nil watches nothing.
+	Away func() (away.Watcher, error)
 }
 
 // DemoAccounts are the demo organisation's sign-ins, shown on the sign-in
@@ -124,6 +129,10 @@ func (w withPresence) SetStatus(ctx context.Context, u api.StatusUpdate) error {
 	return w.p.SetStatus(ctx, u)
 }
 
+func (w withPresence) ExtendStatus(ctx context.Context, minutes int) error {
+	return w.p.ExtendStatus(ctx, minutes)
+}
+
 func (a *windowApp) showSignIn() {
 	if a.stop != nil {
 		a.stop()
@@ -166,8 +175,10 @@ func (a *windowApp) showShell() {
 		})
 	})
 	a.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.Drop(uris) })
-	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu(), a.helpMenu()))
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu(), pres.statusMenu(), a.helpMenu()))
+	stopAway := followAway(a.opts.Away, pres, a.w)
 	a.stop = func() {
+		stopAway()
 		cancel()
 		s.Close()
 		pres.clearTray()

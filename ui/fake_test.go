@@ -31,6 +31,7 @@ type fakeModel struct {
 	signOuts  int
 	statusErr error
 	statuses  []api.StatusUpdate
+	extends   []int
 	notifs    []api.Notifications
 	refreshes int
 	conflicts []account.Conflict
@@ -116,6 +117,23 @@ func (f *fakeModel) SetStatus(_ context.Context, u api.StatusUpdate) error {
 	st := &f.me.Status
 	st.Version++
 	st.Availability, st.ReasonCode, st.QueueEligible = u.Availability, u.ReasonCode, u.Availability == api.Online
+	st.Until, st.Then = nil, ""
+	for _, rc := range f.me.Org.ReasonCodes {
+		if rc.Code == u.ReasonCode && rc.Minutes > 0 {
+			st.Until, st.Then = new(clock().Add(time.Duration(rc.Minutes)*time.Minute)), rc.Then
+		}
+	}
+	return nil
+}
+
+func (f *fakeModel) ExtendStatus(_ context.Context, minutes int) error {
+	f.extends = append(f.extends, minutes)
+	st := &f.me.Status
+	if st.Until == nil {
+		return api.Invalid(map[string]*api.Reason{api.FieldMinutes: api.Because(api.ReasonNoTimer)})
+	}
+	st.Version++
+	st.Until = new(st.Until.Add(time.Duration(minutes) * time.Minute))
 	return nil
 }
 

@@ -46,6 +46,7 @@ var goldenTests = []struct {
 	{"inbox", TestInboxPage},
 	{"org", TestOrgPageTabs},
 	{"status", TestStatusPage},
+	{"status_timer", TestStatusPageTimer},
 	{"supervisor", TestSupervisorPage},
 	{"notifications", TestNotificationsPage},
 	{"plan", TestPlanPage},

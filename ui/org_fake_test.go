@@ -25,6 +25,7 @@ type fakeOrg struct {
 	sms        api.SMSSettings
 	centers    api.CostCenters
 	reasons    []api.OrgReasonCode
+	presence   api.Presence
 	cats       []api.Category
 	events     []api.AuditEvent
 	csv        []byte
@@ -78,7 +79,8 @@ func newFakeOrg() *fakeOrg {
 		centers: api.CostCenters{Enabled: true, CostCenters: []api.CostCenter{
 			{ID: "cc_sales", Name: "Sales", Version: 1, UserIDs: []string{"u_cy"}},
 			{ID: "cc_support", Name: "Support", Version: 2, UserIDs: []string{"u_bo"}}}},
-		reasons: []api.OrgReasonCode{{ReasonCode: api.ReasonCode{Code: "lunch", Label: "Lunch"}, Version: 1},
+		presence: api.DefaultPresence,
+		reasons: []api.OrgReasonCode{{ReasonCode: api.ReasonCode{Code: "lunch", Label: "Lunch", Minutes: 45, Then: api.Online}, Version: 1},
 			{ReasonCode: api.ReasonCode{Code: "old", Label: "Old reason", Retired: true}, Version: 3}},
 		cats: []api.Category{{ID: "cat_office", Name: "Office", Version: 1, Options: []api.CategoryOption{
 			{ID: "opt_sthlm", Name: "Stockholm", UserIDs: []string{"u_admin", "u_bo"}},
@@ -420,8 +422,29 @@ func (f *fakeOrg) UpdateReasonCode(_ context.Context, code string, version int64
 	if p.Retired != nil {
 		rc.Retired = *p.Retired
 	}
+	if p.Minutes != nil {
+		rc.Minutes = *p.Minutes
+	}
+	if p.Then != nil {
+		rc.Then = *p.Then
+	}
 	rc.Version++
 	return *rc, nil
+}
+
+func (f *fakeOrg) OrgPresence(context.Context) (api.Presence, error) {
+	return f.presence, f.call("presence")
+}
+
+func (f *fakeOrg) SetOrgPresence(_ context.Context, version int64, u api.PresenceUpdate) (api.Presence, error) {
+	if err := f.call("set presence"); err != nil {
+		return api.Presence{}, err
+	}
+	if version != f.presence.Version {
+		return api.Presence{}, errStaleFake
+	}
+	f.presence = api.Presence{Version: version + 1, LockAway: u.LockAway, AwayReasonCode: u.AwayReasonCode, IdleMinutes: u.IdleMinutes, AutoOnline: u.AutoOnline}
+	return f.presence, nil
 }
 
 func (f *fakeOrg) Categories(context.Context) ([]api.Category, error) {

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 
@@ -20,6 +22,7 @@ import (
 // identity provider provisions with (SCIM).
 type OrgProvisionModel interface {
 	CheckUserImport(ctx context.Context, file []byte, firstLine int) (api.ImportReport, error)
+	ImportUsers(ctx context.Context, file []byte, firstLine int) (api.ImportReport, error)
 	ExportUsersCSV(ctx context.Context) ([]byte, error)
 	SCIMTokens(ctx context.Context) (api.SCIMTokens, error)
 	CreateSCIMToken(ctx context.Context, name string) (api.SCIMTokenCreated, error)
@@ -48,6 +51,9 @@ type orgProvisionTab struct {
 	status         *widget.Label
 	problems       *widget.Table
 	report         api.ImportReport
+	file           []byte // the file that checked clean
+	invite         *widget.Button
+	bar            *widget.ProgressBar
 
 	scimNote *widget.Label
 	tokens   *fyne.Container
@@ -73,9 +79,14 @@ func newOrgProvisionTab(m OrgProvisionModel) *orgProvisionTab {
 	t.problems.SetColumnWidth(1, 140)
 	t.problems.SetColumnWidth(2, 560)
 	t.problems.Hide()
+	t.invite = widget.NewButtonWithIcon("", theme.MailSendIcon(), t.confirmImport)
+	t.invite.Importance = widget.HighImportance
+	t.invite.Hide()
+	t.bar = widget.NewProgressBar()
+	t.bar.Hide()
 	importCard := widget.NewCard(lang.L("Import people"),
-		lang.L("A CSV file with a header line: email (required), first_name, last_name, display_name, license and a column for each structure category. Every line is checked and nothing changes."),
-		container.NewVBox(container.NewHBox(t.choose, t.export), t.progress, t.status))
+		lang.L("A CSV file with a header line: email (required), first_name, last_name, display_name, license and a column for each structure category. Every line is checked first; nothing changes until you invite the people it lists."),
+		container.NewVBox(container.NewHBox(t.choose, t.export), t.progress, t.status, container.NewHBox(t.invite), t.bar))
 
 	t.scimNote = explain("")
 	t.tokens = container.NewVBox()
@@ -131,13 +142,17 @@ func (t *orgProvisionTab) CheckFrom(r io.ReadCloser) {
 	t.progress.Start()
 	t.status.SetText(lang.L("Checking…"))
 	t.problems.Hide()
+	t.invite.Hide()
+	t.bar.Hide()
 	done := func() {
 		t.choose.Enable()
 		t.progress.Stop()
 		t.progress.Hide()
 	}
+	var data []byte
 	orgCall(t.problem, func(ctx context.Context) (api.ImportReport, error) {
-		data, err := io.ReadAll(io.LimitReader(r, 9<<20))
+		var err error
+		data, err = io.ReadAll(io.LimitReader(r, 9<<20))
 		if cerr := r.Close(); err == nil {
 			err = cerr
 		}
@@ -148,6 +163,7 @@ func (t *orgProvisionTab) CheckFrom(r io.ReadCloser) {
 	}, func(rep api.ImportReport) {
 		done()
 		t.problem.Hide()
+		t.file = data
 		t.showReport(rep)
 	}, func() {
 		done()
@@ -160,11 +176,122 @@ func (t *orgProvisionTab) showReport(rep api.ImportReport) {
 	if len(rep.Problems) == 0 {
 		t.status.SetText(lang.LocalizePlural("{{.Count}} person, no problems found.", rep.Rows, map[string]any{"Count": rep.Rows}))
 		t.problems.Hide()
+		if rep.Rows > 0 {
+			t.invite.SetText(lang.LocalizePlural("Invite {{.Count}} person…", rep.Rows, map[string]any{"Count": rep.Rows}))
+			t.invite.Show()
+		}
 		return
 	}
 	t.status.SetText(lang.LocalizePlural("{{.Count}} person; fix these problems and check the file again:", rep.Rows, map[string]any{"Count": rep.Rows}))
 	t.problems.Refresh()
 	t.problems.Show()
+}
+
+func (t *orgProvisionTab) confirmImport() {
+	w := windowFor(t.content)
+	if w == nil {
+		return
+	}
+	n := t.report.Rows
+	dialog.ShowConfirm(lang.L("Invite people"),
+		lang.LocalizePlural("Invite {{.Count}} person by email? Each gets a link to choose a username and password, valid for 7 days.", n, map[string]any{"Count": n}),
+		func(ok bool) {
+			if ok {
+				t.Import()
+			}
+		}, w)
+}
+
+// importBatchSize is how many people one import request invites.
+const importBatchSize = 100
+
+// Import invites the people of the file that checked clean, a part at a
+// time so the progress bar moves. A refused part stops it; the parts
+// before stay invited, and the status says how many.
+func (t *orgProvisionTab) Import() {
+	batches, err := importBatches(t.file, importBatchSize)
+	if err != nil {
+		t.problem.SetText(describe(err))
+		t.problem.Show()
+		return
+	}
+	total := t.report.Rows
+	t.invite.Hide()
+	t.choose.Disable()
+	t.bar.SetValue(0)
+	t.bar.Show()
+	var next func(i, done int)
+	next = func(i, done int) {
+		if i == len(batches) {
+			t.choose.Enable()
+			t.file = nil
+			t.status.SetText(lang.LocalizePlural("Invited {{.Count}} person.", done, map[string]any{"Count": done}))
+			return
+		}
+		b := batches[i]
+		orgCall(t.problem, func(ctx context.Context) (api.ImportReport, error) {
+			return t.model.ImportUsers(ctx, b.data, b.firstLine)
+		}, func(rep api.ImportReport) {
+			t.problem.Hide()
+			done += rep.Created
+			t.bar.SetValue(float64(done) / float64(max(total, 1)))
+			next(i+1, done)
+		}, func() {
+			t.choose.Enable()
+			t.status.SetText(lang.L("Invited {{.Done}} of {{.Total}}; check the file again for the rest.", map[string]any{"Done": done, "Total": total}))
+		})
+	}
+	next(0, 0)
+}
+
+// importBatch is a part of an import file: its header and some rows.
+type importBatch struct {
+	data      []byte
+	firstLine int // where the part's header would be in the file
+	rows      int
+}
+
+// importBatches cuts a CSV file into parts of at most size rows, each
+// with the header, so a large import runs as several short requests.
+// firstLine puts each part's header on the line before its first row, so
+// the server numbers lines as the file does.
+func importBatches(file []byte, size int) ([]importBatch, error) {
+	file = bytes.TrimPrefix(file, []byte("\uFEFF"))
+	r := csv.NewReader(bytes.NewReader(file))
+	head, _, _ := bytes.Cut(file, []byte("\n"))
+	if bytes.Count(head, []byte(";")) > bytes.Count(head, []byte(",")) {
+		r.Comma = ';' // as the server reads it (Excel in Swedish)
+	}
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, err
+	}
+	var out []importBatch
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Comma = r.Comma
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].rows == size {
+			line, _ := r.FieldPos(0)
+			out = append(out, importBatch{firstLine: line - 1})
+			buf.Reset()
+			w.Write(header)
+		}
+		w.Write(rec)
+		w.Flush()
+		b := &out[len(out)-1]
+		b.rows++
+		b.data = bytes.Clone(buf.Bytes())
+	}
+	return out, nil
 }
 
 func (t *orgProvisionTab) chooseExport() { chooseSave(t.content, "users.csv", t.ExportTo) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -18,6 +19,8 @@ import (
 type fakeProvision struct {
 	*fakeOrg
 	checked   []string
+	imported  []string // first_line and rows of each part
+	failAt    int      // the part the server refuses, 1-based; 0 for none
 	available bool
 	tokens    []api.SCIMToken
 }
@@ -30,6 +33,15 @@ func (f *fakeProvision) CheckUserImport(_ context.Context, file []byte, firstLin
 			api.ImportProblem{Line: 4, Column: "Office", Reason: &api.Reason{Code: api.ReasonNotAnOption, Args: api.Args{"value": "Oslo"}}})
 	}
 	return rep, nil
+}
+
+func (f *fakeProvision) ImportUsers(_ context.Context, file []byte, firstLine int) (api.ImportReport, error) {
+	if len(f.imported)+1 == f.failAt {
+		return api.ImportReport{}, &api.Error{Status: 409, Code: api.CodeConflict}
+	}
+	n := strings.Count(string(file), "\n") - 1
+	f.imported = append(f.imported, fmt.Sprint(firstLine, ":", n))
+	return api.ImportReport{Rows: n, Created: n}, nil
 }
 
 func (f *fakeProvision) ExportUsersCSV(context.Context) ([]byte, error) {
@@ -173,4 +185,41 @@ func renderedText(o fyne.CanvasObject) string {
 		walk(o)
 	}
 	return b.String()
+}
+
+// TestOrgImportInvites invites a clean file a part at a time, with the
+// progress bar following; a refused part stops it and says how far it got.
+func TestOrgImportInvites(t *testing.T) {
+	tab, f, _ := provisionTab(t, true)
+	var b strings.Builder
+	b.WriteString("email;Office\n")
+	for i := range 250 {
+		fmt.Fprintf(&b, "p%d@example.com;Malmö\n", i)
+	}
+	tab.CheckFrom(io.NopCloser(strings.NewReader(b.String())))
+	if !tab.invite.Visible() || tab.invite.Text != "Invite 250 people…" {
+		t.Fatalf("invite %v %q", tab.invite.Visible(), tab.invite.Text)
+	}
+	tab.Import()
+	if strings.Join(f.imported, " ") != "1:100 101:100 201:50" || tab.bar.Value != 1 || tab.status.Text != "Invited 250 people." || tab.invite.Visible() {
+		t.Errorf("parts %v, bar %v, status %q", f.imported, tab.bar.Value, tab.status.Text)
+	}
+	f.imported, f.failAt = nil, 2
+	tab.CheckFrom(io.NopCloser(strings.NewReader(b.String())))
+	tab.Import()
+	if len(f.imported) != 1 || tab.status.Text != "Invited 100 of 250; check the file again for the rest." || !tab.problem.Visible() || tab.choose.Disabled() {
+		t.Errorf("refused part: parts %v, status %q, problem %v", f.imported, tab.status.Text, tab.problem.Visible())
+	}
+}
+
+func TestImportBatchesKeepLines(t *testing.T) {
+	file := "\uFEFFemail,first_name\na@example.com,A\n\"b@example.com\",\"Two\nlines\"\nc@example.com,C\n"
+	bs, err := importBatches([]byte(file), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 || bs[0].firstLine != 1 || bs[1].firstLine != 4 || bs[1].rows != 1 ||
+		string(bs[1].data) != "email,first_name\nc@example.com,C\n" {
+		t.Errorf("batches %+v", bs)
+	}
 }

@@ -17,9 +17,12 @@ type OrgReasonCodesModel interface {
 	OrgReasonCodes(ctx context.Context) ([]api.OrgReasonCode, error)
 	CreateReasonCode(ctx context.Context, label string) (api.OrgReasonCode, error)
 	UpdateReasonCode(ctx context.Context, code string, version int64, p api.ReasonCodePatch) (api.OrgReasonCode, error)
+	OrgPresence(ctx context.Context) (api.Presence, error)
+	SetOrgPresence(ctx context.Context, version int64, u api.PresenceUpdate) (api.Presence, error)
 }
 
-// orgReasonsTab creates, renames and retires the reasons for Unavailable.
+// orgReasonsTab creates, renames and retires the reasons for Unavailable
+// and sets their timers, and holds the away-on-lock policy that uses them.
 // Retired reasons can't be chosen but stay in members' history, so they
 // are never deleted.
 type orgReasonsTab struct {
@@ -27,6 +30,7 @@ type orgReasonsTab struct {
 	list  *fyne.Container
 	label *widget.Entry
 	add   *widget.Button
+	away  *presenceCard
 	tabProblem
 	content fyne.CanvasObject
 }
@@ -41,15 +45,22 @@ func newOrgReasonsTab(m OrgReasonCodesModel) *orgReasonsTab {
 	t.add = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), t.Create)
 	t.add.Disable()
 	t.problem = problemLabel()
+	t.away = newPresenceCard(m, t.problem)
 	t.content = container.NewVScroll(container.NewVBox(
 		t.problem,
 		widget.NewCard(lang.L("Reasons for Unavailable"), lang.L("Members pick one when they set their status to Unavailable."),
 			container.NewVBox(t.list, container.NewBorder(nil, nil, nil, t.add, t.label))),
+		t.away.card,
 	))
 	return t
 }
 
-func (t *orgReasonsTab) load() { orgLoad(t.problem, t.model.OrgReasonCodes, t.show) }
+func (t *orgReasonsTab) load() {
+	orgLoad(t.problem, t.model.OrgReasonCodes, func(codes []api.OrgReasonCode) {
+		t.show(codes)
+		t.away.load(codes)
+	})
+}
 
 func (t *orgReasonsTab) usersChanged() {}
 
@@ -69,7 +80,10 @@ func (t *orgReasonsTab) show(codes []api.OrgReasonCode) {
 				t.Update(rc, api.ReasonCodePatch{Label: &label})
 			})
 		})
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(state, rename, retire), title))
+		timer := widget.NewButton(lang.L("Timer…"), func() {
+			askTimer(t.content, rc, func(p api.ReasonCodePatch) { t.Update(rc, p) })
+		})
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(state, timerLabel(rc.ReasonCode), rename, timer, retire), title))
 	}
 	t.list.Objects = rows
 	t.list.Refresh()

@@ -427,3 +427,37 @@ func TestOrgAuditTab(t *testing.T) {
 		t.Errorf("export wrote %q, closed %v, status %q", out.String(), out.closed, a.status.Text)
 	}
 }
+
+func TestOrgPresenceCard(t *testing.T) {
+	p, f, _ := orgPage(t)
+	c := p.reasons.away
+	if !c.lockAway.Checked || c.reason.SelectedIndex() != 0 || c.idle.Text != "0" || c.autoOnline.Checked || !c.save.Disabled() {
+		t.Fatalf("default shown: lock %v reason %d idle %q auto %v", c.lockAway.Checked, c.reason.SelectedIndex(), c.idle.Text, c.autoOnline.Checked)
+	}
+	if want := []string{"The first reason", "Lunch"}; !slices.Equal(c.reason.Options, want) {
+		t.Errorf("reasons offered %q, want %q (no retired one)", c.reason.Options, want)
+	}
+	for _, bad := range []string{"241", "-1", "ten", ""} {
+		c.idle.SetText(bad)
+		if !c.save.Disabled() {
+			t.Errorf("idle %q can be saved", bad)
+		}
+	}
+	c.idle.SetText("10")
+	c.reason.SetSelected("Lunch")
+	test.Tap(c.autoOnline)
+	test.Tap(c.save)
+	want := api.Presence{Version: 2, LockAway: true, AwayReasonCode: "lunch", IdleMinutes: 10, AutoOnline: true}
+	if f.presence != want || !c.save.Disabled() {
+		t.Fatalf("saved %+v, want %+v", f.presence, want)
+	}
+	// A reason's timer.
+	p.reasons.Update(f.reasons[0], api.ReasonCodePatch{Minutes: new(15), Then: new(api.Offline)})
+	if f.reasons[0].Minutes != 15 || f.reasons[0].Then != api.Offline {
+		t.Fatalf("timer %+v", f.reasons[0])
+	}
+	timer := p.reasons.list.Objects[0].(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*widget.Label)
+	if timer.Text != "15 min, then Offline" {
+		t.Errorf("timer shows %q", timer.Text)
+	}
+}

@@ -17,6 +17,8 @@ type StatusModel interface {
 	Me() api.Me
 	// SetStatus changes availability on the server at once (not queued).
 	SetStatus(ctx context.Context, u api.StatusUpdate) error
+	// ExtendStatus adds minutes to the running timer, at once.
+	ExtendStatus(ctx context.Context, minutes int) error
 }
 
 // availabilities in the order they are offered.
@@ -43,6 +45,8 @@ type StatusPage struct {
 	problem *widget.Label
 	reasons []api.ReasonCode
 	content fyne.CanvasObject
+	body    *fyne.Container // relaid out when the timer shows or hides
+	timed   *timerView
 }
 
 // NewStatusPage builds the page.
@@ -62,18 +66,22 @@ func NewStatusPage(m StatusModel) *StatusPage {
 	p.queue.TextStyle.Bold = true
 	p.changed = widget.NewLabel("")
 	p.problem = problemLabel()
+	p.timed = newTimerView(m, p.problem, p.Refresh)
 	note := widget.NewLabel(lang.L("Only Online agents receive queue calls. Unavailable and Offline stop them; direct calls still reach you."))
 	note.Wrapping = fyne.TextWrapWord
 
-	p.content = container.NewVScroll(container.NewVBox(
+	p.body = container.NewVBox(
 		widget.NewCard(lang.L("Availability"), "", container.NewVBox(
 			p.choice,
 			widget.NewForm(widget.NewFormItem(lang.L("Reason"), p.reason)),
+			p.timed.hint,
 			container.NewHBox(p.apply),
 			p.problem,
 		)),
+		p.timed.card,
 		widget.NewCard(lang.L("Queue calls"), "", container.NewVBox(p.queue, p.changed, note)),
-	))
+	)
+	p.content = container.NewVScroll(p.body)
 	p.Refresh()
 	return p
 }
@@ -118,8 +126,12 @@ func (p *StatusPage) Refresh() {
 		p.changed.SetText(lang.L("Set to {{.Status}} by {{.Who}} at {{.When}}.", map[string]any{
 			"Status": availabilityLabel(st.Availability), "Who": st.ChangedByName, "When": when}))
 	}
+	p.timed.show(st, userZone(me))
 	p.updateControls()
 }
+
+// Close stops the countdown.
+func (p *StatusPage) Close() { p.timed.stop() }
 
 // selected returns the update the controls describe.
 func (p *StatusPage) selected() api.StatusUpdate {
@@ -143,6 +155,9 @@ func (p *StatusPage) updateControls() {
 		p.reason.Enable()
 	} else {
 		p.reason.Disable()
+	}
+	if p.timed.describeReason(u, me.Org.ReasonCodes) && p.body != nil {
+		p.body.Refresh() // the hint or the timer came or went
 	}
 	changed := u.Availability != cur.Availability || u.ReasonCode != cur.ReasonCode
 	setEnabled(p.apply, changed && api.ValidateStatus(u, me.Org.ReasonCodes) == nil)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -178,13 +177,6 @@ func (p *SupervisorPage) statusText(a api.Availability, code string) string {
 	return availabilityLabel(a) + " · " + code
 }
 
-// clock writes a duration as h:mm:ss, which reads the same in every
-// language.
-func clock(d time.Duration) string {
-	d = max(d, 0).Truncate(time.Second)
-	return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
-}
-
 func (p *SupervisorPage) showList() {
 	if len(p.agents) == 0 {
 		p.list.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("No agents: ask an admin to give you a scope on the Users page."))}
@@ -203,7 +195,7 @@ func (p *SupervisorPage) showList() {
 			st.Importance = widget.SuccessImportance
 		}
 		rows = append(rows, container.NewGridWithColumns(4, widget.NewLabel(a.DisplayName), st,
-			widget.NewLabel(clock(now.Sub(a.Status.ChangedAt))), widget.NewLabel(a.Status.ChangedByName)))
+			widget.NewLabel(countdown(now.Sub(a.Status.ChangedAt))), widget.NewLabel(a.Status.ChangedByName)))
 	}
 	p.list.Objects = rows
 	p.relayout()
@@ -221,7 +213,7 @@ func (p *SupervisorPage) showToday() {
 			if i > 0 {
 				line += ", "
 			}
-			line += p.statusText(st.Availability, st.ReasonCode) + " " + clock(time.Duration(st.Seconds)*time.Second)
+			line += p.statusText(st.Availability, st.ReasonCode) + " " + countdown(time.Duration(st.Seconds)*time.Second)
 		}
 		rows = append(rows, container.NewGridWithColumns(2, widget.NewLabel(t.DisplayName), widget.NewLabel(line)))
 	}

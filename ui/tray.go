@@ -21,6 +21,8 @@ type presence struct {
 	show  func() // brings the window forward
 
 	seen    int64        // last status version shown; UI goroutine only
+	tick    *time.Timer  // refreshes the timer's minutes left; UI goroutine only
+	cleared bool         // signed out: the tray shows no status
 	ownBusy atomic.Int32 // own changes in flight
 	ownVer  atomic.Int64 // version our last own change produced
 }
@@ -34,9 +36,19 @@ func newPresence(m StatusModel, app fyne.App, show func()) *presence {
 // SetStatus is StatusModel.SetStatus, remembered as this device's own
 // change so it raises no notification.
 func (p *presence) SetStatus(ctx context.Context, u api.StatusUpdate) error {
+	return p.own(func() error { return p.model.SetStatus(ctx, u) })
+}
+
+// ExtendStatus is StatusModel.ExtendStatus, remembered like SetStatus.
+func (p *presence) ExtendStatus(ctx context.Context, minutes int) error {
+	return p.own(func() error { return p.model.ExtendStatus(ctx, minutes) })
+}
+
+// own runs a change of this device's and remembers the version it made.
+func (p *presence) own(change func() error) error {
 	p.ownBusy.Add(1)
 	defer p.ownBusy.Add(-1)
-	err := p.model.SetStatus(ctx, u)
+	err := change()
 	if err == nil {
 		p.ownVer.Store(p.model.Me().Status.Version)
 	}
@@ -63,10 +75,21 @@ func (p *presence) changed() {
 }
 
 func (p *presence) set(u api.StatusUpdate) {
+	p.run(func(ctx context.Context) error { return p.SetStatus(ctx, u) })
+}
+
+// extend adds extendMinutes to the running timer.
+func (p *presence) extend() {
+	p.run(func(ctx context.Context) error { return p.ExtendStatus(ctx, extendMinutes) })
+}
+
+// run sends a status change off the UI goroutine; a failure is a desktop
+// notification, as the tray and the keyboard have no page to show it on.
+func (p *presence) run(change func(ctx context.Context) error) {
 	async(func() (struct{}, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
-		return struct{}{}, p.SetStatus(ctx, u)
+		return struct{}{}, change(ctx)
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			p.app.SendNotification(fyne.NewNotification(lang.L("Status not changed"), describe(err)))
@@ -91,16 +114,31 @@ func (p *presence) trayMenu() *fyne.Menu {
 	unavailable.ChildMenu = fyne.NewMenu("", reasons...)
 	unavailable.Checked = cur.Availability == api.Unavailable
 	unavailable.Disabled = len(reasons) == 0 // Unavailable needs a reason
-	return fyne.NewMenu("Phoneset",
+	items := []*fyne.MenuItem{
 		item(availabilityLabel(api.Online), api.StatusUpdate{Availability: api.Online}),
 		unavailable,
 		item(availabilityLabel(api.Offline), api.StatusUpdate{Availability: api.Offline}),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(lang.L("Show Phoneset"), p.show),
-	)
+	}
+	if cur.Until != nil {
+		// The minutes left: a tray menu is rebuilt each minute, not each
+		// second.
+		left := int((cur.Until.Sub(clock()) + time.Minute - 1) / time.Minute)
+		ends := fyne.NewMenuItem(lang.L("{{.Left}} min left: until {{.Time}}, then {{.Then}}", map[string]any{
+			"Left": max(left, 0), "Time": cur.Until.In(userZone(me)).Format("15:04"), "Then": availabilityLabel(cur.Then)}), nil)
+		ends.Disabled = true
+		items = append(items, fyne.NewMenuItemSeparator(), ends, fyne.NewMenuItem(extendLabel(), p.extend))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Show Phoneset"), p.show))
+	return fyne.NewMenu("Phoneset", items...)
 }
 
 func (p *presence) updateTray() {
+	if p.tick != nil {
+		p.tick.Stop()
+	}
+	if p.model.Me().Status.Until != nil && !p.cleared {
+		p.tick = time.AfterFunc(time.Minute, func() { fyne.Do(p.updateTray) })
+	}
 	if desk, ok := p.app.(desktop.App); ok {
 		desk.SetSystemTrayMenu(p.trayMenu())
 	}
@@ -108,6 +146,10 @@ func (p *presence) updateTray() {
 
 // clearTray removes the status menu after sign-out.
 func (p *presence) clearTray() {
+	p.cleared = true
+	if p.tick != nil {
+		p.tick.Stop()
+	}
 	if desk, ok := p.app.(desktop.App); ok {
 		desk.SetSystemTrayMenu(fyne.NewMenu("Phoneset", fyne.NewMenuItem(lang.L("Show Phoneset"), p.show)))
 	}

@@ -163,6 +163,14 @@ func (c *Client) SetStatus(ctx context.Context, version int64, u api.StatusUpdat
 	return s, err
 }
 
+// ExtendStatus adds minutes to the running status timer (POST
+// /v1/me/status/extend) if the status is still at version.
+func (c *Client) ExtendStatus(ctx context.Context, version int64, minutes int) (api.Status, error) {
+	var s api.Status
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/status/extend", body: api.StatusExtend{Minutes: minutes}, out: &s, ifMatch: version, hasIf: true})
+	return s, err
+}
+
 // Notifications loads the notification settings (GET /v1/me/notifications).
 func (c *Client) Notifications(ctx context.Context) (api.Notifications, error) {
 	var n api.Notifications

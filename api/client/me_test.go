@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 )
 
 // seen is what the test server saw of one request.
@@ -110,6 +111,10 @@ func endpointCases(ctx context.Context) []endpointCase {
 			},
 			seen{method: "PUT", path: "/v1/me/status", auth: "Bearer tok", ifMatch: `"3"`, ctype: "application/json", body: []byte(`{"availability":"unavailable","reason_code":"lunch"}`)},
 			api.Status{Version: 4, Availability: api.Unavailable, ReasonCode: "lunch"}},
+		{"extend status", `{"version":5,"availability":"unavailable","reason_code":"lunch","until":"2026-12-06T12:30:00Z","then":"online"}`,
+			func(c *Client) (any, error) { return c.ExtendStatus(ctx, 4, 10) },
+			seen{method: "POST", path: "/v1/me/status/extend", auth: "Bearer tok", ifMatch: `"4"`, ctype: "application/json", body: []byte(`{"minutes":10}`)},
+			api.Status{Version: 5, Availability: api.Unavailable, ReasonCode: "lunch", Until: new(time.Date(2026, 12, 6, 12, 30, 0, 0, time.UTC)), Then: api.Online}},
 		{"notifications", `{"version":2,"email_voicemails":true}`,
 			func(c *Client) (any, error) { return c.Notifications(ctx) },
 			seen{method: "GET", path: "/v1/me/notifications", auth: "Bearer tok"},

@@ -237,6 +237,20 @@ func (c *Client) UpdateReasonCode(ctx context.Context, code string, version int6
 	return rc, err
 }
 
+// OrgPresence loads what the app does on lock and idle.
+func (c *Client) OrgPresence(ctx context.Context) (api.Presence, error) {
+	var p api.Presence
+	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("presence"), out: &p})
+	return p, err
+}
+
+// SetOrgPresence replaces the presence policy at version.
+func (c *Client) SetOrgPresence(ctx context.Context, version int64, u api.PresenceUpdate) (api.Presence, error) {
+	var p api.Presence
+	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("presence"), body: u, out: &p, ifMatch: version, hasIf: true})
+	return p, err
+}
+
 // Categories loads the organisation structure.
 func (c *Client) Categories(ctx context.Context) ([]api.Category, error) {
 	var cs []api.Category

@@ -77,6 +77,14 @@ func TestOrgClientAgainstServer(t *testing.T) {
 	if rc, err = adm.UpdateReasonCode(ctx, rc.Code, rc.Version, api.ReasonCodePatch{Retired: new(true)}); err != nil || !rc.Retired {
 		t.Fatalf("retire: %+v %v", rc, err)
 	}
+	if rc, err = adm.UpdateReasonCode(ctx, "lunch", 1, api.ReasonCodePatch{Minutes: new(30), Then: new(api.Offline)}); err != nil || rc.Minutes != 30 {
+		t.Fatalf("timer: %+v %v", rc, err)
+	}
+	pres, err := adm.OrgPresence(ctx)
+	check(t, err)
+	if pres, err = adm.SetOrgPresence(ctx, pres.Version, api.PresenceUpdate{LockAway: true, AwayReasonCode: "meeting", IdleMinutes: 5}); err != nil || pres.IdleMinutes != 5 {
+		t.Fatalf("presence: %+v %v", pres, err)
+	}
 	cat, err := adm.CreateCategory(ctx, "Team", []string{"Blue", "Green"})
 	check(t, err)
 	cat, err = adm.SetOptionUsers(ctx, cat.ID, cat.Options[1].ID, cat.Version, []string{demo.Agents[1].ID})

@@ -113,6 +113,12 @@ func orgCases() []orgCase {
 			return c.UpdateReasonCode(ctx, "fika", 1, api.ReasonCodePatch{Retired: new(true)})
 		}, "PATCH", "/v1/org/reason-codes/fika", "", `"1"`, `{"retired":true}`, `{"code":"fika","retired":true,"version":2}`,
 			api.OrgReasonCode{ReasonCode: api.ReasonCode{Code: "fika", Retired: true}, Version: 2}},
+		{"presence", func(ctx context.Context, c *Client) (any, error) { return c.OrgPresence(ctx) },
+			"GET", "/v1/org/presence", "", "", "", `{"version":1,"lock_away":true}`, api.Presence{Version: 1, LockAway: true}},
+		{"set presence", func(ctx context.Context, c *Client) (any, error) {
+			return c.SetOrgPresence(ctx, 1, api.PresenceUpdate{IdleMinutes: 10})
+		}, "PUT", "/v1/org/presence", "", `"1"`, `{"lock_away":false,"away_reason_code":"","idle_minutes":10,"auto_online":false}`,
+			`{"version":2,"idle_minutes":10}`, api.Presence{Version: 2, IdleMinutes: 10}},
 		{"structure", func(ctx context.Context, c *Client) (any, error) { return c.Categories(ctx) },
 			"GET", "/v1/org/structure", "", "", "", `[{"id":"cat1","name":"Office"}]`, []api.Category{{ID: "cat1", Name: "Office"}}},
 		{"create category", func(ctx context.Context, c *Client) (any, error) { return c.CreateCategory(ctx, "Team", nil) },
@@ -152,6 +158,10 @@ func orgCases() []orgCase {
 		}, "POST", "/v1/org/users/import/check", "first_line=41", "", "email\nbad\n",
 			`{"rows":1,"problems":[{"line":42,"column":"email","reason":{"code":"email_format"}}],"created":0}`,
 			api.ImportReport{Rows: 1, Problems: []api.ImportProblem{{Line: 42, Column: "email", Reason: api.Because(api.ReasonEmailFormat)}}}},
+		{"import", func(ctx context.Context, c *Client) (any, error) {
+			return c.ImportUsers(ctx, []byte("email\nann@example.com\n"), 0)
+		}, "POST", "/v1/org/users/import", "", "", "email\nann@example.com\n", `{"rows":1,"problems":[],"created":1}`,
+			api.ImportReport{Rows: 1, Problems: []api.ImportProblem{}, Created: 1}},
 		{"users csv", func(ctx context.Context, c *Client) (any, error) { return c.ExportUsersCSV(ctx) },
 			"GET", "/v1/org/users", "format=csv", "", "", "id,username\n", []byte("id,username\n")},
 		{"scim tokens", func(ctx context.Context, c *Client) (any, error) { return c.SCIMTokens(ctx) },

@@ -51,3 +51,16 @@ func (c *Client) CreateSCIMToken(ctx context.Context, name string) (api.SCIMToke
 func (c *Client) RevokeSCIMToken(ctx context.Context, id string) error {
 	return c.do(ctx, call{method: http.MethodDelete, path: orgPath("scim", "tokens", id)})
 }
+
+// ImportUsers invites everyone in a CSV file (or a part of one whose first
+// line is firstLine of the whole) once it checks clean; a file with
+// problems is refused whole.
+func (c *Client) ImportUsers(ctx context.Context, file []byte, firstLine int) (api.ImportReport, error) {
+	var rep api.ImportReport
+	var q url.Values
+	if firstLine > 1 {
+		q = url.Values{"first_line": {strconv.Itoa(firstLine)}}
+	}
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("users", "import"), query: q, raw: file, ctype: "text/csv", out: &rep, idemKey: orgIdemKey(ctx)})
+	return rep, err
+}

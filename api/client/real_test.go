@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/api/client"
@@ -128,6 +129,13 @@ func TestRealServerProfileAndErrors(t *testing.T) {
 	}
 	_, err = c.SetStatus(ctx, s2.Version, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "no-such-reason"})
 	wantCode(t, err, 422, api.CodeInvalid)
+	_, err = c.ExtendStatus(ctx, s2.Version, 5)
+	wantCode(t, err, 422, api.CodeInvalid) // no timer runs
+	s3, err := c.SetStatus(ctx, s2.Version, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: reason, Minutes: new(15)})
+	check(t, err)
+	if s3, err = c.ExtendStatus(ctx, s3.Version, 5); err != nil || s3.Until == nil || time.Until(*s3.Until) < 19*time.Minute {
+		t.Errorf("extended %+v %v", s3, err)
+	}
 	n, err := c.Notifications(ctx)
 	check(t, err)
 	n.EmailVoicemails = !n.EmailVoicemails

@@ -21,6 +21,7 @@ import (
 	"github.com/phoneset/phoneset/assets"
 	"github.com/phoneset/phoneset/audio"
 	"github.com/phoneset/phoneset/internal/autostart"
+	"github.com/phoneset/phoneset/internal/away"
 	"github.com/phoneset/phoneset/internal/diag"
 	"github.com/phoneset/phoneset/internal/machineconf"
 	"github.com/phoneset/phoneset/internal/single"
@@ -72,7 +73,7 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 		return err
 	}
 
-	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors}
+	opts := ui.Options{Device: deviceName(), AudioPrefs: ui.AppPrefsStore{P: a.Preferences()}, RecentErrors: recentErrors, Away: away.New}
 	if login, err := autostart.New(); err == nil {
 		opts.LoginStart = login
 	} else {

@@ -32,7 +32,7 @@ const module = "github.com/phoneset/phoneset"
 // the module), and may import its own part and every part its arrows reach.
 var arrows = map[string][]string{
 	"cmd":        {"ui", "server", "internal/userdir", "internal/single", "internal/autostart"},
-	"ui":         {"account", "audio", "photo", "assets", "internal/diag", "internal/machineconf", "third_party"},
+	"ui":         {"account", "audio", "photo", "assets", "internal/diag", "internal/machineconf", "internal/away", "third_party"},
 	"account":    {"api/client"},
 	"api/client": {"api"},
 	"api":        {"third_party"},
@@ -47,6 +47,8 @@ var arrows = map[string][]string{
 	// One instance per user; start at sign-in.
 	"internal/single":    nil,
 	"internal/autostart": nil,
+	// Away on lock and idle: the session watchers, under the org's policy.
+	"internal/away": {"api"},
 	// Help → About and Copy diagnostics; the machine-wide server setting.
 	"internal/buildinfo":   nil,
 	"internal/diag":        {"internal/buildinfo"},
@@ -61,7 +63,7 @@ var arrows = map[string][]string{
 
 // noFyne are the parts that must not link fyne.io/..., with everything below
 // them: checked on the table and on what they link.
-var noFyne = []string{"api", "account", "audio", "server", "photo", "internal/single", "internal/autostart"}
+var noFyne = []string{"api", "account", "audio", "server", "photo", "internal/single", "internal/autostart", "internal/away"}
 
 const fynePrefix = "fyne.io/"
 

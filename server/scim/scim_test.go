@@ -479,5 +479,106 @@ func TestEntraProvisioning(t *testing.T) {
 		if hasMember(g, id) || len(g["members"].([]any)) != 2 {
 			t.Fatalf("group after remove %v", g)
 		}
+
+		// Deactivation as Entra sends it ends a signed-in agent's
+		// session at once; reactivation lets them sign in again.
+		agent := e.demo.Agents[0].ID
+		session := e.signIn("agent1")
+		want(t, e.do("GET", "/v1/me", session, ""), 200)
+		got = patch("/scim/v2/Users/"+agent, `[{"op": "Replace", "path": "active", "value": "False"}]`, 200)
+		if got["active"] != false {
+			t.Fatalf("after active False: %v", got)
+		}
+		want(t, e.do("GET", "/v1/me", session, ""), 401)
+		want(t, e.do("POST", "/v1/sessions", "", `{"login":"agent1","password":"`+server.DemoPassword+`","device":"t"}`), 401)
+		if rs := resources(t, want(t, e.do("GET", "/scim/v2/Users?filter="+q(`active eq false`), e.token, ""), 200)); len(rs) != 1 || rs[0]["id"] != agent {
+			t.Fatalf("active eq false: %v", rs)
+		}
+		got = patch("/scim/v2/Users/"+agent, `[{"op": "Replace", "path": "active", "value": "True"}]`, 200)
+		if got["active"] != true {
+			t.Fatalf("after active True: %v", got)
+		}
+		e.signIn("agent1")
+		var acts []string
+		for _, ev := range e.audit() {
+			if ev.Resource == "user/"+agent+"/active" {
+				acts = append(acts, ev.Action+":"+ev.Old+"->"+ev.New)
+			}
+		}
+		if acts[0] != "user.deactivate:true->false" || acts[len(acts)-1] != "user.reactivate:false->true" {
+			t.Errorf("audit %v", acts)
+		}
+		// DELETE deactivates too; the owner cannot be.
+		want(t, e.do("DELETE", "/scim/v2/Users/"+id, e.token, ""), 204)
+		if u := want(t, e.do("GET", "/scim/v2/Users/"+id, e.token, ""), 200).json(t); u["active"] != false {
+			t.Fatalf("after DELETE %v", u)
+		}
+		r2 := e.do("PATCH", "/scim/v2/Users/"+e.demo.Admins[0].ID, e.token,
+			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}`)
+		if r2.status != 400 && r2.status != 409 {
+			t.Errorf("owner deactivated: %d %s", r2.status, r2.body)
+		}
+	})
+}
+
+// TestHostileSCIM sends hostile requests with a valid token: each
+// refusal is a SCIM error that changes nothing, and accepted oddities are
+// stored and served back exactly.
+func TestHostileSCIM(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		agent := e.demo.Agents[1].ID
+		patch := func(ops string) resp {
+			return e.do("PATCH", "/scim/v2/Users/"+agent, e.token, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":`+ops+`}`)
+		}
+		before := want(t, e.do("GET", "/scim/v2/Users/"+agent, e.token, ""), 200).json(t)
+		for _, c := range []struct {
+			name   string
+			r      resp
+			status int
+		}{
+			{"bell in a name", patch(`[{"op":"replace","path":"displayName","value":"Cy\u0007"}]`), 400},
+			{"text direction override", patch(`[{"op":"replace","path":"name.givenName","value":"Cy\u202e"}]`), 400},
+			{"65-character name", patch(`[{"op":"replace","path":"displayName","value":"` + strings.Repeat("é", 65) + `"}]`), 400},
+			{"257-character userName", patch(`[{"op":"replace","path":"userName","value":"` + strings.Repeat("a", 257) + `"}]`), 400},
+			{"no address", patch(`[{"op":"remove","path":"emails"}]`), 400},
+			{"not an address", patch(`[{"op":"replace","path":"emails[type eq \"work\"].value","value":"x' OR '1'='1"}]`), 400},
+			{"someone else's address", patch(`[{"op":"replace","path":"emails[type eq \"work\"].value","value":"ADMIN@demo.phoneset.test"}]`), 409},
+			{"unknown op", patch(`[{"op":"move","path":"displayName","value":"x"}]`), 400},
+			{"bad path", patch(`[{"op":"replace","path":"name[","value":"x"}]`), 400},
+			{"not JSON", e.do("PATCH", "/scim/v2/Users/"+agent, e.token, `{"schemas":`), 400},
+			{"no schemas", e.do("PATCH", "/scim/v2/Users/"+agent, e.token, `{"Operations":[{"op":"replace","path":"displayName","value":"x"}]}`), 400},
+			{"over a megabyte", e.do("POST", "/scim/v2/Users", e.token, `{"userName":"`+strings.Repeat("a", 1<<20)+`"}`), 400},
+			{"bad filter", e.do("GET", "/scim/v2/Users?filter="+q(`userName eq "x" and (`), e.token, ""), 400},
+		} {
+			if c.r.status != c.status || !strings.Contains(string(c.r.body), "urn:ietf:params:scim:api:messages:2.0:Error") {
+				t.Errorf("%s: %d %s, want %d and a SCIM error", c.name, c.r.status, c.r.body, c.status)
+			}
+		}
+		if r := e.do("GET", "/scim/v2/../v1/me", e.token, ""); r.status != 401 && r.status != 404 {
+			t.Errorf("a SCIM token outside SCIM: %d %s", r.status, r.body)
+		}
+		after := want(t, e.do("GET", "/scim/v2/Users/"+agent, e.token, ""), 200).json(t)
+		a, _ := json.Marshal(before)
+		b, _ := json.Marshal(after)
+		if string(a) != string(b) {
+			t.Errorf("refusals changed the user:\n%s\n%s", a, b)
+		}
+		// Injection in a filter finds nobody; markup and formulas are text.
+		if rs := resources(t, want(t, e.do("GET", "/scim/v2/Users?filter="+q(`userName eq "x' OR '1'='1"`), e.token, ""), 200)); len(rs) != 0 {
+			t.Errorf("injection found %v", rs)
+		}
+		for _, s := range []string{"<script>alert(1)</script>", `=HYPERLINK("http://x","y")`, "Robert'); DROP TABLE users;--"} {
+			v, _ := json.Marshal(s)
+			got := want(t, patch(`[{"op":"replace","path":"displayName","value":`+string(v)+`}]`), 200).json(t)
+			u, err := e.srv.Store().Q().UserByID(context.Background(), agent)
+			if got["displayName"] != s || err != nil || u.DisplayName != s {
+				t.Errorf("%q: served %v, stored %q", s, got["displayName"], u.DisplayName)
+			}
+		}
+		// A hostile token name is refused like any name.
+		r := e.do("POST", "/v1/org/scim/tokens", e.signIn("admin"), `{"name":"Entra\u001b[2J"}`)
+		if r.status != 422 {
+			t.Errorf("token name with an escape: %d %s", r.status, r.body)
+		}
 	})
 }

@@ -252,3 +252,9 @@ func (q Q) SetOwner(ctx context.Context, orgID, userID string) error {
 	return notFoundIfStale(q.execOne(ctx, `UPDATE orgs SET version = version + 1, settings_version = settings_version + 1,
 		owner_id = ? WHERE id = ?`, userID, orgID))
 }
+
+// PruneInvitations deletes invitations that expired before cutoff.
+func (q Q) PruneInvitations(ctx context.Context, cutoff time.Time) error {
+	_, err := q.exec(ctx, `DELETE FROM invitations WHERE expires_at < ?`, Micros(cutoff))
+	return err
+}

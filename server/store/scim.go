@@ -94,23 +94,26 @@ func (q Q) UsersByUserName(ctx context.Context, orgID, userName string) ([]strin
 		ORDER BY id`, orgID, n, n, n)
 }
 
-// TakenEmails returns which of the normalised addresses some account
-// (in any organisation) already has.
-func (q Q) TakenEmails(ctx context.Context, norms []string) (map[string]bool, error) {
+// TakenEmails returns which of the normalised addresses some account or
+// live invitation (in any organisation) already has.
+func (q Q) TakenEmails(ctx context.Context, norms []string, now time.Time) (map[string]bool, error) {
 	out := map[string]bool{}
 	// Every batch has the same size (short ones padded with "", which no
 	// address is), so the statement is prepared once.
 	const batch = 500
-	query := `SELECT email_norm FROM users WHERE email_norm IN (?` + strings.Repeat(",?", batch-1) + `)`
+	in := `(?` + strings.Repeat(",?", batch-1) + `)`
+	query := `SELECT email_norm FROM users WHERE email_norm IN ` + in +
+		` UNION SELECT email_norm FROM invitations WHERE expires_at > ? AND email_norm IN ` + in
 	for len(norms) > 0 {
 		n := min(batch, len(norms))
-		args := make([]any, batch)
-		for i := range args {
-			args[i] = ""
+		part := make([]any, batch)
+		for i := range part {
+			part[i] = ""
 			if i < n {
-				args[i] = norms[i]
+				part[i] = norms[i]
 			}
 		}
+		args := append(append(append([]any{}, part...), Micros(now)), part...)
 		found, err := list(ctx, q, scanOne[string], query, args...)
 		if err != nil {
 			return nil, err
@@ -129,7 +132,7 @@ type SCIMUser struct {
 	ID, Username                            string
 	SCIMIdentity                            // what the identity provider set
 	FirstName, LastName, DisplayName, Email string
-	CreatedAt                               time.Time
+	CreatedAt, DeactivatedAt                time.Time
 	ProfileVersion                          int64
 	Options                                 map[string]string
 }
@@ -138,7 +141,7 @@ type SCIMUser struct {
 // when it is not empty.
 func (q Q) SCIMUsers(ctx context.Context, orgID, userID string) ([]SCIMUser, error) {
 	query := `SELECT id, username, scim_user_name, scim_external_id, first_name, last_name, display_name, email,
-		created_at, profile_version FROM users WHERE org_id = ?`
+		created_at, deactivated_at, profile_version FROM users WHERE org_id = ?`
 	args := []any{orgID}
 	if userID != "" {
 		query += ` AND id = ?`
@@ -146,10 +149,10 @@ func (q Q) SCIMUsers(ctx context.Context, orgID, userID string) ([]SCIMUser, err
 	}
 	users, err := list(ctx, q, func(sc scanner) (SCIMUser, error) {
 		u := SCIMUser{Options: map[string]string{}}
-		var created int64
+		var created, deactivated int64
 		err := sc.Scan(&u.ID, &u.Username, &u.UserName, &u.ExternalID, &u.FirstName, &u.LastName, &u.DisplayName, &u.Email,
-			&created, &u.ProfileVersion)
-		u.CreatedAt = FromMicros(created)
+			&created, &deactivated, &u.ProfileVersion)
+		u.CreatedAt, u.DeactivatedAt = FromMicros(created), FromMicros(deactivated)
 		return u, err
 	}, query+` ORDER BY created_at, id`, args...)
 	if err != nil || len(users) == 0 {

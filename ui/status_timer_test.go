@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/phoneset/phoneset/api"
+	"github.com/phoneset/phoneset/internal/away"
+)
+
+// fixClock stops the countdowns' clock at 10:00 UTC (11:00 in the fake
+// user's Stockholm).
+func fixClock(t *testing.T) time.Time {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	clock = func() time.Time { return at }
+	t.Cleanup(func() { clock = time.Now })
+	return at
+}
+
+func timedFake() *fakeModel {
+	m := newFakeModel()
+	m.me.Org.ReasonCodes[0].Minutes, m.me.Org.ReasonCodes[0].Then = 15, api.Offline
+	return m
+}
+
+func TestStatusPageTimer(t *testing.T) {
+	setup(t)
+	fixClock(t)
+	m := timedFake()
+	p := NewStatusPage(m)
+	defer p.Close()
+	w := show(t, p.Content())
+	if p.timed.card.Visible() || p.timed.hint.Visible() {
+		t.Fatal("a timer shown while none runs")
+	}
+	p.choice.SetSelected(lang.L("Unavailable"))
+	p.reason.SetSelected("Lunch")
+	if !p.timed.hint.Visible() || p.timed.hint.Text != lang.L("Ends after {{.Minutes}} min; then you are {{.Then}}.", map[string]any{"Minutes": 15, "Then": lang.L("Offline")}) {
+		t.Fatalf("hint %q", p.timed.hint.Text)
+	}
+	p.reason.SetSelected("Meeting") // no timer
+	if p.timed.hint.Visible() {
+		t.Fatal("a hint for a reason without a timer")
+	}
+	p.reason.SetSelected("Lunch")
+	test.Tap(p.apply)
+	if !p.timed.card.Visible() || p.timed.left.Text != "15:00" {
+		t.Fatalf("countdown %q visible %v", p.timed.left.Text, p.timed.card.Visible())
+	}
+	assertGolden(t, "status_timer.xml", w.Canvas())
+
+	test.Tap(p.timed.extend)
+	if !slices.Equal(m.extends, []int{extendMinutes}) || p.timed.left.Text != "20:00" {
+		t.Fatalf("extend sent %v, shows %q", m.extends, p.timed.left.Text)
+	}
+	p.choice.SetSelected(lang.L("Online"))
+	test.Tap(p.apply)
+	if p.timed.card.Visible() {
+		t.Fatal("the timer stays after going Online")
+	}
+}
+
+func TestCountdown(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{0, "0:00"}, {-time.Minute, "0:00"}, {59*time.Second + 600*time.Millisecond, "1:00"}, {15 * time.Minute, "15:00"},
+		{time.Hour + 2*time.Minute + 3*time.Second, "1:02:03"}} {
+		if got := countdown(tt.d); got != tt.want {
+			t.Errorf("countdown(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestStatusShortcuts(t *testing.T) {
+	setup(t)
+	m := timedFake()
+	m.me.Org.Presence = api.Presence{AwayReasonCode: "meeting"}
+	p := newPresence(m, fyne.CurrentApp(), func() {})
+	menu := p.statusMenu()
+	want := []fyne.Shortcut{onlineShortcut, unavailableShortcut, offlineShortcut, nil, extendShortcut}
+	for i, it := range menu.Items {
+		if it.Shortcut != want[i] {
+			t.Errorf("item %d %q: shortcut %v", i, it.Label, it.Shortcut)
+		}
+	}
+	menu.Items[1].Action()
+	menu.Items[2].Action()
+	menu.Items[0].Action()
+	wantSent := []api.StatusUpdate{{Availability: api.Unavailable, ReasonCode: "meeting"}, {Availability: api.Offline}, {Availability: api.Online}}
+	if !slices.Equal(m.statuses, wantSent) {
+		t.Fatalf("sent %+v", m.statuses)
+	}
+	// Extend without a timer: the server's refusal becomes a notification.
+	test.AssertNotificationSent(t, fyne.NewNotification(lang.L("Status not changed"), describe(api.Invalid(map[string]*api.Reason{api.FieldMinutes: api.Because(api.ReasonNoTimer)}))), menu.Items[4].Action)
+}
+
+func TestTrayShowsTimer(t *testing.T) {
+	setup(t)
+	fixClock(t)
+	m := timedFake()
+	p := newPresence(m, fyne.CurrentApp(), func() {})
+	if err := p.SetStatus(context.Background(), api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch"}); err != nil {
+		t.Fatal(err)
+	}
+	items := p.trayMenu().Items
+	var labels []string
+	for _, it := range items {
+		labels = append(labels, it.Label)
+	}
+	if !slices.Contains(labels, "15 min left: until 11:15, then Offline") || !slices.Contains(labels, extendLabel()) {
+		t.Fatalf("tray %q", labels)
+	}
+}
+
+// TestBackOnlineTakesOneKey: the question after unlocking is answered with
+// Enter.
+func TestBackOnlineTakesOneKey(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	m.me.Status = api.Status{Version: 2, Availability: api.Unavailable, ReasonCode: "lunch"}
+	p := newPresence(m, fyne.CurrentApp(), func() {})
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(600, 400))
+	defer w.Close()
+	askBackOnline(p, w)
+	test.TypeOnCanvas(w.Canvas(), "") // nothing typed yet
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !slices.Equal(m.statuses, []api.StatusUpdate{{Availability: api.Online}}) {
+		t.Fatalf("sent %+v", m.statuses)
+	}
+}
+
+// chanWatcher is a session watcher the test drives.
+type chanWatcher struct{ ev chan away.Event }
+
+func (w chanWatcher) Events() <-chan away.Event    { return w.ev }
+func (w chanWatcher) Idle() (time.Duration, error) { return 0, away.ErrUnsupported }
+func (w chanWatcher) Close() error                 { return nil }
+
+// TestAwayOnLock: the app's wiring sets an Online agent Unavailable with the
+// organisation's reason on lock and asks on unlock.
+func TestAwayOnLock(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	m.me.Org.Presence = api.Presence{LockAway: true, AwayReasonCode: "meeting"}
+	p := newPresence(m, fyne.CurrentApp(), func() {})
+	w := test.NewWindow(nil)
+	defer w.Close()
+	wt := chanWatcher{ev: make(chan away.Event)}
+	stop := followAway(func() (away.Watcher, error) { return wt, nil }, p, w)
+	wt.ev <- away.Locked
+	wt.ev <- away.Unlocked // Follow handled the lock before it takes this
+	deadline := time.Now().Add(5 * time.Second)
+	for w.Canvas().Overlays().Top() == nil && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	if !slices.Equal(m.statuses, []api.StatusUpdate{{Availability: api.Unavailable, ReasonCode: "meeting"}}) {
+		t.Fatalf("sent %+v", m.statuses)
+	}
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no Back Online? question after unlock")
+	}
+}
