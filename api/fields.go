@@ -72,6 +72,7 @@ const (
 	FieldLabel         = "label"       // ReasonCodeCreate, ReasonCodePatch
 	FieldRetired       = "retired"     // ReasonCodePatch
 	FieldOptions       = "options"     // CategoryCreate
+	FieldOptionIDs     = "option_ids"  // SupervisorScope
 	FieldAddOptions    = "add_options" // CategoryPatch
 	FieldRemoveOptions = "remove_options"
 	FieldLicense       = "license" // InvitationRequest

@@ -73,6 +73,7 @@ var fieldNames = []struct {
 	{"FieldLabel", api.FieldLabel, []any{api.ReasonCodeCreate{}, api.ReasonCodePatch{}}, "Label"},
 	{"FieldRetired", api.FieldRetired, []any{api.ReasonCodePatch{}, api.ReasonCode{}}, "Retired"},
 	{"FieldOptions", api.FieldOptions, []any{api.CategoryCreate{}, api.InvitationRequest{}}, "Options"},
+	{"FieldOptionIDs", api.FieldOptionIDs, []any{api.SupervisorScope{}}, "OptionIDs"},
 	{"FieldAddOptions", api.FieldAddOptions, []any{api.CategoryPatch{}}, "AddOptions"},
 	{"FieldRemoveOptions", api.FieldRemoveOptions, []any{api.CategoryPatch{}}, "RemoveOptions"},
 	{"FieldLicense", api.FieldLicense, []any{api.InvitationRequest{}, api.Invitation{}}, "License"},

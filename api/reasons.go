@@ -83,6 +83,7 @@ const (
 	ReasonNoContract       = "no_contract"
 	ReasonBindingPeriod    = "binding_period" // until: a date, 2006-01-02
 	ReasonNeedsAccountPerm = "needs_account_permission"
+	ReasonNeedsSupervisor  = "needs_supervisor_permission"
 
 	// People: invitations, deactivation and deletion.
 	ReasonOrgFull         = "org_full" // product: its name
@@ -197,6 +198,7 @@ var reasonText = map[string]string{
 	ReasonNotAnOption:      `has "{{.value}}", which is not an option of this category`,
 	ReasonLastAdmin:        "you are your organisation's last admin; make someone else an admin first",
 	ReasonNeedsAccountPerm: `this needs the "account" permission; ask an organisation admin`,
+	ReasonNeedsSupervisor:  "this needs the supervisor role; ask an organisation admin",
 	ReasonAdminMustRemain:  "at least one admin must remain; make someone else an admin first",
 	ReasonOwnerKeepsAdmin:  "the account owner always keeps the account permission; contact customer care to change the owner",
 	ReasonAllAssigned:      "all {{.product}} licenses are assigned; buy more or unassign one first",

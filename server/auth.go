@@ -52,8 +52,19 @@ func bearer(r *http.Request) string {
 
 // authenticate resolves the request's credential with one database read,
 // so a revoked session or regenerated key stops working at once in every
-// process.
+// process, and counts the request.
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
+	p, err := s.resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	s.usage.count(p.UserID, p.OrgID)
+	return p, nil
+}
+
+// resolve is authenticate without counting: an event stream checks its
+// credential again with it now and then.
+func (s *Server) resolve(r *http.Request) (*principal, error) {
 	tok := bearer(r)
 	if tok == "" || len(tok) > 128 {
 		return nil, api.ErrUnauthorized
@@ -84,7 +95,6 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 			}
 		}
 	}
-	s.usage.count(p.UserID, p.OrgID)
 	return p, nil
 }
 

@@ -604,3 +604,41 @@ func TestHostileLinkPages(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileLive: hostile resume points, agent IDs and scopes on the
+// event stream and the supervisor routes are refused without a 5xx and
+// without changing anything.
+func TestHostileLive(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		tok := e.admin().AccessToken
+		for _, id := range []string{"-1", "1e9", "0x10", "' OR '1'='1", strings.Repeat("9", 400), "1 2", "１２"} {
+			s := e.openStream(t, tok, id, true)
+			wantError(t, resp{status: s.status, body: s.body}, 400, api.CodeInvalid)
+		}
+		cases := []textCase{
+			{"agent ID with a path", "PUT", "/v1/supervisor/agents/..%2F..%2Fme/status", api.StatusUpdate{Availability: api.Online}, 404, ""},
+			{"agent ID as SQL", "PUT", "/v1/supervisor/agents/' OR '1'='1/status", api.StatusUpdate{Availability: api.Online}, 404, ""},
+			{"agent ID of 2000 bytes", "PUT", "/v1/supervisor/agents/" + strings.Repeat("a", 2000) + "/status", api.StatusUpdate{Availability: api.Online}, 404, ""},
+			{"status with an unknown name", "PUT", "/v1/supervisor/agents/usr_demo_agent1/status", `{"availability":"online","changed_by":"usr_x"}`, 400, "changed_by"},
+			{"status with a control character", "PUT", "/v1/supervisor/agents/usr_demo_agent1/status", api.StatusUpdate{Availability: "online\x1b"}, 422, "availability"},
+			{"scope with NUL", "PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":["opt\u0000x"]}`, 400, ""},
+			{"scope of the wrong type", "PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":"opt_demo_sthlm"}`, 400, "option_ids"},
+			{"scope as null", "PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":[null]}`, 422, "option_ids"},
+		}
+		for _, tt := range cases {
+			before := snapshot(t, e)
+			r := e.do(req{method: tt.method, path: strings.ReplaceAll(tt.path, " ", "%20"), token: tok, body: tt.body, header: ifMatch(1)})
+			if r.status != tt.status {
+				t.Errorf("%s: %d %s, want %d", tt.name, r.status, r.body, tt.status)
+				continue
+			}
+			if ae := r.apiErr(t); tt.field != "" && ae.Fields[tt.field] == nil {
+				t.Errorf("%s: error %s does not name %q", tt.name, r.body, tt.field)
+			}
+			if snapshot(t, e) != before {
+				t.Errorf("%s: the refused request changed the database", tt.name)
+			}
+		}
+	})
+}

@@ -85,5 +85,9 @@ func (s *Server) seedOrgDemo(ctx context.Context, q store.Q, orgID string, now t
 			return err
 		}
 	}
-	return nil
+	// The admin supervises both offices, so the Supervisor page has agents.
+	if err := q.Grant(ctx, admin, api.PermSupervisor); err != nil {
+		return err
+	}
+	return q.SetSupervisorScope(ctx, admin, []string{"opt_demo_sthlm", "opt_demo_malmo"})
 }

@@ -9,3 +9,6 @@ func RoutePatterns(s *Server) []string {
 	}
 	return out
 }
+
+// LiveStreams counts the event streams the server holds open.
+func LiveStreams(s *Server) int { return s.live.count() }

@@ -4,8 +4,8 @@ import (
 	"testing"
 )
 
-// orgFuzzRoutes are the /v1/org routes that decode a JSON body, on demo
-// resources, with a seed body each.
+// orgFuzzRoutes are the /v1/org (and /v1/supervisor) routes that decode
+// a JSON body, on demo resources, with a seed body each.
 var orgFuzzRoutes = []struct{ method, path, seed string }{
 	{"PATCH", "/v1/org", `{"display_name":"Demo","address":{"street":"A 1","city":"B"},"members_change_email":false}`},
 	{"PUT", "/v1/org/package", `{"package":"light"}`},
@@ -22,6 +22,8 @@ var orgFuzzRoutes = []struct{ method, path, seed string }{
 	{"POST", "/v1/org/structure", `{"name":"Team","options":["Blue","Green"]}`},
 	{"PATCH", "/v1/org/structure/cat_demo_office", `{"name":"Site","add_options":["Lund"],"remove_options":["opt_demo_malmo"]}`},
 	{"PUT", "/v1/org/structure/cat_demo_office/options/opt_demo_sthlm/users", `{"user_ids":["usr_demo_admin"]}`},
+	{"PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":["opt_demo_malmo","opt_demo_sthlm"]}`},
+	{"PUT", "/v1/supervisor/agents/usr_demo_agent1/status", `{"availability":"unavailable","reason_code":"lunch"}`},
 }
 
 // FuzzOrgRequests sends arbitrary bodies and If-Match values to every

@@ -72,6 +72,11 @@ func TestOrgResponsesConformToOpenAPI(t *testing.T) {
 		{"GET", "/v1/org/audit?limit=5", "", "", 200, ref("AuditPage")},
 		{"POST", "/v1/org/scim/tokens", `{"name":"Entra ID"}`, "", 201, ref("SCIMTokenCreated")},
 		{"GET", "/v1/org/scim/tokens", "", "", 200, ref("SCIMTokens")},
+		{"GET", "/v1/org/supervisors", "", "", 200, list("Supervisor")},
+		{"PUT", "/v1/org/users/usr_demo_agent2/supervisor", `{"option_ids":["opt_demo_sthlm"]}`, "", 200, ref("Supervisor")},
+		{"GET", "/v1/supervisor/agents", "", "", 200, list("AgentStatus")},
+		{"PUT", "/v1/supervisor/agents/usr_demo_agent1/status", `{"availability":"online"}`, `"1"`, 200, ref("AgentStatus")},
+		{"GET", "/v1/supervisor/time-in-status", "", "", 200, list("TimeInStatus")},
 		{"PUT", "/v1/org/package", `{"package":"gold"}`, `"3"`, 422, ref("ErrorBody")},
 	}
 	for _, c := range cases {

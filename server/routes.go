@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/me/notifications", s.authed(s.getNotifications)},
 		{"PUT /v1/me/notifications", s.authed(s.putNotifications)},
 		{"GET /v1/me/plan", s.authed(s.getPlan)},
+		{"GET /v1/me/events", s.authed(s.events)},
 
 		// Email and mobile changes, verified by link and by SMS code.
 		{"POST /v1/me/email", s.sessionOnly(s.idempotent(s.requestEmailChange))},
@@ -107,6 +108,9 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", s.admin(s.unassignLicense)},
 		{"PUT /v1/org/users/{id}/permissions/account", s.admin(s.grantAdmin)},
 		{"DELETE /v1/org/users/{id}/permissions/account", s.admin(s.revokeAdmin)},
+		{"GET /v1/org/supervisors", s.admin(s.listSupervisors)},
+		{"PUT /v1/org/users/{id}/supervisor", s.admin(s.setSupervisor)},
+		{"DELETE /v1/org/users/{id}/supervisor", s.admin(s.revokeSupervisor)},
 		{"POST /v1/org/users/{id}/deactivate", s.admin(s.deactivateMember)},
 		{"POST /v1/org/users/{id}/reactivate", s.admin(s.reactivateMember)},
 		{"DELETE /v1/org/users/{id}", s.admin(s.deleteMember)},
@@ -141,6 +145,11 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
 		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
 		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},
+
+		// Supervisors (permission "supervisor"), over their agents only.
+		{"GET /v1/supervisor/agents", s.supervisor(s.listAgents)},
+		{"PUT /v1/supervisor/agents/{id}/status", s.supervisor(s.setAgentStatus)},
+		{"GET /v1/supervisor/time-in-status", s.supervisor(s.getTimeInStatus)},
 	}
 	if s.cfg.DevOutbox {
 		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})

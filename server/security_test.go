@@ -134,6 +134,9 @@ type call struct {
 	body    any
 	ctype   string
 	ifMatch int64 // 0: none
+	// stream is an event stream: its answer is the status and the first
+	// event, then the connection is closed.
+	stream bool
 }
 
 // matrixRoute is one row of the matrix.
@@ -188,7 +191,7 @@ func versioned(path, verPath, key string, body any) func(*matrix, *caller, strin
 func pngBody(t testing.TB) []byte { return testPNG(t, 300, 300) }
 
 func matrixRoutes(t *testing.T, e *env) []matrixRoute {
-	agent2 := e.demo.Agents[1].ID
+	agent1, agent2 := e.demo.Agents[0].ID, e.demo.Agents[1].ID
 	img := pngBody(t)
 	photoPut := func(path string, org bool) func(*matrix, *caller, string) call {
 		return func(m *matrix, c *caller, tok string) call {
@@ -302,6 +305,7 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"GET /v1/me/notifications", me, fixed("/v1/me/notifications", nil), all(200)},
 		{"PUT /v1/me/notifications", me, versioned("/v1/me/notifications", "/v1/me/notifications", "", api.Notifications{EmailVoicemails: true}), all(200)},
 		{"GET /v1/me/plan", me, fixed("/v1/me/plan", nil), all(200)},
+		{"GET /v1/me/events", me, func(*matrix, *caller, string) call { return call{path: "/v1/me/events", stream: true} }, all(200)},
 
 		// Email and mobile changes.
 		{"POST /v1/me/email", me, func(m *matrix, c *caller, _ string) call {
@@ -374,6 +378,28 @@ func matrixRoutes(t *testing.T, e *env) []matrixRoute {
 		{"DELETE /v1/org/users/{id}/licenses/{sku}", orgItem, fixed("/v1/org/users/"+agent2+"/licenses/mobile", nil), all(200)},
 		{"PUT /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},
 		{"DELETE /v1/org/users/{id}/permissions/account", orgItem, fixed("/v1/org/users/"+agent2+"/permissions/account", nil), all(200)},
+		{"GET /v1/org/supervisors", orgWide, fixed("/v1/org/supervisors", nil), all(200)},
+		{"PUT /v1/org/users/{id}/supervisor", orgItem, fixed("/v1/org/users/"+agent2+"/supervisor",
+			api.SupervisorScope{OptionIDs: []string{"opt_demo_sthlm"}}), all(200)},
+		{"DELETE /v1/org/users/{id}/supervisor", orgItem, fixed("/v1/org/users/"+agent2+"/supervisor", nil), all(200)},
+
+		// Supervisors: the demo admin supervises both offices; nobody
+		// else, in either organisation, is a supervisor.
+		{"GET /v1/supervisor/agents", orgWide, fixed("/v1/supervisor/agents", nil), map[string]int{"": 200, other: 403}},
+		{"PUT /v1/supervisor/agents/{id}/status", orgWide, func(m *matrix, c *caller, tok string) call {
+			cl := call{path: "/v1/supervisor/agents/" + agent1 + "/status", body: api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "meeting"}, ifMatch: 1}
+			if !m.refusing {
+				var agents []api.AgentStatus
+				m.get(tok, "/v1/supervisor/agents").decode(t, &agents)
+				for _, a := range agents {
+					if a.ID == agent1 {
+						cl.ifMatch = a.Status.Version
+					}
+				}
+			}
+			return cl
+		}, map[string]int{"": 200, other: 403}},
+		{"GET /v1/supervisor/time-in-status", orgWide, fixed("/v1/supervisor/time-in-status", nil), map[string]int{"": 200, other: 403}},
 		{"POST /v1/org/users/{id}/deactivate", orgItem, fixed("/v1/org/users/"+agent2+"/deactivate", nil), all(200)},
 		{"POST /v1/org/users/{id}/reactivate", orgItem, fixed("/v1/org/users/"+agent2+"/reactivate", nil), all(200)},
 		{"GET /v1/org/invitations", orgWide, fixed("/v1/org/invitations", nil), all(200)},
@@ -572,7 +598,12 @@ func TestPermissionMatrix(t *testing.T) {
 					viewTok = m.token(m.callers[admin])
 					view = m.demoView(viewTok)
 				}
-				res := e.do(req{method: method, path: cl.path, token: tok, body: cl.body, ctype: cl.ctype, header: h})
+				var res resp
+				if cl.stream {
+					res = e.peekStream(tok, cl.path)
+				} else {
+					res = e.do(req{method: method, path: cl.path, token: tok, body: cl.body, ctype: cl.ctype, header: h})
+				}
 				got[role] = res.status
 				if res.status != want {
 					t.Errorf("%s as %s: %d %s, want %d", r.pattern, role, res.status, truncate(res.body), want)

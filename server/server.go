@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server/mail"
 	"github.com/phoneset/phoneset/server/store"
 )
@@ -77,6 +78,14 @@ type Config struct {
 	// status ends at most this late. Zero means one second; negative
 	// means never (tests call EndStatusTimers).
 	TimerTick time.Duration
+
+	// LiveStreamsPerUser and LiveStreamsPerOrg cap the event streams
+	// (GET /v1/me/events) one process holds open for an account and for
+	// an organisation; zero means 5 and 20000.
+	LiveStreamsPerUser, LiveStreamsPerOrg int
+	// LiveRecheck is how often an open stream checks that its session
+	// still holds and whom it may see; zero means 15 s.
+	LiveRecheck time.Duration
 }
 
 // Server is the account backend.
@@ -94,6 +103,9 @@ type Server struct {
 	handler http.Handler
 	meCache *meCache
 	usage   *usageMeter
+	// live is the open event streams; liveRecheck is Config.LiveRecheck.
+	live        *hub
+	liveRecheck time.Duration
 	// dummy is a hash verified when a login names nobody, so timing does not
 	// tell; made on first use, as hashing costs the app's start-up ~50 ms.
 	dummy func() string
@@ -172,9 +184,24 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.dummy = sync.OnceValue(func() string { return hashPassword("not a real password", s.hash) })
 	s.usage = newUsageMeter(s)
+	s.live, s.liveRecheck = newHub(cfg.LiveStreamsPerUser, cfg.LiveStreamsPerOrg), cfg.LiveRecheck
+	if s.liveRecheck <= 0 {
+		s.liveRecheck = defaultLiveRecheck
+	}
 	s.handler = s.routes()
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go s.housekeeping()
+	listening := make(chan struct{})
+	go s.listenLive(listening)
+	if st.Dialect() == store.Postgres {
+		// Serve once changes made through other processes are heard; a
+		// database that is slow to answer delays that no longer than this.
+		select {
+		case <-listening:
+		case <-time.After(10 * time.Second):
+			log.Warn("not yet listening for other servers' status changes; streams catch up once it does")
+		}
+	}
 	if cfg.TimerTick >= 0 {
 		s.bg.Add(1)
 		go s.statusTimers(cmp.Or(cfg.TimerTick, time.Second))
@@ -215,6 +242,7 @@ func (s *Server) newHTTPServer() (*http.Server, error) {
 	hs := &http.Server{
 		Handler:           s.countInFlight(s.handler),
 		BaseContext:       func(net.Listener) context.Context { return s.base },
+		ConnContext:       withConn,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // a 5 MB upload on a slow link
 		WriteTimeout:      60 * time.Second,
@@ -258,6 +286,9 @@ func (s *Server) Shutdown(ctx context.Context) (cut int) {
 	if again {
 		return 0
 	}
+	// Event streams never finish by themselves: end them (their clients
+	// resume on another server) so the drain waits for real requests only.
+	s.live.endAll(api.CodeResync, true)
 	for _, hs := range srvs {
 		if err := hs.Shutdown(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("shutdown", "err", err)

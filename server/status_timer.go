@@ -97,6 +97,7 @@ func (s *Server) extendStatus(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
+	s.statusChanged(u)
 	writeVersioned(w, http.StatusOK, u.StatusVersion, u.Status())
 	return nil
 }
@@ -173,10 +174,10 @@ func (s *Server) endStatusTimer(ctx context.Context, userID string, now time.Tim
 }
 
 // timerChangedStatus is called once for each status a timer ended, after
-// its write committed. MERGE POINT for live: call s.statusChanged(u) here
-// (server/events.go) so connected clients see the change at once.
+// its write committed: connected clients see the change at once.
 func (s *Server) timerChangedStatus(u *store.User) {
 	s.log.Debug("status timer ended", "user", u.ID, "availability", u.Availability)
+	s.statusChanged(u)
 }
 
 // statusTimers ends due timers each tick until the server closes.

@@ -34,6 +34,8 @@ type Server interface {
 	SecurityServices
 	VerifyModel
 	OrgModel
+	LiveModel
+	SupervisorModel
 }
 
 // Options are the facts about this installation the UI shows.
@@ -162,7 +164,7 @@ func (a *windowApp) showShell() {
 	}
 	svc := Services{Plan: a.srv, APIKey: a.srv, Security: a.srv, Verify: a.srv, Org: a.srv,
 		Audio: a.audio, DevicesPrefs: a.opts.AudioPrefs,
-		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart}
+		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart, Live: a.srv, Supervisor: a.srv}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {

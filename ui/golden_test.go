@@ -47,6 +47,7 @@ var goldenTests = []struct {
 	{"org", TestOrgPageTabs},
 	{"status", TestStatusPage},
 	{"status_timer", TestStatusPageTimer},
+	{"supervisor", TestSupervisorPage},
 	{"notifications", TestNotificationsPage},
 	{"plan", TestPlanPage},
 	{"apikey", TestAPIKeyPage},
@@ -116,9 +117,10 @@ func TestNoTextClipped(t *testing.T) {
 			assertNotClipped(t, code+"/signin/forgot", w.Canvas())
 
 			m := newFakeModel()
-			m.me.User.Permissions = []string{api.PermAccount}
+			m.me.User.Permissions = []string{api.PermAccount, api.PermSupervisor}
 			svc := newFakeServer().services()
 			svc.Org = newFakeOrg()
+			svc.Supervisor = newFakeSupervisor()
 			s := NewShell(m, svc, func(string) {}, func() {})
 			w = show(t, s.Content())
 			w.Resize(appSize)

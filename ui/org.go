@@ -39,6 +39,7 @@ type OrgUsersModel interface {
 	SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error)
 	GrantAdmin(ctx context.Context, userID string) (api.OrgUser, error)
 	RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, error)
+	supervisorAdmin
 	OrgPeopleModel
 	settingsSwitch
 	// Categories offers the structure's options as filters.

@@ -113,7 +113,8 @@ func (t *orgUsersTab) show(users []api.OrgUser) {
 		id := u.ID
 		admin.OnChanged = func(on bool) { t.SetAdmin(id, on) }
 		email := widget.NewButton(lang.L("Change email…"), func() { t.askEmail(id) })
-		buttons := append([]fyne.CanvasObject{admin, email}, t.people.actions(u)...)
+		sup := widget.NewButton(lang.L("Supervisor…"), func() { t.askSupervisor(u) })
+		buttons := append([]fyne.CanvasObject{admin, email, sup}, t.people.actions(u)...)
 		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(buttons...)),
 			container.NewVBox(bold(u.DisplayName), widget.NewLabel(who))))
 	}

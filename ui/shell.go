@@ -33,6 +33,9 @@ type ShellModel interface {
 	SyncModel
 	SignOut(ctx context.Context) error
 	SignedIn() bool
+	// ApplyStatus takes a status the server pushed, unless it is older
+	// than the one the model has.
+	ApplyStatus(s api.Status)
 	// KeyringProblem is non-nil when the session could not be stored in the
 	// OS keyring and lives in memory only.
 	KeyringProblem() error
@@ -55,6 +58,11 @@ type Services struct {
 	DemoInbox func() []DemoMessage
 	// LoginStart is this computer's start-at-sign-in setting (nil: not offered).
 	LoginStart LoginStartModel
+	// Live pushes status changes made elsewhere (nil: none).
+	Live LiveModel
+	// Supervisor runs a supervisor's agents; its page shows to holders of
+	// "supervisor".
+	Supervisor SupervisorModel
 }
 
 // page is one entry of the navigation.
@@ -97,7 +105,9 @@ type Shell struct {
 	badge   *SyncBadge
 	title   *widget.Label
 	cancel  func()
-	content fyne.CanvasObject
+	// stopLive ends the push of status changes.
+	stopLive func()
+	content  fyne.CanvasObject
 }
 
 // NewShell builds the shell. setTitle receives the window title (it names
@@ -118,6 +128,9 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 	}
 	if svc.Org != nil && m.Me().User.Can(api.PermAccount) {
 		s.items = append(s.items, navItem{"org", lang.L("Organisation"), theme.HomeIcon(), func() page { return NewOrgPage(svc.Org) }})
+	}
+	if svc.Supervisor != nil && m.Me().User.Can(api.PermSupervisor) {
+		s.items = append(s.items, navItem{"supervisor", lang.L("Supervisor"), theme.GridIcon(), func() page { return NewSupervisorPage(svc.Supervisor, m.Me) }})
 	}
 	if svc.DemoInbox != nil {
 		s.items = append(s.items, navItem{"inbox", lang.L("Demo inbox"), theme.MailAttachmentIcon(), func() page { return NewInboxPage(svc.DemoInbox, zone) }})
@@ -160,6 +173,9 @@ func NewShell(m ShellModel, svc Services, setTitle func(string), onSignOut func(
 	s.content = container.NewBorder(top, nil, nil, nil, split)
 
 	s.cancel = m.Subscribe(func(c account.Change) { fyne.Do(func() { s.changed(c) }) })
+	if svc.Live != nil {
+		s.stopLive = s.watchLive(svc.Live)
+	}
 	s.refresh()
 	s.nav.Select(0)
 	return s
@@ -285,6 +301,10 @@ func (s *Shell) Close() {
 	if s.cancel != nil {
 		s.cancel()
 		s.cancel = nil
+	}
+	if s.stopLive != nil {
+		s.stopLive()
+		s.stopLive = nil
 	}
 	for _, p := range s.pages {
 		if c, ok := p.(interface{ Close() }); ok {

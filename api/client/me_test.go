@@ -215,6 +215,33 @@ func endpointCases(ctx context.Context) []endpointCase {
 		{"delete account", ``,
 			func(c *Client) (any, error) { return nil, c.DeleteAccount(ctx, "pw") },
 			seen{method: "DELETE", path: "/v1/me", auth: "Bearer tok", ctype: "application/json", body: []byte(`{"password":"pw"}`)}, nil},
+		{"watch status", "id: 7\nevent: status\ndata: {\"user_id\":\"u1\",\"status\":{\"version\":3,\"availability\":\"online\"}}\n\n",
+			func(c *Client) (any, error) {
+				wctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				var got api.StatusEvent
+				err := c.WatchStatus(wctx, func(ev api.StatusEvent) { got = ev; cancel() })
+				return got, err
+			},
+			seen{method: "GET", path: "/v1/me/events", auth: "Bearer tok"},
+			api.StatusEvent{UserID: "u1", Status: api.Status{Version: 3, Availability: api.Online}}},
+		{"agents", `[{"id":"u1","username":"bo","display_name":"Bo","status":{"version":2,"availability":"offline"}}]`,
+			func(c *Client) (any, error) { return c.Agents(ctx) },
+			seen{method: "GET", path: "/v1/supervisor/agents", auth: "Bearer tok"},
+			[]api.AgentStatus{{ID: "u1", Username: "bo", DisplayName: "Bo", Status: api.Status{Version: 2, Availability: api.Offline}}}},
+		{"set agent status", `{"id":"u/1","status":{"version":3,"availability":"online"}}`,
+			func(c *Client) (any, error) {
+				return c.SetAgentStatus(ctx, "u/1", 2, api.StatusUpdate{Availability: api.Online})
+			},
+			seen{method: "PUT", path: "/v1/supervisor/agents/u%2F1/status", auth: "Bearer tok", ifMatch: `"2"`, ctype: "application/json", body: []byte(`{"availability":"online"}`)},
+			api.AgentStatus{ID: "u/1", Status: api.Status{Version: 3, Availability: api.Online}}},
+		{"time in status", `[{"user_id":"u1","display_name":"Bo","times":[{"availability":"online","seconds":60}]}]`,
+			func(c *Client) (any, error) { return c.TimeInStatus(ctx) },
+			seen{method: "GET", path: "/v1/supervisor/time-in-status", auth: "Bearer tok"},
+			[]api.TimeInStatus{{UserID: "u1", DisplayName: "Bo", Times: []api.StatusTime{{Availability: api.Online, Seconds: 60}}}}},
+		{"time in status CSV", "\"user_id\"\n",
+			func(c *Client) (any, error) { b, err := c.TimeInStatusCSV(ctx); return string(b), err },
+			seen{method: "GET", path: "/v1/supervisor/time-in-status", query: "format=csv", auth: "Bearer tok"}, "\"user_id\"\n"},
 	}
 }
 

@@ -29,6 +29,13 @@ var orgAt = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 func orgCases() []orgCase {
 	return []orgCase{
+		{"supervisors", func(ctx context.Context, c *Client) (any, error) { return c.Supervisors(ctx) },
+			"GET", "/v1/org/supervisors", "", "", "", `[{"user_id":"u1","option_ids":["o1"]}]`, []api.Supervisor{{UserID: "u1", OptionIDs: []string{"o1"}}}},
+		{"set supervisor", func(ctx context.Context, c *Client) (any, error) { return c.SetSupervisor(ctx, "u/1", []string{"o1"}) },
+			"PUT", "/v1/org/users/u%2F1/supervisor", "", "", `{"option_ids":["o1"]}`, `{"user_id":"u/1","option_ids":["o1"]}`,
+			api.Supervisor{UserID: "u/1", OptionIDs: []string{"o1"}}},
+		{"revoke supervisor", func(ctx context.Context, c *Client) (any, error) { return c.RevokeSupervisor(ctx, "u1") },
+			"DELETE", "/v1/org/users/u1/supervisor", "", "", "", `{"user_id":"u1","option_ids":[]}`, api.Supervisor{UserID: "u1", OptionIDs: []string{}}},
 		{"settings", func(ctx context.Context, c *Client) (any, error) { return c.OrgSettings(ctx) },
 			"GET", "/v1/org", "", "", "", `{"version":3,"company_name":"Demo AB"}`, api.OrgSettings{Version: 3, CompanyName: "Demo AB"}},
 		{"update settings", func(ctx context.Context, c *Client) (any, error) {

@@ -62,6 +62,11 @@ type Engine struct {
 	// UniqueViolation reports whether err is a unique-constraint violation,
 	// and of which constraint.
 	UniqueViolation func(err error) (constraint string, ok bool)
+	// Listen calls fn with the payload of every NOTIFY on channel until
+	// ctx ends, on a connection of its own that it redials when lost. It
+	// calls fn("") whenever LISTEN is (again) in place: what was sent
+	// before was not heard.
+	Listen func(ctx context.Context, dsn, channel string, fn func(payload string))
 }
 
 // postgres is the registered PostgreSQL engine, nil when none is linked.
@@ -77,6 +82,7 @@ const DefaultFile = "phoneset.db"
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
+	dsn     string   // PostgreSQL's, for Listen
 	rebound sync.Map // query string → PostgreSQL spelling
 	stmts   sync.Map // query string → *sql.Stmt, for queries outside transactions
 }
@@ -137,7 +143,7 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*Store, e
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect}
+	s := &Store{db: db, dialect: dialect, dsn: target}
 	if err := s.migrate(ctx, log); err != nil {
 		db.Close()
 		return nil, err

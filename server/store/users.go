@@ -157,7 +157,22 @@ func (q Q) CreateUser(ctx context.Context, u *User) error {
 		u.ID, u.OrgID, u.Username, api.NormalizeUsername(u.Username), u.Email, NormEmail(u.Email), u.PasswordHash,
 		Micros(u.PasswordChangedAt), u.FirstName, u.LastName, u.DisplayName, u.Language, u.TimeZone, u.Mobile, u.FixedNumber,
 		infoJSON(u.AdminInfo), infoJSON(u.ExtraInfo), string(u.Availability), Micros(u.StatusChangedAt), Micros(u.CreatedAt))
-	return classify(err)
+	if err != nil {
+		return classify(err)
+	}
+	return q.recordStatus(ctx, u)
+}
+
+// recordStatus adds the status u is now in to its history, from which
+// time in status is read; every status write calls it in its transaction.
+func (q Q) recordStatus(ctx context.Context, u *User) error {
+	at := u.StatusChangedAt
+	if at.IsZero() {
+		at = u.CreatedAt
+	}
+	_, err := q.exec(ctx, `INSERT INTO status_history (user_id, availability, reason_code, started_at) VALUES (?, ?, ?, ?)`,
+		u.ID, string(u.Availability), u.ReasonCode, Micros(at))
+	return err
 }
 
 // SaveProfile writes the profile columns of u if the stored profile is
@@ -188,10 +203,11 @@ func (q Q) SaveStatus(ctx context.Context, u *User, version int64) error {
 		WHERE id = ? AND status_version = ?`,
 		string(u.Availability), u.ReasonCode, u.StatusChangedBy, u.StatusChangedByName, Micros(u.StatusChangedAt),
 		Micros(u.StatusUntil), string(u.StatusThen), u.ID, version)
-	if err == nil {
-		u.StatusVersion = version + 1
+	if err != nil {
+		return err
 	}
-	return err
+	u.StatusVersion = version + 1
+	return q.recordStatus(ctx, u)
 }
 
 // SaveNotifications writes the email notification switches, if they are

@@ -24,5 +24,6 @@ func init() {
 			}
 			return "", false
 		},
+		Listen: listen,
 	})
 }
