@@ -140,8 +140,8 @@ func TestSupervisorPage(t *testing.T) {
 	p.ApplyEvent(api.StatusEvent{UserID: "usr_bo", Status: api.Status{Version: 3, Availability: api.Online}})
 	p.ApplyEvent(api.StatusEvent{UserID: "usr_stranger", Status: api.Status{Version: 9, Availability: api.Online}})
 	want := []string{
-		"Bo Agent|" + lang.L("Unavailable") + " · Meeting|0:00:30|Bo Agent|",
-		"Cy Agent|" + lang.L("Unavailable") + " · Lunch|0:12:05|Ada Admin|",
+		"Bo Agent|" + lang.L("Unavailable") + " · Meeting|0:30|Bo Agent|",
+		"Cy Agent|" + lang.L("Unavailable") + " · Lunch|12:05|Ada Admin|",
 	}
 	if got := p.rowTexts(); !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
@@ -161,7 +161,7 @@ func TestSupervisorPage(t *testing.T) {
 	if !slices.Equal(f.sets, []string{"usr_cy online "}) {
 		t.Errorf("sets %q", f.sets)
 	}
-	if got := p.rowTexts()[1]; got != "Cy Agent|"+lang.L("Online")+"|0:00:00|Ada Admin|" {
+	if got := p.rowTexts()[1]; got != "Cy Agent|"+lang.L("Online")+"|0:00|Ada Admin|" {
 		t.Errorf("after setting: %q", got)
 	}
 
