@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // goAsync starts background work. Tests replace it with a synchronous call so
 // that interactions can be asserted without sleeping.
@@ -13,4 +17,19 @@ func async[T any](work func() (T, error), apply func(T, error)) {
 		v, err := work()
 		fyne.Do(func() { apply(v, err) })
 	})
+}
+
+// tickUntil applies f on the UI goroutine every d until stop closes: the
+// clocks that count on a page while it is shown.
+func tickUntil(d time.Duration, stop <-chan struct{}, f func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(f)
+		}
+	}
 }

@@ -118,22 +118,11 @@ func (v *timerView) start() {
 	}
 	stop := make(chan struct{})
 	v.tick = stop
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					if !v.until.IsZero() {
-						v.update()
-					}
-				})
-			}
+	go tickUntil(time.Second, stop, func() {
+		if !v.until.IsZero() {
+			v.update()
 		}
-	}()
+	})
 }
 
 func (v *timerView) stop() {

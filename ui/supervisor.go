@@ -105,7 +105,7 @@ func (p *SupervisorPage) Load() {
 	p.loadToday()
 	if p.stopTick == nil && p.tickEvery > 0 {
 		p.stopTick = make(chan struct{})
-		go p.tick(p.stopTick)
+		go tickUntil(p.tickEvery, p.stopTick, p.showList)
 	}
 }
 
@@ -114,20 +114,6 @@ func (p *SupervisorPage) loadToday() {
 		p.today = t
 		p.showToday()
 	})
-}
-
-// tick redraws the times in status until stop closes.
-func (p *SupervisorPage) tick(stop chan struct{}) {
-	t := time.NewTicker(p.tickEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-			fyne.Do(p.showList)
-		}
-	}
 }
 
 // Close stops the clock.
