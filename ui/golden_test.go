@@ -96,9 +96,10 @@ func TestEveryGoldenHasASwedishTwin(t *testing.T) {
 }
 
 // TestNoTextClipped walks the sign-in page (and its "forgot password"
-// form) and every page of an admin's shell, each Organisation tab too, at
-// the app's window size in both languages, and fails when any text does not
-// fit the space it got.
+// form) and every page of an admin's shell, each Organisation tab too (with
+// every optional tab a server may offer), at the app's window size in both
+// languages, and fails when any text does not fit the space it got or a
+// page needs a wider window: a window grows to its widest tab.
 func TestNoTextClipped(t *testing.T) {
 	for _, code := range api.Languages {
 		t.Run(code, func(t *testing.T) {
@@ -119,7 +120,7 @@ func TestNoTextClipped(t *testing.T) {
 			m := newFakeModel()
 			m.me.User.Permissions = []string{api.PermAccount, api.PermSupervisor}
 			svc := newFakeServer().services()
-			svc.Org = newFakeOrg()
+			svc.Org = everyOrgTab{&fakeProvision{fakeOrg: newFakeOrg(), available: true}, &fakeSSO{}}
 			svc.Supervisor = newFakeSupervisor()
 			s := NewShell(m, svc, func(string) {}, func() {})
 			w = show(t, s.Content())
@@ -140,9 +141,18 @@ func TestNoTextClipped(t *testing.T) {
 					tabs.SelectIndex(j)
 					assertNotClipped(t, code+"/"+it.id+"/"+tabs.Items[j].Text, w.Canvas())
 				}
+				if min := w.Canvas().Content().MinSize(); min.Width > appSize.Width {
+					t.Errorf("%s/%s needs a window %.0f wide, wider than %.0f", code, it.id, min.Width, appSize.Width)
+				}
 			}
 		})
 	}
+}
+
+// everyOrgTab is an organisation whose model offers every optional tab.
+type everyOrgTab struct {
+	*fakeProvision
+	*fakeSSO
 }
 
 // assertNotClipped fails for every visible text in c that sticks out of a

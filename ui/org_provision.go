@@ -84,18 +84,20 @@ func newOrgProvisionTab(m OrgProvisionModel) *orgProvisionTab {
 	t.invite.Hide()
 	t.bar = widget.NewProgressBar()
 	t.bar.Hide()
-	importCard := widget.NewCard(lang.L("Import people"),
-		lang.L("A CSV file with a header line: email (required), first_name, last_name, display_name, license and a column for each structure category. Every line is checked first; nothing changes until you invite the people it lists."),
-		container.NewVBox(container.NewHBox(t.choose, t.export), t.progress, t.status, container.NewHBox(t.invite), t.bar))
+	// The explanations are wrapping labels: a card's subtitle never wraps,
+	// and one this long made the whole window wider than a laptop screen.
+	importCard := widget.NewCard(lang.L("Import people"), "", container.NewVBox(
+		explain(lang.L("A CSV file with a header line: email (required), first_name, last_name, display_name, license and a column for each structure category. Every line is checked first; nothing changes until you invite the people it lists.")),
+		container.NewHBox(t.choose, t.export), t.progress, t.status, container.NewHBox(t.invite), t.bar))
 
 	t.scimNote = explain("")
 	t.tokens = container.NewVBox()
 	t.create = widget.NewButtonWithIcon(lang.L("Create token…"), theme.ContentAddIcon(), func() {
 		askName(t.content, lang.L("New SCIM token"), "", t.CreateToken)
 	})
-	scimCard := widget.NewCard(lang.L("Provisioning (SCIM)"),
-		lang.L("Your identity provider (Entra ID, Okta…) adds, updates and deactivates people with a token. Each token is shown once; revoke it to stop the provider at once."),
-		container.NewVBox(t.scimNote, t.tokens, container.NewHBox(t.create)))
+	scimCard := widget.NewCard(lang.L("Provisioning (SCIM)"), "", container.NewVBox(
+		explain(lang.L("Your identity provider (Entra ID, Okta…) adds, updates and deactivates people with a token. Each token is shown once; revoke it to stop the provider at once.")),
+		t.scimNote, t.tokens, container.NewHBox(t.create)))
 	t.content = container.NewBorder(container.NewVBox(t.problem, importCard), scimCard, nil, nil, t.problems)
 	return t
 }
