@@ -381,11 +381,16 @@ func TestEmbeddedDemo(t *testing.T) {
 	h.signIn("admin")
 	h.window("Phoneset — Ada Admin")
 
-	// Every page is a keystroke away (Ctrl+1…); each gets a screenshot for
-	// the README. Pages load from the server, so give each a moment.
-	// The admin sees Organisation; the embedded demo adds its inbox.
-	for i, page := range []string{"profile", "photo", "status", "security", "devices", "notifications", "plan", "apikey", "org", "inbox"} {
-		h.key(fmt.Sprintf("ctrl+%d", (i+1)%10))
+	// Every page is a keystroke away (Ctrl+1…0, then Ctrl+Page Down); each
+	// gets a screenshot for the README. Pages load from the server, so give
+	// each a moment. The demo admin sees Organisation and, as a supervisor
+	// of both offices, Supervisor; the embedded demo adds its inbox.
+	for i, page := range []string{"profile", "photo", "status", "security", "devices", "notifications", "plan", "apikey", "org", "supervisor", "inbox"} {
+		if i < 10 {
+			h.key(fmt.Sprintf("ctrl+%d", (i+1)%10))
+		} else {
+			h.key("ctrl+Next")
+		}
 		time.Sleep(time.Second)
 		h.screenshot(page + ".png")
 	}
