@@ -139,14 +139,18 @@ const (
 	Offline     Availability = "offline"
 )
 
+// ChangedByTimer is Status.ChangedBy when the server ended a timed status:
+// nobody set it, so no name goes with it.
+const ChangedByTimer = "timer"
+
 // Status is GET/PUT /v1/me/status. QueueEligible follows from Availability:
 // only Online agents receive queue calls.
 type Status struct {
 	Version       int64        `json:"version"`
 	Availability  Availability `json:"availability"`
 	ReasonCode    string       `json:"reason_code,omitempty"` // required for Unavailable
-	ChangedBy     string       `json:"changed_by"`            // user ID
-	ChangedByName string       `json:"changed_by_name"`
+	ChangedBy     string       `json:"changed_by"`            // user ID, or ChangedByTimer
+	ChangedByName string       `json:"changed_by_name"`       // empty for ChangedByTimer
 	ChangedAt     time.Time    `json:"changed_at"`
 	QueueEligible bool         `json:"queue_eligible"`
 	// Until is when the server ends a timed Unavailable and sets Then;

@@ -23,6 +23,9 @@ import (
 // server processes, which hand it to theirs.
 const (
 	liveChannel = "phoneset_status"
+	// liveSignedOut marks a notification that a user's sessions or API
+	// key ended, not that their status changed.
+	liveSignedOut = "signed_out"
 	// streamBuffer is how many events a stream may have unsent; one that
 	// falls further behind is ended with "resync" so it never holds up
 	// the others, and its client resumes where it was.
@@ -62,7 +65,8 @@ type hub struct {
 type stream struct {
 	userID, orgID string
 	frames        chan []byte
-	end           chan string // the end code; buffered, first one wins
+	end           chan string   // the end code; buffered, first one wins
+	recheck       chan struct{} // check the credentials now; buffered
 	mu            sync.Mutex
 	agents        map[string]bool // whom a supervisor sees
 }
@@ -156,6 +160,24 @@ func (h *hub) endAll(code string, closing bool) {
 	}
 }
 
+// recheck makes userID's streams check their credentials now, never
+// waiting for one.
+func (h *hub) recheck(userID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ss := range h.orgs {
+		for st := range ss {
+			if st.userID != userID {
+				continue
+			}
+			select {
+			case st.recheck <- struct{}{}:
+			default: // one is pending already
+			}
+		}
+	}
+}
+
 func (st *stream) sees(userID string) bool {
 	if userID == st.userID {
 		return true
@@ -190,10 +212,29 @@ func endFrame(code string) []byte {
 // the status write commits.
 func (s *Server) statusChanged(u *store.User) {
 	s.live.publish(u)
+	s.notifyLive(u.ID, "")
+}
+
+// signedOut ends the streams of userID's ended sessions and revoked API
+// key at once, in this process and, on PostgreSQL, in the others, rather
+// than at their next recheck: each of the user's streams checks its
+// credentials now. Call it after the write that ended them commits.
+func (s *Server) signedOut(userID string) {
+	s.live.recheck(userID)
+	s.notifyLive(userID, liveSignedOut)
+}
+
+// notifyLive tells the other server processes about userID: a status
+// change, or kind liveSignedOut.
+func (s *Server) notifyLive(userID, kind string) {
+	payload := s.live.id + " " + userID
+	if kind != "" {
+		payload += " " + kind
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.st.Q().Notify(ctx, liveChannel, s.live.id+" "+u.ID); err != nil {
-		s.log.Warn("status notify failed", "user", u.ID, "err", err)
+	if err := s.st.Q().Notify(ctx, liveChannel, payload); err != nil {
+		s.log.Warn("live notify failed", "user", userID, "kind", kind, "err", err)
 	}
 }
 
@@ -216,7 +257,12 @@ func (s *Server) listenLive(listening chan struct{}) {
 			return
 		}
 		from, userID, _ := strings.Cut(payload, " ")
+		userID, kind, _ := strings.Cut(userID, " ")
 		if from == s.live.id {
+			return
+		}
+		if kind == liveSignedOut {
+			s.live.recheck(userID)
 			return
 		}
 		rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
@@ -269,7 +315,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p *principal) er
 	if err != nil {
 		return err
 	}
-	st := &stream{userID: p.UserID, orgID: p.OrgID, frames: make(chan []byte, streamBuffer), end: make(chan string, 1), agents: set}
+	st := &stream{userID: p.UserID, orgID: p.OrgID, frames: make(chan []byte, streamBuffer), end: make(chan string, 1),
+		recheck: make(chan struct{}, 1), agents: set}
 	if err := s.live.add(st); err != nil {
 		return err
 	}
@@ -324,6 +371,22 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p *principal) er
 		defer expiry.Stop()
 		expired = expiry.C
 	}
+	// still checks the stream's credentials (a session that ended, a key
+	// revoked) and refreshes whom it sees (scopes and roles change).
+	still := func() bool {
+		if _, err := s.resolve(r); err != nil {
+			writeFrame(rc, w, endFrame(api.CodeUnauthorized))
+			return false
+		}
+		set, _, err := s.agentSet(ctx, p.UserID)
+		if err != nil {
+			return false
+		}
+		st.mu.Lock()
+		st.agents = set
+		st.mu.Unlock()
+		return true
+	}
 	for {
 		var frame []byte
 		select {
@@ -336,18 +399,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p *principal) er
 			writeFrame(rc, w, endFrame(api.CodeUnauthorized))
 			return nil
 		case <-recheck.C:
-			if _, err := s.resolve(r); err != nil {
-				writeFrame(rc, w, endFrame(api.CodeUnauthorized))
+			if !still() {
 				return nil
 			}
-			// Scopes and roles change: see whom the caller sees now.
-			set, _, err := s.agentSet(ctx, p.UserID)
-			if err != nil {
+			continue
+		case <-st.recheck:
+			if !still() {
 				return nil
 			}
-			st.mu.Lock()
-			st.agents = set
-			st.mu.Unlock()
 			continue
 		case <-ping.C:
 			frame = []byte(": ping\n\n")

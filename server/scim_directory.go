@@ -210,6 +210,7 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, edit func(*DirUse
 		return DirUser{}, err
 	}
 	s := d.s
+	deactivated := false
 	err = s.orgTx(ctx, c.adminCall, func(q store.Q) error {
 		cur, err := d.user(ctx, q, c.OrgID, id)
 		if err != nil {
@@ -225,10 +226,14 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, edit func(*DirUse
 		if err := validDirUser(next); err != nil {
 			return err
 		}
+		deactivated = cur.Active && !next.Active
 		return d.apply(ctx, q, c, cur, next)
 	})
 	if err != nil {
 		return DirUser{}, dirError(err)
+	}
+	if deactivated {
+		s.signedOut(id)
 	}
 	return d.User(ctx, id)
 }

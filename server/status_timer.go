@@ -154,7 +154,8 @@ func (s *Server) endStatusTimer(ctx context.Context, userID string, now time.Tim
 		d.timer(u.StatusUntil, u.StatusThen, time.Time{}, "")
 		version := u.StatusVersion
 		u.Availability, u.ReasonCode, u.StatusUntil, u.StatusThen = u.StatusThen, "", time.Time{}, ""
-		u.StatusChangedBy, u.StatusChangedByName, u.StatusChangedAt = u.ID, u.DisplayName, now
+		// Not the agent's own change: the app shows no name for it.
+		u.StatusChangedBy, u.StatusChangedByName, u.StatusChangedAt = api.ChangedByTimer, "", now
 		if err := q.SaveStatus(ctx, u, version); errors.Is(err, store.ErrStale) {
 			return nil // another server ended it, or the agent changed status
 		} else if err != nil {
