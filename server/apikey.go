@@ -58,7 +58,7 @@ func (s *Server) newAPIKey(ctx context.Context, p *principal, u *store.User, act
 		return api.APIKey{}, err
 	}
 	if u.APIKeySealed != "" {
-		s.signedOut(u.ID) // streams on the old key end now
+		s.signedOut(u.OrgID, u.ID) // streams on the old key end now
 	}
 	return api.APIKey{Masked: maskKey(key), Key: key, CreatedAt: now.UTC()}, nil
 }
@@ -178,7 +178,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
-	s.signedOut(u.ID)
+	s.signedOut(u.OrgID, u.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

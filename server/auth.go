@@ -442,7 +442,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		return err
 	}
-	s.signedOut(u.ID)
+	s.signedOut(u.OrgID, u.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -465,7 +465,7 @@ func (s *Server) deleteOtherSessions(w http.ResponseWriter, r *http.Request, p *
 	if err != nil {
 		return err
 	}
-	s.signedOut(u.ID)
+	s.signedOut(u.OrgID, u.ID)
 	writeJSON(w, http.StatusOK, api.SignedOut{Count: n})
 	return nil
 }

@@ -23,8 +23,8 @@ import (
 // server processes, which hand it to theirs.
 const (
 	liveChannel = "phoneset_status"
-	// liveSignedOut marks a notification that a user's sessions or API
-	// key ended, not that their status changed.
+	// liveSignedOut marks a notification that credentials ended (see
+	// signedOut), not that a status changed.
 	liveSignedOut = "signed_out"
 	// streamBuffer is how many events a stream may have unsent; one that
 	// falls further behind is ended with "resync" so it never holds up
@@ -160,20 +160,18 @@ func (h *hub) endAll(code string, closing bool) {
 	}
 }
 
-// recheck makes userID's streams check their credentials now, never
-// waiting for one.
-func (h *hub) recheck(userID string) {
+// recheck makes the streams of userID in orgID, or of all orgID when
+// userID is "", check their credentials now, never waiting for one.
+func (h *hub) recheck(orgID, userID string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, ss := range h.orgs {
-		for st := range ss {
-			if st.userID != userID {
-				continue
-			}
-			select {
-			case st.recheck <- struct{}{}:
-			default: // one is pending already
-			}
+	for st := range h.orgs[orgID] {
+		if userID != "" && st.userID != userID {
+			continue
+		}
+		select {
+		case st.recheck <- struct{}{}:
+		default: // one is pending already
 		}
 	}
 }
@@ -212,29 +210,26 @@ func endFrame(code string) []byte {
 // the status write commits.
 func (s *Server) statusChanged(u *store.User) {
 	s.live.publish(u)
-	s.notifyLive(u.ID, "")
+	s.notifyLive(u.ID)
 }
 
 // signedOut ends the streams of userID's ended sessions and revoked API
-// key at once, in this process and, on PostgreSQL, in the others, rather
-// than at their next recheck: each of the user's streams checks its
-// credentials now. Call it after the write that ended them commits.
-func (s *Server) signedOut(userID string) {
-	s.live.recheck(userID)
-	s.notifyLive(userID, liveSignedOut)
+// key (userID "": of everyone in orgID) at once, in this process and, on
+// PostgreSQL, in the others, rather than at their next recheck: each of
+// those streams checks its credentials now. Call it after the write that
+// ended them commits.
+func (s *Server) signedOut(orgID, userID string) {
+	s.live.recheck(orgID, userID)
+	s.notifyLive(orgID + " " + liveSignedOut + " " + userID)
 }
 
-// notifyLive tells the other server processes about userID: a status
-// change, or kind liveSignedOut.
-func (s *Server) notifyLive(userID, kind string) {
-	payload := s.live.id + " " + userID
-	if kind != "" {
-		payload += " " + kind
-	}
+// notifyLive tells the other server processes about a change: "userID"
+// of a status, "orgID signed_out [userID]" of credentials.
+func (s *Server) notifyLive(what string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.st.Q().Notify(ctx, liveChannel, payload); err != nil {
-		s.log.Warn("live notify failed", "user", userID, "kind", kind, "err", err)
+	if err := s.st.Q().Notify(ctx, liveChannel, s.live.id+" "+what); err != nil {
+		s.log.Warn("live notify failed", "change", what, "err", err)
 	}
 }
 
@@ -256,15 +251,15 @@ func (s *Server) listenLive(listening chan struct{}) {
 			once.Do(func() { close(listening) })
 			return
 		}
-		from, userID, _ := strings.Cut(payload, " ")
-		userID, kind, _ := strings.Cut(userID, " ")
+		from, what, _ := strings.Cut(payload, " ")
 		if from == s.live.id {
 			return
 		}
-		if kind == liveSignedOut {
-			s.live.recheck(userID)
+		if orgID, userID, ok := strings.Cut(what, " "+liveSignedOut); ok {
+			s.live.recheck(orgID, strings.TrimSpace(userID))
 			return
 		}
+		userID := what
 		rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
 		defer rcancel()
 		u, err := s.st.Q().UserByID(rctx, userID)

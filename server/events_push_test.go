@@ -104,6 +104,11 @@ func TestEventsEndWhenSignedOut(t *testing.T) {
 			{"deactivation", func(e *env, _, _ api.Tokens) {
 				wantStatus(e.t, e.do(req{method: "POST", path: "/v1/org/users/" + e.demo.Agents[0].ID + "/deactivate", token: e.admin().AccessToken}), 200)
 			}, false},
+			{"organisation disabled", func(e *env, _, _ api.Tokens) {
+				if _, err := e.srv.DisableOrganisation(e.t.Context(), e.demo.OrgID); err != nil {
+					e.t.Fatal(err)
+				}
+			}, false},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				e := newEnvWith(t, server.Config{LiveRecheck: time.Hour})
@@ -129,26 +134,43 @@ func TestEventsEndWhenSignedOut(t *testing.T) {
 	})
 }
 
-// TestEventsEndWhenDeactivatedAcrossServers: an admin on server A
-// deactivates an agent whose app streams from server B (by session and by
-// API key); both streams end at once (NOTIFY), not at B's next recheck.
-func TestEventsEndWhenDeactivatedAcrossServers(t *testing.T) {
-	dsn := servertest.PostgresDB(t)
-	a := newEnvWith(t, server.Config{DB: dsn})
-	b := newEnvWith(t, server.Config{DB: dsn, LiveRecheck: time.Hour})
-	tok := b.agent1().AccessToken
-	var key api.APIKey
-	r := b.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: tok, body: api.PasswordProof{Password: server.DemoPassword}})
-	wantStatus(t, r, 200)
-	r.decode(t, &key)
-	s := b.openStream(t, tok, "", true)
-	s.next(t)
-	ks := b.openStream(t, key.Key, "", true)
-	ks.next(t)
-	wantStatus(t, a.do(req{method: "POST", path: "/v1/org/users/" + a.demo.Agents[0].ID + "/deactivate", token: a.admin().AccessToken}), 200)
-	for name, st := range map[string]*sse{"session": s, "API key": ks} {
-		if code := st.ended(t); code != api.CodeUnauthorized {
-			t.Errorf("%s stream on server B ended with %q, want %q", name, code, api.CodeUnauthorized)
-		}
+// TestEventsEndAcrossServers: an admin (or an operator) on server A
+// deactivates an agent (or disables the organisation) whose app streams
+// from server B, by session and by API key; both streams end at once
+// (NOTIFY), not at B's next recheck.
+func TestEventsEndAcrossServers(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		end  func(t *testing.T, a *env)
+	}{
+		{"deactivation", func(t *testing.T, a *env) {
+			wantStatus(t, a.do(req{method: "POST", path: "/v1/org/users/" + a.demo.Agents[0].ID + "/deactivate", token: a.admin().AccessToken}), 200)
+		}},
+		{"organisation disabled", func(t *testing.T, a *env) {
+			if _, err := a.srv.DisableOrganisation(t.Context(), a.demo.OrgID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := servertest.PostgresDB(t)
+			a := newEnvWith(t, server.Config{DB: dsn})
+			b := newEnvWith(t, server.Config{DB: dsn, LiveRecheck: time.Hour})
+			tok := b.agent1().AccessToken
+			var key api.APIKey
+			r := b.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: tok, body: api.PasswordProof{Password: server.DemoPassword}})
+			wantStatus(t, r, 200)
+			r.decode(t, &key)
+			s := b.openStream(t, tok, "", true)
+			s.next(t)
+			ks := b.openStream(t, key.Key, "", true)
+			ks.next(t)
+			tt.end(t, a)
+			for name, st := range map[string]*sse{"session": s, "API key": ks} {
+				if code := st.ended(t); code != api.CodeUnauthorized {
+					t.Errorf("%s stream on server B ended with %q, want %q", name, code, api.CodeUnauthorized)
+				}
+			}
+		})
 	}
 }

@@ -109,5 +109,10 @@ func (s *Server) DisableOrganisation(ctx context.Context, orgID string) (int64, 
 		}
 		return s.auditPeople(ctx, q, operator, orgID, "org.disable", "org/"+orgID, diff{{"enabled", "true", "false"}})
 	})
+	if err == nil {
+		// The operator's command is a process of its own: NOTIFY reaches
+		// the servers on PostgreSQL; on SQLite streams end at their recheck.
+		s.signedOut(orgID, "")
+	}
 	return n, err
 }

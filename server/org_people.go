@@ -144,7 +144,7 @@ func (s *Server) setActive(w http.ResponseWriter, r *http.Request, a *adminCall,
 	if err != nil {
 		return err
 	}
-	s.signedOut(id) // a deactivated user's streams end now
+	s.signedOut(a.OrgID, id) // a deactivated user's streams end now
 	return s.writeOrgUser(ctx, w, a.OrgID, id)
 }
 
@@ -200,7 +200,7 @@ func (s *Server) deleteMember(w http.ResponseWriter, r *http.Request, a *adminCa
 	if err != nil {
 		return err
 	}
-	s.signedOut(id)
+	s.signedOut(a.OrgID, id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -93,7 +93,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
-	s.signedOut(u.ID)
+	s.signedOut(u.OrgID, u.ID)
 	s.announce(r, u.Email, "", "password", "Your other devices were signed out.", undo)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -315,7 +315,7 @@ func (s *Server) resetPassword(r *http.Request, req api.PasswordResetConfirm) er
 		return s.revokeKey(ctx, q, p, u)
 	})
 	if err == nil {
-		s.signedOut(u.ID)
+		s.signedOut(u.OrgID, u.ID)
 		s.announce(r, u.Email, "", "password", "It was reset, every device was signed out and the API key was revoked.", undo)
 	}
 	return err

@@ -233,7 +233,7 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, edit func(*DirUse
 		return DirUser{}, dirError(err)
 	}
 	if deactivated {
-		s.signedOut(id)
+		s.signedOut(c.OrgID, id)
 	}
 	return d.User(ctx, id)
 }

@@ -135,7 +135,7 @@ func (s *Server) undo(r *http.Request, token string) error {
 	if err != nil {
 		return err
 	}
-	s.signedOut(u.ID)
+	s.signedOut(u.OrgID, u.ID)
 	if reset.To != "" {
 		return s.deliver(ctx, s.mail, reset)
 	}
