@@ -72,10 +72,16 @@ func runChecks(t *testing.T, s *System, spk, mic Device, n int, gap time.Duratio
 			time.Sleep(gap)
 		}
 		r, err := s.CheckHeadset(context.Background(), spk, mic, nil)
-		for try := 1; err == nil && r.Verdict == VerdictBrokeUp && r.Dropped > 0 && want != VerdictBrokeUp && try < brokeUpTries; try++ {
+		// Noise mixed into the loopback fills a dropout, so there it leaves
+		// no digital silence to prove it (seen with one core busy: 45 ms
+		// missing, none of it silent, SNR 12.9 dB): a noisy path's broken-up
+		// check is tried again without that proof, and still counted.
+		proven := r.Dropped > 0 || want == VerdictNoisy
+		for try := 1; err == nil && r.Verdict == VerdictBrokeUp && proven && want != VerdictBrokeUp && try < brokeUpTries; try++ {
 			t.Logf("check %d of %d broke up (%v missing, %v of it digital silence), trying again", i+1, n, r.Missing, r.Dropped)
 			rs = append(rs, r)
 			r, err = s.CheckHeadset(context.Background(), spk, mic, nil)
+			proven = r.Dropped > 0 || want == VerdictNoisy
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -268,8 +274,8 @@ func TestPulseCheckNoise(t *testing.T) {
 // A path with an added delay: PulseAudio's module-loopback from one loopback
 // sink's monitor into another sink, whose monitor is the microphone; kept
 // awake, so that the test is about latency, not start-up. The reported
-// latency grows with latency_msec, and repeated checks on one path agree
-// within checkLatencySpread.
+// latency grows with latency_msec, and repeated checks on the direct path
+// agree within checkLatencySpread.
 //
 // module-loopback aims at latency_msec for its whole path and keeps
 // adjusting its rate to hold it, so the delay it adds is only roughly N: on a
@@ -283,7 +289,7 @@ func TestPulseCheckLatency(t *testing.T) {
 	s := openPulse(t)
 	direct, directMic := rateLoopback(t, s, "lat", 48000, 1)
 	keepAwake(t, s, "lat")
-	base := fastest(latencies(checkPath(t, s, "direct", direct, directMic)))
+	base := fastest(latencies(checkPath(t, s, "direct", direct, directMic, true)))
 	for _, n := range []int{50, 100, 200} {
 		t.Run(fmt.Sprintf("%dms", n), func(t *testing.T) {
 			in, out := fmt.Sprintf("lat_in%d", n), fmt.Sprintf("lat_out%d", n)
@@ -293,7 +299,7 @@ func TestPulseCheckLatency(t *testing.T) {
 			keepAwake(t, s, out)
 			loadModule(t, "module-loopback", "source="+in+".monitor", "sink="+out, fmt.Sprintf("latency_msec=%d", n))
 			time.Sleep(300 * time.Millisecond) // the loopback settles
-			added := fastest(latencies(checkPath(t, s, in, spk, mic))) - base
+			added := fastest(latencies(checkPath(t, s, in, spk, mic, false))) - base
 			t.Logf("latency_msec=%d added %v", n, added)
 			if want := time.Duration(n) * time.Millisecond; added < want-30*time.Millisecond || added > want+40*time.Millisecond {
 				t.Errorf("latency_msec=%d added %v", n, added)
@@ -315,9 +321,12 @@ func TestPulseCheckLatency(t *testing.T) {
 // 5 ms would fail a busy CI run now and then; the 5 ms is left open.
 const checkLatencySpread = 10 * time.Millisecond
 
-// checkPath runs checks on one path, which must all say it works and agree
-// on the latency.
-func checkPath(t *testing.T, s *System, name string, spk, mic Device) []CheckResult {
+// checkPath runs checks on one path, which must all say it works and, on a
+// steady path, agree on the latency. module-loopback's paths are not
+// steady: after an underrun it refills and adjusts back over seconds (its
+// 50 ms path read 69.9-119 ms in one series with one core busy), so there
+// the spread is logged, and the direct path holds the check to it.
+func checkPath(t *testing.T, s *System, name string, spk, mic Device, steady bool) []CheckResult {
 	t.Helper()
 	rs := runChecks(t, s, spk, mic, max(checkRuns(t), 4), 300*time.Millisecond, VerdictOK)
 	t.Logf("%s: %s", name, summary(rs))
@@ -326,7 +335,11 @@ func checkPath(t *testing.T, s *System, name string, spk, mic Device) []CheckRes
 		return rs
 	}
 	if inner := lat[1 : len(lat)-1]; inner[len(inner)-1]-inner[0] > checkLatencySpread {
-		t.Errorf("%s: repeated checks spread over %v", name, inner[len(inner)-1]-inner[0])
+		if steady {
+			t.Errorf("%s: repeated checks spread over %v", name, inner[len(inner)-1]-inner[0])
+		} else {
+			t.Logf("%s: repeated checks spread over %v (the path moved)", name, inner[len(inner)-1]-inner[0])
+		}
 	}
 	return rs
 }

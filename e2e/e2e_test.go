@@ -158,10 +158,10 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startServer runs phoneset-server on the kept data dir and waits until it
-// answers.
-func (h *harness) startServer(addr string) (stop func()) {
-	stop = h.start("phoneset-server", nil, "--addr", addr, "--db", filepath.Join(h.data, "phoneset.db"), "--data", h.data, "--seed-demo")
+// startServer runs phoneset-server on the kept data dir, with more flags
+// if given, and waits until it answers.
+func (h *harness) startServer(addr string, flags ...string) (stop func()) {
+	stop = h.start("phoneset-server", nil, append([]string{"--addr", addr, "--db", filepath.Join(h.data, "phoneset.db"), "--data", h.data, "--seed-demo"}, flags...)...)
 	h.eventually("server answers", 30*time.Second, func() bool {
 		resp, err := http.Get("http://" + addr + "/v1/me")
 		if err != nil {

@@ -150,13 +150,6 @@ func knownUsers(ctx context.Context, q store.Q, orgID, field string, ids []strin
 	return slices.Compact(out), names, nil
 }
 
-func quoteID(id string) string {
-	if len(id) > 40 {
-		id = id[:40] + "…"
-	}
-	return `"` + id + `"`
-}
-
 // nameList renders users for the audit log: their names, sorted.
 func nameList(ids []string, names map[string]string) string {
 	out := make([]string, 0, len(ids))

@@ -63,6 +63,7 @@ var goldenTests = []struct {
 	{"signin", TestSignInPageRenders},
 	{"signin_forgot", TestSignInForgotPassword},
 	{"signin_sso", TestSignInSSORenders},
+	{"signin_invite", TestSignInInviteRenders},
 	{"org_sso", TestOrgSSOTab},
 	{"signin_totp", TestSignInSecondFactorRenders},
 	{"signin_enrol", TestSignInEnrol},
@@ -95,8 +96,8 @@ func TestEveryGoldenHasASwedishTwin(t *testing.T) {
 	}
 }
 
-// TestNoTextClipped walks the sign-in page (and its "forgot password"
-// form) and every page of an admin's shell, each Organisation tab too (with
+// TestNoTextClipped walks the sign-in page (and its "forgot password" and
+// invitation forms) and every page of an admin's shell, each Organisation tab too (with
 // every optional tab a server may offer), at the app's window size in both
 // languages, and fails when any text does not fit the space it got or a
 // page needs a wider window: a window grows to its widest tab.
@@ -116,6 +117,11 @@ func TestNoTextClipped(t *testing.T) {
 			assertNotClipped(t, code+"/signin", w.Canvas())
 			in.Forgot()
 			assertNotClipped(t, code+"/signin/forgot", w.Canvas())
+			invited := &fakeInviteModel{fakeModel: newFakeModel()}
+			in = NewSignInPage(invited, newFakeServer(), "laptop", "", func() {})
+			w.SetContent(in.Content())
+			in.acceptInvitation(invited)
+			assertNotClipped(t, code+"/signin/invitation", w.Canvas())
 
 			m := newFakeModel()
 			m.me.User.Permissions = []string{api.PermAccount, api.PermSupervisor}

@@ -78,6 +78,7 @@ func NewSignInPage(m SignInModel, reset ResetModel, device, hint string, onSignI
 	logo.SetMinSize(fyne.NewSquareSize(96))
 	form.Objects = append([]fyne.CanvasObject{logo}, form.Objects...)
 	p.addSSO(form, hint)
+	p.addInvite(form)
 	if hint != "" {
 		h := widget.NewLabel(hint)
 		h.Wrapping = fyne.TextWrapWord
