@@ -428,17 +428,15 @@ func (s *Server) ssoUser(ctx context.Context, c *store.SSO, id OIDCIdentity, ip 
 		return nil, err
 	}
 	err = s.st.Tx(ctx, func(q store.Q) error {
-		action := "sso.link"
 		if u == nil {
-			if u, err = s.ssoCreateUser(ctx, q, c.OrgID, id); err != nil {
+			if u, err = s.ssoCreateUser(ctx, q, c.OrgID, id, ip); err != nil {
 				return err
 			}
-			action = "user.create_sso"
 		}
 		if err := q.LinkSSO(ctx, id.Issuer, id.Subject, u.ID, s.now()); err != nil {
 			return err
 		}
-		ev := s.event(&principal{ip: ip, Auth: store.Auth{UserID: u.ID}}, u, action, userRes(u.ID, "sso"))
+		ev := s.event(&principal{ip: ip, Auth: store.Auth{UserID: u.ID}}, u, "sso.link", userRes(u.ID, "sso"))
 		ev.New = id.Issuer + " " + id.Subject
 		return q.Audit(ctx, c.OrgID, ev)
 	})
@@ -448,14 +446,12 @@ func (s *Server) ssoUser(ctx context.Context, c *store.SSO, id OIDCIdentity, ip 
 	return u, err
 }
 
-// ssoCreateUser makes the account of a just-in-time sign-in. Its
-// password is random and never told: the person signs in through the
-// provider (or resets it, if the organisation allows passwords).
-func (s *Server) ssoCreateUser(ctx context.Context, q store.Q, orgID string, id OIDCIdentity) (*store.User, error) {
-	o, err := q.OrgByID(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
+// ssoCreateUser makes the account of a just-in-time sign-in through
+// createUser, as an admin's or SCIM's are (versions, status history,
+// audit), with no password: the person signs in through the provider (or
+// sets one through a reset, if the organisation allows passwords). The
+// audit names the provider as the actor.
+func (s *Server) ssoCreateUser(ctx context.Context, q store.Q, orgID string, id OIDCIdentity, ip string) (*store.User, error) {
 	local := id.Email[:strings.LastIndexByte(id.Email, '@')]
 	base := strings.Trim(notUsernameRE.ReplaceAllString(local, ""), "._-")
 	if len(base) > api.MaxUsernameLen-4 {
@@ -468,17 +464,14 @@ func (s *Server) ssoCreateUser(ctx context.Context, q store.Q, orgID string, id 
 	if api.ValidateDisplayName(name) != nil {
 		name = base
 	}
-	now := s.now()
+	p := &principal{ip: ip, Auth: store.Auth{UserID: "sso:" + id.Issuer, OrgID: orgID}}
 	for i := 0; ; i++ {
 		username := base
 		if i > 0 {
 			username = fmt.Sprintf("%s%d", base, i+1)
 		}
 		if _, err := q.UserByLogin(ctx, username); errors.Is(err, store.ErrNotFound) {
-			u := &store.User{ID: newID("usr"), OrgID: orgID, Username: username, Email: id.Email,
-				PasswordHash: hashPassword(randomToken(""), s.hash), PasswordChangedAt: now, DisplayName: name,
-				Language: o.Language, TimeZone: o.TimeZone, Availability: api.Offline, StatusChangedAt: now, CreatedAt: now}
-			return u, q.CreateUser(ctx, u)
+			return s.createUser(ctx, q, p, newUser{OrgID: orgID, Username: username, Email: id.Email, DisplayName: name})
 		} else if err != nil {
 			return nil, err
 		}

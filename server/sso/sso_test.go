@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -465,7 +466,32 @@ func TestLinking(t *testing.T) {
 		}
 		u, err := e.srv.Store().Q().UserByLogin(ctx, "nobody")
 		if err != nil || u.OrgID != "org_demo" {
-			t.Errorf("just-in-time account: %v %+v", err, u)
+			t.Fatalf("just-in-time account: %v %+v", err, u)
+		}
+		// Made as every other account is: versioned, and audited as
+		// created by the provider.
+		if u.ProfileVersion != 1 || u.StatusVersion != 1 {
+			t.Errorf("just-in-time account versions: profile %d, status %d", u.ProfileVersion, u.StatusVersion)
+		}
+		rows, err := e.srv.Store().DB().QueryContext(ctx, `SELECT actor_id, resource FROM audit_events WHERE action = 'user.create'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actors []string
+		for rows.Next() {
+			var actor, res string
+			if err := rows.Scan(&actor, &res); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(res, u.ID) {
+				actors = append(actors, actor)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if len(actors) == 0 || slices.ContainsFunc(actors, func(a string) bool { return a != "sso:"+s.Issuer }) {
+			t.Errorf("audit of the just-in-time account by %q, want the provider", actors)
 		}
 	})
 }
