@@ -332,6 +332,10 @@ func TestDeleteUserErases(t *testing.T) {
 		wantStatus(t, e.do(req{method: "PUT", path: "/v1/me/avatar", token: agent.AccessToken, body: pngBody(t), ctype: "image/png", header: ifMatch(1)}), 200)
 		wantStatus(t, e.do(req{method: "PUT", path: "/v1/me/status", token: agent.AccessToken,
 			body: api.StatusUpdate{Availability: api.Online}, header: ifMatch(1)}), 200)
+		// A short first name, "Bo" to "Jo": too short to replace in free
+		// text, yet it names the person in their own profile's history.
+		wantStatus(t, e.do(req{method: "PATCH", path: "/v1/me/profile", token: agent.AccessToken,
+			body: api.ProfilePatch{FirstName: new("Jo")}, header: ifMatch(1)}), 200)
 
 		// A session signed in over 5 minutes ago needs the password.
 		clk.Add(6 * time.Minute)
@@ -363,6 +367,9 @@ func TestDeleteUserErases(t *testing.T) {
 				if strings.Contains(all, personal) {
 					t.Errorf("audit event %d %s keeps %q: %s", ev.ID, ev.Action, personal, all)
 				}
+			}
+			if ev.Field == api.FieldFirstName && strings.HasPrefix(ev.Resource, "user/erased_") && (ev.Old == "Bo" || ev.New == "Jo") {
+				t.Errorf("audit event %d keeps the first name: %q -> %q", ev.ID, ev.Old, ev.New)
 			}
 			if ev.Action == "user.delete" {
 				pseudonym = strings.Split(ev.Resource, "/")[1]

@@ -158,8 +158,9 @@ func likeText(s string) string {
 // their row. In the org's audit log their ID becomes pseudonym in actor
 // IDs and resources, their own events lose the address they came from,
 // and each of personal (name, email, …) is replaced wherever it occurs in
-// a name or value (values shorter than three bytes are left: they would
-// mangle unrelated text): what happened, and when, stays. Statuses they set,
+// a name or value (values shorter than three bytes are left there: they
+// would mangle unrelated text; the person's own name, address and number
+// fields are replaced whole): what happened, and when, stays. Statuses they set,
 // orders they placed and invitations they sent name the pseudonym too.
 func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, personal []string) error {
 	for _, query := range []string{
@@ -185,8 +186,19 @@ func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, pe
 		"user/"+pseudonym, len(res)+1, orgID, res, len(prefix), prefix); err != nil {
 		return err
 	}
+	// The person's own fields (names, addresses, numbers, extra info) go
+	// whole, however short: a first name "Bo" changed to "Jo" names them
+	// as much as a long one.
+	if _, err := q.exec(ctx, `UPDATE audit_events SET
+		old_value = CASE WHEN old_value = '' THEN '' ELSE ? END, new_value = CASE WHEN new_value = '' THEN '' ELSE ? END
+		WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?)
+		AND (field IN ('first_name', 'last_name', 'display_name', 'username', 'email', 'pending_email', 'mobile', 'pending_mobile')
+			OR substr(field, 1, 10) = 'extra_info')`,
+		pseudonym, pseudonym, orgID, "user/"+pseudonym, len("user/"+pseudonym+"/"), "user/"+pseudonym+"/"); err != nil {
+		return err
+	}
 	for _, p := range personal {
-		if len(p) < 3 { // shorter ones would mangle unrelated text
+		if len(p) < 3 { // elsewhere, shorter ones would mangle unrelated text
 			continue
 		}
 		l := likeText(p)
