@@ -336,6 +336,10 @@ type jsonMux struct{ *http.ServeMux }
 
 func (m jsonMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.ContainsRune(r.URL.Path, 0) || strings.Contains(r.URL.RawQuery, "%00") {
+		if strings.HasPrefix(r.URL.Path, SCIMPath+"/") { // identity providers read SCIM's error format
+			writeSCIMError(w, http.StatusBadRequest, errNUL)
+			return
+		}
 		writeJSON(w, http.StatusBadRequest, api.ErrorBody{Error: errNUL})
 		return
 	}
