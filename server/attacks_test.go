@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,50 @@ func TestRecoveryCodeSingleUse(t *testing.T) {
 		if n := countRows(t, e, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?`, e.demo.Agents[0].ID); n != 0 {
 			t.Errorf("%d recovery codes left after turning it off", n)
 		}
+	})
+}
+
+// TestInvitationNoSecondFactorBypass: where the organisation requires a
+// second factor, accepting an invitation (a link from a mailbox) makes the
+// account but gives no session until the new member has enrolled; the
+// browser's form says the account is ready.
+func TestInvitationNoSecondFactorBypass(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, clk := newClockEnv(t)
+		adm := e.admin().AccessToken
+		v := e.do(req{method: "GET", path: "/v1/org/second-factor", token: adm})
+		ver, _ := api.ParseETag(v.header.Get("ETag"))
+		wantStatus(t, e.do(req{method: "PUT", path: "/v1/org/second-factor", token: adm, body: api.SecondFactorPolicy{Policy: api.SecondFactorEveryone}, header: ifMatch(ver)}), 200)
+		for _, email := range []string{"app@example.com", "browser@example.com"} {
+			wantStatus(t, e.invite(adm, api.InvitationRequest{Email: email, DisplayName: "New"}), 201)
+		}
+
+		r := e.accept(e.inviteLink("app@example.com"), "newapp")
+		ch, enrolFirst, ok := api.ChallengeOf(r.apiErr(t))
+		if r.status != 401 || !ok || !enrolFirst {
+			t.Fatalf("accept under 'everyone': %d %s, want a challenge to enrol", r.status, r.body)
+		}
+		if n := countRows(t, e, `SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?`, "newapp"); n != 0 {
+			t.Errorf("%d sessions before the second factor", n)
+		}
+		r = e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}})
+		wantStatus(t, r, 200)
+		var en api.TOTPEnrolment
+		r.decode(t, &en)
+		r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
+		wantStatus(t, r, 201)
+		var tk api.SecondFactorTokens
+		r.decode(t, &tk)
+		if len(tk.RecoveryCodes) != 10 {
+			t.Errorf("enrolled with %d recovery codes", len(tk.RecoveryCodes))
+		}
+		wantStatus(t, e.do(req{method: "GET", path: "/v1/me", token: tk.AccessToken}), 200)
+
+		form := e.do(req{method: "POST", path: "/v1/invitations/accept", ctype: "application/x-www-form-urlencoded",
+			body: url.Values{"token": {e.inviteLink("browser@example.com")}, "username": {"newbrowser"}, "password": {"Tangerine-Orbit-42"}}.Encode()})
+		if form.status != 200 || !strings.Contains(string(form.body), "Your account is ready") {
+			t.Errorf("browser accept under 'everyone': %d %s", form.status, form.body)
+		}
+		mustChallengeWith(t, e, "newbrowser", "Tangerine-Orbit-42")
 	})
 }
