@@ -3,9 +3,14 @@ package scim_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phoneset/phoneset/server"
+	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/store"
 )
 
 // TestDisabledOrgSCIMTokenRefused: an operator's "org disable" stops the
@@ -87,4 +92,108 @@ func TestSCIMPatchBounded(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestErasureLeavesNoTrace: after an admin deletes someone an identity
+// provider provisioned (with an externalId) and who came in by invitation,
+// no row of any table holds their email addresses, names, externalId or
+// user ID, in any case; the audit log keeps what happened under a
+// pseudonym.
+func TestErasureLeavesNoTrace(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		admin := e.signIn("admin")
+		// Invited (the response is kept under its Idempotency-Key), then
+		// accepted.
+		r := e.doWith("POST", "/v1/org/invitations", admin, `{"email":"Erin.Person@Example.com","display_name":"Erin Person"}`,
+			map[string]string{"Idempotency-Key": "invite-erin"})
+		want(t, r, 201)
+		link := regexp.MustCompile(`psl_[A-Za-z0-9_-]+`).FindString(e.lastMail(t, "Erin.Person@Example.com").Body)
+		r = want(t, e.do("POST", "/v1/invitations/accept", "", `{"token":"`+link+`","username":"erinp","password":"Tangerine-Orbit-42","device":"d"}`), 201)
+		// The identity provider links it and renames the address.
+		rs := resources(t, want(t, e.do("GET", "/scim/v2/Users?filter="+q(`userName eq "erinp"`), e.token, ""), 200))
+		if len(rs) != 1 {
+			t.Fatalf("found %v", rs)
+		}
+		id := rs[0]["id"].(string)
+		want(t, e.do("PATCH", "/scim/v2/Users/"+id, e.token, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[`+
+			`{"op":"replace","path":"externalId","value":"ext-erin-4711"},`+
+			`{"op":"replace","path":"emails[type eq \"work\"].value","value":"erin.renamed@example.com"},`+
+			`{"op":"replace","path":"userName","value":"ERIN.Renamed@example.com"}]}`), 200)
+		// A mistyped sign-in and a reset request by address.
+		e.do("POST", "/v1/sessions", "", `{"login":"Erin.Renamed@Example.com","password":"wrong"}`)
+		e.do("POST", "/v1/password-resets", "", `{"login":"erin.renamed@example.com"}`)
+
+		want(t, e.do("DELETE", "/v1/org/users/"+id, admin, `{"password":"`+server.DemoPassword+`"}`), 204)
+		personal := []string{"erin.person@example.com", "erin.renamed@example.com", "erin person", "erinp", "ext-erin-4711", id}
+		for _, hit := range e.scanTables(t, personal) {
+			t.Error(hit)
+		}
+	})
+}
+
+// scanTables lists every cell of every table that holds one of needles,
+// compared without case.
+func (e *env) scanTables(t *testing.T, needles []string) []string {
+	t.Helper()
+	db := e.srv.Store().DB()
+	list := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if e.srv.Store().Dialect() == store.Postgres {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	rows, err := db.Query(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var hits []string
+	for _, tb := range tables {
+		rows, err := db.Query(`SELECT * FROM ` + tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				var s string
+				switch x := v.(type) {
+				case []byte:
+					s = string(x)
+				case string:
+					s = x
+				default:
+					continue
+				}
+				for _, n := range needles {
+					if strings.Contains(strings.ToLower(s), strings.ToLower(n)) {
+						hits = append(hits, fmt.Sprintf("%s.%s holds %q: %.200s", tb, cols[i], n, s))
+					}
+				}
+			}
+		}
+		rows.Close()
+	}
+	return hits
+}
+
+func (e *env) lastMail(t *testing.T, to string) mail.Message {
+	t.Helper()
+	m, ok := e.srv.Outbox().Last(to)
+	if !ok {
+		t.Fatalf("no mail to %s", to)
+	}
+	return m
 }
