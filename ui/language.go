@@ -40,8 +40,13 @@ func UseLanguage(code string) error {
 			return err
 		}
 	}
+	speaking = code
 	return nil
 }
+
+// speaking is the language UseLanguage registered last, for what the app
+// shows outside its window (the browser's page after single sign-on).
+var speaking = "en"
 
 // systemLanguage is the shipped language of the system locale, else English.
 func systemLanguage() string {
