@@ -10,10 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/zitadel/oidc/v3/example/server/storage"
@@ -133,29 +130,4 @@ func ChromiumArgs(bin, dir string, extra ...string) []string {
 	return append([]string{bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + dir}, extra...)
-}
-
-// Chromium returns a function that opens a URL in headless Chromium, as
-// the person's system browser, and stops it when the test ends.
-func Chromium(t testing.TB, bin string) func(string) error {
-	return func(u string) error {
-		args := ChromiumArgs(bin, t.TempDir(), u)
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		out := &strings.Builder{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		t.Cleanup(func() {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // Chromium's helpers too
-			<-done
-			if t.Failed() {
-				t.Logf("chromium said:\n%s", out)
-			}
-		})
-		return nil
-	}
 }
