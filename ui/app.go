@@ -166,8 +166,15 @@ func (a *windowApp) showShell() {
 		Audio: a.audio, DevicesPrefs: a.opts.AudioPrefs,
 		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart, Live: a.srv, Supervisor: a.srv}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
+	// A change queued for the UI before this shell ended (the sign-out's
+	// own, whose empty profile has no language) must not build it again
+	// over the sign-in page.
+	live := true
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
+			if !live {
+				return
+			}
 			pres.changed()
 			if a.m.Me().Profile.Language != a.language {
 				a.showShell() // rebuild every page in the new language
@@ -178,6 +185,7 @@ func (a *windowApp) showShell() {
 	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu(), pres.statusMenu(), a.helpMenu()))
 	stopAway := followAway(a.opts.Away, pres, a.w)
 	a.stop = func() {
+		live = false
 		stopAway()
 		cancel()
 		s.Close()

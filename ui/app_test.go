@@ -2,12 +2,17 @@ package ui
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/phoneset/phoneset/account"
+	"github.com/phoneset/phoneset/api"
 )
 
 // fakeBackend is the whole Server the window needs, from the page fakes.
@@ -138,5 +143,29 @@ func TestDevicesPageWhileAudioOpens(t *testing.T) {
 		if stay && !strings.Contains(test.RenderToMarkup(w.Canvas()), "Microphone") {
 			t.Errorf("the Devices page did not replace the notice")
 		}
+	}
+}
+
+// TestLateChangeAfterSignOut: a change the model sent as the session
+// ended, reaching the UI only after the sign-in page is up (the sign-out's
+// own, with an empty profile), leaves the sign-in page there.
+func TestLateChangeAfterSignOut(t *testing.T) {
+	setup(t)
+	m := newFakeModel()
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(900, 600))
+	t.Cleanup(w.Close)
+	Show(w, m, fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop"})
+	late := maps.Clone(m.subs)
+	menuItem(t, w, "Sign out").Action()
+	if w.Title() != windowTitle(lang.L("Sign in")) {
+		t.Fatalf("after Sign out the title is %q", w.Title())
+	}
+	m.me = api.Me{}
+	for _, fn := range late {
+		fn(account.MeChanged)
+	}
+	if w.Title() != windowTitle(lang.L("Sign in")) || !strings.Contains(test.RenderToMarkup(w.Canvas()), lang.L("Sign in to Phoneset")) {
+		t.Errorf("a late change replaced the sign-in page: title %q", w.Title())
 	}
 }
