@@ -20,7 +20,8 @@ wine_pkgs=(wine wine64 libwine fonts-wine gcc-mingw-w64-x86-64)
 test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
   gnome-keyring postgresql libvips-tools libreoffice-calc-nogui desktop-file-utils "${wine_pkgs[@]}"
   chromium # the person's browser in the single sign-on test (server/sso)
-  openssl) # the MSI signing test's self-signed certificate (e2e)
+  openssl # the MSI signing test's self-signed certificate (e2e)
+  swh-plugins) # the LADSPA delay line of the headset check's latency test (audio)
 package_pkgs=(wixl msitools osslsigncode dpkg-dev imagemagick desktop-file-utils)
 test_pkgs+=("${package_pkgs[@]}")
 
