@@ -53,6 +53,12 @@ type Options struct {
 	OpenAudio  func() (DevicesModel, error)
 	AudioPrefs PrefsStore
 
+	// BackendReady waits until the built-in backend answers and returns
+	// nil, or returns why it never will (nil: a server elsewhere). The
+	// window does not wait for it; should it fail, the window says why in
+	// place of a sign-in that could not work.
+	BackendReady func(context.Context) error
+
 	// Server is the backend in use (the demo's loopback URL for the
 	// built-in one) and where it was chosen, for Help → About.
 	Server machineconf.Server
@@ -105,6 +111,15 @@ func Show(w fyne.Window, m Model, srv Server, opts Options) {
 		}
 		a.showSignIn()
 	})
+	if opts.BackendReady != nil {
+		async(func() (bool, error) {
+			return false, opts.BackendReady(context.Background())
+		}, func(_ bool, err error) {
+			if err != nil {
+				a.showBackendFailed(err)
+			}
+		})
+	}
 }
 
 type windowApp struct {
@@ -116,6 +131,7 @@ type windowApp struct {
 
 	language string // the language the UI speaks now
 	stop     func() // ends the signed-in session's subscriptions
+	failed   bool   // the built-in backend did not start: no page replaces the error
 }
 
 // withPresence routes status changes through presence, so this device's own
@@ -134,6 +150,9 @@ func (w withPresence) ExtendStatus(ctx context.Context, minutes int) error {
 }
 
 func (a *windowApp) showSignIn() {
+	if a.failed {
+		return
+	}
 	if a.stop != nil {
 		a.stop()
 		a.stop = nil
@@ -149,6 +168,9 @@ func (a *windowApp) showSignIn() {
 }
 
 func (a *windowApp) showShell() {
+	if a.failed {
+		return
+	}
 	if a.stop != nil {
 		a.stop()
 	}
@@ -198,6 +220,21 @@ func (a *windowApp) showShell() {
 	}
 	ready = true
 	a.w.SetTitle(title)
+}
+
+// showBackendFailed replaces whatever is on show with why the built-in
+// backend did not start; Help stays for About and Copy diagnostics.
+func (a *windowApp) showBackendFailed(err error) {
+	if a.stop != nil {
+		a.stop()
+		a.stop = nil
+	}
+	a.failed = true
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), a.helpMenu()))
+	content, quit := startErrorContent(err, lang.L("Phoneset's built-in server could not open its data. Start Phoneset with --server to use another server, or ask your IT department."), a.w.Close)
+	a.w.SetContent(content)
+	a.w.Canvas().Focus(quit) // Space closes
+	a.w.SetTitle(windowTitle(lang.L("Can't start")))
 }
 
 // fileMenu has Sign out while signed in (signOut non-nil); Fyne adds Quit.

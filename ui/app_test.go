@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"strings"
@@ -21,6 +22,18 @@ type fakeBackend struct {
 	*fakeOrg
 }
 
+// appWindow is a window for Show, with a fake model that has a stored
+// session or not.
+func appWindow(t *testing.T, stored bool) (*fakeModel, fyne.Window) {
+	setup(t)
+	m := newFakeModel()
+	m.signedIn = stored
+	w := test.NewWindow(nil)
+	w.Resize(fyne.NewSize(900, 600))
+	t.Cleanup(w.Close)
+	return m, w
+}
+
 // TestShowWiresTheWindow runs the window on fakes: it resumes a stored
 // session or asks to sign in, and signing in opens the shell.
 func TestShowWiresTheWindow(t *testing.T) {
@@ -34,12 +47,7 @@ func TestShowWiresTheWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			setup(t)
-			m := newFakeModel()
-			m.signedIn = tt.stored
-			w := test.NewWindow(nil)
-			w.Resize(fyne.NewSize(900, 600))
-			t.Cleanup(w.Close)
+			m, w := appWindow(t, tt.stored)
 			Show(w, m, fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop"})
 			if got := w.Title(); got != tt.wantTitle {
 				t.Fatalf("title = %q, want %q", got, tt.wantTitle)
@@ -167,5 +175,62 @@ func TestLateChangeAfterSignOut(t *testing.T) {
 	}
 	if w.Title() != windowTitle(lang.L("Sign in")) || !strings.Contains(test.RenderToMarkup(w.Canvas()), lang.L("Sign in to Phoneset")) {
 		t.Errorf("a late change replaced the sign-in page: title %q", w.Title())
+	}
+}
+
+// TestBuiltInBackendFailure: the window does not wait for the built-in
+// backend, but if it fails the window says why, whichever page it had
+// reached, and no page replaces that later; a backend that starts changes
+// nothing.
+func TestBuiltInBackendFailure(t *testing.T) {
+	failure := errors.New("open embedded backend: store: database is locked")
+	tests := []struct {
+		name         string
+		stored       bool  // a session in the keyring
+		backendFirst bool  // the backend's answer comes before the session's
+		err          error // the backend's answer
+		wantTitle    string
+	}{
+		{"fails before the sign-in page", false, true, failure, "Phoneset — Can't start"},
+		{"fails after the sign-in page", false, false, failure, "Phoneset — Can't start"},
+		{"fails after a restored session", true, false, failure, "Phoneset — Can't start"},
+		{"starts", false, false, nil, "Phoneset — Sign in"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, w := appWindow(t, tt.stored)
+			var held []func()
+			goAsync = func(fn func()) { held = append(held, fn) }
+			ready := func(context.Context) error { return tt.err }
+			Show(w, m, fakeBackend{newFakeServer(), newFakeOrg()}, Options{Device: "laptop", BackendReady: ready})
+			if len(held) != 2 {
+				t.Fatalf("Show started %d background jobs, want 2 (session, backend)", len(held))
+			}
+			if tt.backendFirst {
+				held[0], held[1] = held[1], held[0]
+			}
+			for _, fn := range held {
+				fn()
+			}
+			if got := w.Title(); got != tt.wantTitle {
+				t.Fatalf("title = %q, want %q", got, tt.wantTitle)
+			}
+			markup := test.RenderToMarkup(w.Canvas())
+			if tt.err == nil {
+				if strings.Contains(markup, "can't start") {
+					t.Errorf("a backend that started is reported as failed:\n%s", markup)
+				}
+				return
+			}
+			for _, want := range []string{"Phoneset can't start", "database is locked", "--server"} {
+				if !strings.Contains(markup, want) {
+					t.Errorf("the window does not say %q:\n%s", want, markup)
+				}
+			}
+			menuItem(t, w, "Copy diagnostics")
+			if b, ok := w.Canvas().Focused().(*widget.Button); !ok || b.Text != "Close" {
+				t.Errorf("focus on %#v, want the Close button", w.Canvas().Focused())
+			}
+		})
 	}
 }
