@@ -6,9 +6,11 @@
 package sso
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -39,7 +41,46 @@ func New(hc *http.Client, now func() time.Time) *Client {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{http: hc, now: now, providers: map[string]*oidc.Provider{}}
+	limited := *hc
+	limited.Transport = limitedTransport{cmp.Or[http.RoundTripper](hc.Transport, http.DefaultTransport)}
+	return &Client{http: &limited, now: now, providers: map[string]*oidc.Provider{}}
+}
+
+// maxAnswer bounds each answer of a provider (discovery, keys, token, user
+// info), which the libraries read whole: an organisation's admin chooses
+// the issuer, and one without end would cost the shared server its memory.
+const maxAnswer = 1 << 20
+
+var errAnswerTooLarge = errors.New("sso: the provider's answer is over 1 MiB")
+
+type limitedTransport struct{ base http.RoundTripper }
+
+func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	res.Body = &limitedBody{ReadCloser: res.Body, left: maxAnswer}
+	return res, nil
+}
+
+// limitedBody fails, rather than ends, past its limit: a cut-off answer
+// must not parse as a whole one.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, errAnswerTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // provider discovers the issuer, or returns it as discovered before. A
