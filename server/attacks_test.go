@@ -248,3 +248,28 @@ func TestInvitationNoSecondFactorBypass(t *testing.T) {
 		mustChallengeWith(t, e, "newbrowser", "Tangerine-Orbit-42")
 	})
 }
+
+// TestInvitationLinkAttacks: guessing links from one address is
+// throttled like the other links, so the right one waits too; and a live
+// link of an organisation an operator disabled makes no account.
+func TestInvitationLinkAttacks(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		adm := e.admin().AccessToken
+		for _, email := range []string{"late@example.com", "guess@example.com"} {
+			wantStatus(t, e.invite(adm, api.InvitationRequest{Email: email, DisplayName: "New"}), 201)
+		}
+		guessed, late := e.inviteLink("guess@example.com"), e.inviteLink("late@example.com")
+		if _, err := e.srv.DisableOrganisation(t.Context(), e.demo.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, e.accept(late, "latecomer"), 422, api.CodeInvalid)
+		if n := countRows(t, e, `SELECT COUNT(*) FROM users WHERE username = ?`, "latecomer"); n != 0 {
+			t.Error("a disabled organisation's invitation made an account")
+		}
+		for i := range 29 {
+			wantError(t, e.accept("psl_"+strings.Repeat("A", 42)+itoa(i%10), "guesser"), 422, api.CodeInvalid)
+		}
+		wantError(t, e.accept(guessed, "guesser"), 429, api.CodeRateLimited)
+	})
+}
