@@ -227,17 +227,7 @@ func TestInvitationNoSecondFactorBypass(t *testing.T) {
 		if n := countRows(t, e, `SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?`, "newapp"); n != 0 {
 			t.Errorf("%d sessions before the second factor", n)
 		}
-		r = e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}})
-		wantStatus(t, r, 200)
-		var en api.TOTPEnrolment
-		r.decode(t, &en)
-		r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
-		wantStatus(t, r, 201)
-		var tk api.SecondFactorTokens
-		r.decode(t, &tk)
-		if len(tk.RecoveryCodes) != 10 {
-			t.Errorf("enrolled with %d recovery codes", len(tk.RecoveryCodes))
-		}
+		_, tk := enrolAtSignIn(t, e, clk, ch)
 		wantStatus(t, e.do(req{method: "GET", path: "/v1/me", token: tk.AccessToken}), 200)
 
 		form := e.do(req{method: "POST", path: "/v1/invitations/accept", ctype: "application/x-www-form-urlencoded",
