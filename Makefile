@@ -25,7 +25,7 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
 RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: run check test goldens build build-windows bench package package-deb package-msi package-tar \
+.PHONY: run check test soak-headset goldens build build-windows bench package package-deb package-msi package-tar \
 	lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
@@ -57,6 +57,12 @@ build-windows:
 	scripts/deps.sh windows
 	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
 
+## soak-headset: the headset check's 100-in-a-row matrix over parallel
+## PulseAudio servers (scripts/soak-headset.sh; K=servers, default 7)
+soak-headset:
+	scripts/deps.sh test
+	scripts/soak-headset.sh $(K)
+
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:
 	scripts/deps.sh test
@@ -65,7 +71,8 @@ bench:
 ## package: the installers, into bin/, from what make build and build-windows
 ## build (stripped, RELEASE_FLAGS), at FyneApp.toml's Version:
 ##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux/deb.sh)
-##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh)
+##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh);
+##                              signed when PHONESET_SIGN_PFX names a certificate
 ##   Phoneset.tar.xz            other Linux distributions (fyne package)
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 

@@ -66,6 +66,12 @@ const (
 	// gapPiece is the length of the pieces of the received signal in which
 	// dropouts are looked for.
 	gapPiece = 5 * time.Millisecond
+	// silentRun: this many exact zeros in a row inside the signal are
+	// digital silence, which no microphone gives: a dropout. A 10 ms one
+	// through PulseAudio's resamplers (an 8-22.05 kHz loopback) keeps
+	// 6.5-8.9 ms of exact zeros, too few to fill a gapPiece wherever it
+	// falls (then unproven: 32 of 4,300 checks in a soak).
+	silentRun = 2 * time.Millisecond
 	// gapSNR: below this signal-to-noise ratio, a dropout cannot be told
 	// from the noise, and the verdict is "noisy" anyway.
 	gapSNR = 6.0
@@ -246,7 +252,10 @@ func analyzeCheck(sig checkSignal, captured []float32, from int) (CheckResult, i
 	r.NoiseFloor = min(floor(captured, max(at-sig.rate/5, warm), at-margin, sig.rate/50),
 		floor(captured, warm, from, sig.rate/50))
 	r.SNR = r.Level - r.NoiseFloor
-	if r.SNR >= gapSNR {
+	// A tone that came back as digital silence on a silent path is no
+	// noise: it was lost (seen under a load of 16: the chirp heard, the
+	// tone nowhere, called too quiet).
+	if r.SNR >= gapSNR || r.Level <= silenceDBFS {
 		r.Missing, r.Dropped = missing(sig, captured, zero, math.Pow(10, r.NoiseFloor/20))
 		r.BrokeUp = r.Missing >= brokeUpAfter
 	}
@@ -289,15 +298,18 @@ func garbled(sig checkSignal, captured []float32, zero int, level, floor float64
 // is not a broken-up one. The fades at either end are left out, and so is the
 // chirp's last 30% (above 2.5 kHz): a path at 8 kHz, a narrow-band
 // hands-free headset's, takes up to 20 dB off its top. Of what is missing,
-// dropped is the digital silence.
+// dropped is the digital silence: runs of exact zeros of at least
+// silentRun.
 func missing(sig checkSignal, captured []float32, zero int, noise float64) (lost, dropped time.Duration) {
 	piece := max(1, sig.rate*int(gapPiece)/int(time.Second))
 	var env []float64
+	silent := 0
 	for _, span := range [][2]int{{sig.chirpAt, sig.chirpAt + len(sig.chirp)*7/10 + piece}, {sig.toneAt, sig.toneAt + sig.toneLen}} {
 		from := clampIndex(zero+span[0]+piece, len(captured))
 		to := clampIndex(zero+span[1]-piece, len(captured))
 		if to-from >= piece {
 			env = append(env, pieces(captured[from:to], piece, rms)...)
+			silent += zeroRuns(captured[from:to], sig.rate*int(silentRun)/int(time.Second))
 		}
 	}
 	if len(env) == 0 {
@@ -310,16 +322,31 @@ func missing(sig checkSignal, captured []float32, zero int, noise float64) (lost
 	// Wine at load 20: "too quiet", nothing missing).
 	ref := quantile(env, 0.8)
 	gap := math.Sqrt(ref * max(noise, ref/100))
-	n, silent := 0, 0
+	n := 0
 	for _, v := range env {
 		if v < gap {
 			n++
 		}
+	}
+	lost = time.Duration(n) * gapPiece
+	return lost, min(lost, time.Duration(silent)*time.Second/time.Duration(sig.rate))
+}
+
+// zeroRuns is how many samples of x lie in runs of at least run exact zeros.
+func zeroRuns(x []float32, run int) int {
+	total, n := 0, 0
+	for i, v := range x {
 		if v == 0 {
-			silent++
+			n++
+		}
+		if v != 0 || i == len(x)-1 {
+			if n >= run {
+				total += n
+			}
+			n = 0
 		}
 	}
-	return time.Duration(n) * gapPiece, time.Duration(silent) * gapPiece
+	return total
 }
 
 // toneOnly reports whether the test tone came back although the chirp before
@@ -428,9 +455,9 @@ type checkRecorder struct {
 	armedAt  atomic.Int64 // capture frame from which the signal can arrive; -1 until released
 	captured []float32    // written by the capture thread
 	filled   atomic.Int64 // frames in captured
-	// handed holds, for playback callbacks during the signal, the driver
-	// clock time at which the signal's first frame was (or would have been)
-	// handed over; playback thread until the streams stop.
+	// handed holds, for playback callbacks that carried the chirp, the
+	// driver clock time at which the signal's first frame was (or would
+	// have been) handed over; playback thread until the streams stop.
 	handed  [64]int64
 	nHanded int
 	// received is a ring of the latest capture callbacks: the frames
@@ -456,7 +483,11 @@ func (c *checkRecorder) play(out []float32, frames int, at time.Duration) {
 	n := 0
 	if st >= 0 && c.played-st < len(c.sig.samples) {
 		n = copy(out, c.sig.samples[c.played-st:])
-		if c.nHanded < len(c.handed) {
+		// Only the callbacks that carry the chirp time it: a stream can
+		// go on a later schedule partway through the signal (a short
+		// underrun, its gap too short to count as broken up), and the
+		// callbacks after that say nothing about when the chirp went out.
+		if off := c.played - st; off < c.sig.chirpAt+len(c.sig.chirp) && off+frames > c.sig.chirpAt && c.nHanded < len(c.handed) {
 			c.handed[c.nHanded] = int64(at) - c.frameTime(c.played-st)
 			c.nHanded++
 		}
@@ -509,15 +540,21 @@ func (c *checkRecorder) frameTime(frames int) int64 {
 // burst after a stall): the earliest of the largest group that agree within
 // a millisecond is the truest. (Medians of both let a busy machine, load 7-10
 // on two cores, move one in five runs on one path by 5-25 ms, or leave it
-// untimed.) Taking the capture end from the callbacks that carried the chirp
-// keeps frames a busy client lost earlier out of the sum.
+// untimed.) Both ends are taken from the callbacks that carried the chirp:
+// that keeps frames a busy client lost earlier out of the sum, and a stream
+// that went on a later schedule after the chirp (a short underrun in the
+// tone) out of its timing: with all the signal's playback callbacks, checks
+// through a fixed 50 ms delay line read 5 or 10 ms short in 5 of 78 at a
+// load of 16.
 //
 // Frames are taken to arrive evenly through a callback's block, as a sound
 // card captures them. A PulseAudio null sink's monitor delivers whole 20 ms
 // blocks, yet each stream's callbacks keep to one frame clock within 0.05 ms
-// through a check (its time minus frames read); checks on one loopback still
-// differ by up to 4 ms: that is the path's own delay, set when a stream
-// starts (the sink's block phase), not where the chirp lands.
+// through a check (its time minus frames read). Checks on one null sink
+// differ by up to 4 ms (19.96-23.98 ms over 17): that is the path's own
+// delay, set when a stream starts, as PulseAudio rewinds the sink to play
+// the new stream sooner; on a sink that does not rewind
+// (module-null-sink norewinds=1) they agree within 0.3 ms.
 func (c *checkRecorder) latency(at int) (time.Duration, bool) {
 	received := int64(math.MaxInt64)
 	for _, r := range c.received[:min(c.nReceived, len(c.received))] {

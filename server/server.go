@@ -71,6 +71,9 @@ type Config struct {
 	// provider (server/sso.New); nil means this server offers no single
 	// sign-on.
 	OIDC OIDC
+	// DNS is the host:port of the DNS server that proves organisations'
+	// email domains (TXT lookups); empty means the system's resolver.
+	DNS string
 
 	// Now replaces the clock in tests.
 	Now func() time.Time
@@ -97,6 +100,7 @@ type Server struct {
 	mail   mail.Sender
 	sms    mail.Sender
 	seal   *sealer
+	dns    *net.Resolver
 	hash   HashParams
 	now    func() time.Time
 
@@ -150,8 +154,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	dns, err := newResolver(cfg.DNS)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	s := &Server{
-		cfg: cfg, log: log, st: st, seal: seal, now: cfg.Now,
+		cfg: cfg, log: log, st: st, seal: seal, dns: dns, now: cfg.Now,
 		outbox:  &mail.Outbox{Log: log, ShowBodies: cfg.DevOutbox},
 		hash:    cfg.Hash,
 		meCache: newMeCache(4096),
@@ -176,6 +185,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			"email", cfg.Mail != nil, "sms", cfg.SMS != nil)
 	}
 	s.logBadNames(ctx)
+	s.logUnprovenSSO(ctx)
 	if s.cfg.GravatarBaseURL == "" {
 		s.cfg.GravatarBaseURL = "https://www.gravatar.com/avatar/"
 	}
@@ -193,14 +203,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	go s.housekeeping()
 	listening := make(chan struct{})
 	go s.listenLive(listening)
-	if st.Dialect() == store.Postgres {
-		// Serve once changes made through other processes are heard; a
-		// database that is slow to answer delays that no longer than this.
-		select {
-		case <-listening:
-		case <-time.After(10 * time.Second):
-			log.Warn("not yet listening for other servers' status changes; streams catch up once it does")
-		}
+	// Serve once changes made through other processes are heard; a
+	// database that is slow to answer delays that no longer than this.
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		log.Warn("not yet listening for other processes' status changes; streams catch up once it does")
 	}
 	if cfg.TimerTick >= 0 {
 		s.bg.Add(1)
