@@ -155,7 +155,8 @@ func (c *Client) Exchange(ctx context.Context, cfg server.OIDCProvider, a server
 }
 
 // verify checks an ID token: its signature by the provider's keys, its
-// issuer, that clientID is an audience, that it has not expired, and that
+// issuer, that clientID is an audience (and the authorised party, where it
+// names one or has several audiences), that it has not expired, and that
 // it carries nonce, the one this sign-in sent; a token from another
 // sign-in (a replay) carries another.
 func (c *Client) verify(ctx context.Context, p *oidc.Provider, clientID, raw, nonce string) (server.OIDCIdentity, error) {
@@ -171,9 +172,15 @@ func (c *Client) verify(ctx context.Context, p *oidc.Provider, clientID, raw, no
 		Email         string `json:"email"`
 		EmailVerified any    `json:"email_verified"`
 		Name          string `json:"name"`
+		AZP           string `json:"azp"`
 	}
 	if err := tok.Claims(&claims); err != nil {
 		return server.OIDCIdentity{}, fmt.Errorf("sso: ID token claims: %w", err)
+	}
+	// A token for several clients is ours only if we are its authorised
+	// party (OpenID Connect Core §3.1.3.7, which go-oidc leaves to us).
+	if (len(tok.Audience) > 1 || claims.AZP != "") && claims.AZP != clientID {
+		return server.OIDCIdentity{}, errors.New("sso: ID token: issued to another authorised party")
 	}
 	if tok.Subject == "" {
 		return server.OIDCIdentity{}, errors.New("sso: ID token has no subject")
