@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/phoneset/phoneset/api"
 )
 
 // routes is the /v1 API; api/openapi.yaml documents every route here, and
@@ -153,7 +155,8 @@ func (s *Server) routeTable() []route {
 		{"GET /v1/supervisor/time-in-status", s.supervisor(s.getTimeInStatus)},
 	}
 	if s.cfg.DevOutbox {
-		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)})
+		rs = append(rs, route{"GET /v1/dev/outbox", s.wrap(s.devOutbox)},
+			route{"GET /v1/dev/in-flight", s.wrap(s.devInFlight)})
 	}
 	return rs
 }
@@ -161,5 +164,13 @@ func (s *Server) routeTable() []route {
 // devOutbox lists the messages the development outbox holds, newest last.
 func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, s.outbox.Messages())
+	return nil
+}
+
+// devInFlight counts the requests whose handlers run, this one left out:
+// a test that stops the server mid-load waits for every request it sent
+// to have reached a handler, not for a time.
+func (s *Server) devInFlight(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, api.InFlight{Requests: s.inFlight.Load() - 1})
 	return nil
 }

@@ -304,6 +304,21 @@ func TestIDTokensRefused(t *testing.T) {
 				c["aud"] = "another-client"
 				return op.sign(c)
 			}},
+			{"for another client too, authorised party the other", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["aud"], c["azp"] = []string{clientID, "another-client"}, "another-client"
+				return op.sign(c)
+			}},
+			{"for another client too, no authorised party", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["aud"] = []string{"another-client", clientID}
+				return op.sign(c)
+			}},
+			{"authorised party another client", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["azp"] = "another-client"
+				return op.sign(c)
+			}},
 			{"wrong issuer", func(g grant) string {
 				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
 				c["iss"] = "https://evil.example"
