@@ -25,7 +25,7 @@ COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
 RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: run check test goldens build build-windows bench package package-deb package-msi package-tar \
+.PHONY: run check test soak-headset goldens build build-windows bench package package-deb package-msi package-tar \
 	lint fuzz screenshots clean
 
 ## run: install build deps, build, start the app
@@ -56,6 +56,12 @@ build:
 build-windows:
 	scripts/deps.sh windows
 	$(WINDOWS_ENV) go build $(RELEASE_FLAGS) -o bin/ ./cmd/...
+
+## soak-headset: the headset check's 100-in-a-row matrix over parallel
+## PulseAudio servers (scripts/soak-headset.sh; K=servers, default 7)
+soak-headset:
+	scripts/deps.sh test
+	scripts/soak-headset.sh $(K)
 
 ## bench: Go benchmarks with services, then scripts/bench-*.sh
 bench:

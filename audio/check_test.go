@@ -531,6 +531,19 @@ func TestAnalyzeCheckBrokeUp(t *testing.T) {
 				}
 			}
 		}}, VerdictBrokeUp, 150 * time.Millisecond},
+		// Through PulseAudio's resamplers a 10 ms dropout keeps 6.5-8.9 ms
+		// of exact zeros between their ringing: no 5 ms piece of it all
+		// zeros here, as in 32 of 4,300 checks of a soak.
+		{"resampled dropout: digital silence between ringing", brokenCapture{capture: with(func(c *capture) { c.noise = nil }),
+			played: func(sig checkSignal, x []float32) []float32 {
+				at := sig.toneAt + sig.toneLen/2 + ms(4.5) // its zeros fill no whole piece
+				x = underrun(at, ms(11))(sig, x)
+				for i := range ms(1.75) {
+					r := float32(1e-3 * float64(1-2*(i%2)))
+					x[at+i], x[at+ms(11)-1-i] = r, r
+				}
+				return x
+			}}, VerdictBrokeUp, 10 * time.Millisecond},
 		{"a 3 ms gap is too short to tell", brokenCapture{capture: base, played: underrun(toneMid, ms(3))}, VerdictOK, 0},
 		{"resampled to 8 kHz is no dropout", brokenCapture{capture: with(func(c *capture) { c.path = resampled(8000) })}, VerdictOK, 0},
 		{"noise 10 dB below is no dropout", brokenCapture{capture: with(func(c *capture) { c.noise = pinkNoise(n, math.Pow(10, -25.05/20), 13) })}, VerdictNoisy, 0},

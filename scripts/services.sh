@@ -174,8 +174,15 @@ svc_start_postgres() {
   svc_die "PostgreSQL did not start"
 }
 
+# svc_start_pulse [NAME] starts PulseAudio and points PULSE_SERVER at it. A
+# NAME gives the server its own runtime dir, socket and log, so that several
+# run side by side (scripts/soak-headset.sh); the last one started is the
+# one PULSE_SERVER names.
 svc_start_pulse() {
-  local sock="$XDG_RUNTIME_DIR/pulse-native" pid
+  local name=pulse${1:+-$1} pid
+  local run="$XDG_RUNTIME_DIR${1:+/$name}"
+  local sock="$run/pulse-native"
+  mkdir -p -m 700 "$run"
   # Clients must never autospawn a second, untracked server. Audio goes over
   # the socket, not shared memory: PulseAudio 16's memfd path logs "Cannot
   # send block reference with non-registered memfd ID" (its issue 824) under
@@ -183,16 +190,16 @@ svc_start_pulse() {
   printf 'autospawn = no\nenable-shm = no\n' >"$SVC_TMP/pulse-client.conf"
   export PULSE_CLIENTCONFIG="$SVC_TMP/pulse-client.conf"
   # No CPU limiter: on a busy CI machine it would end the server mid-run.
-  pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no --system=no \
+  XDG_RUNTIME_DIR=$run pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=no --system=no \
     --disallow-exit --log-target=stderr --disable-shm=yes --no-cpu-limit \
     --load="module-native-protocol-unix auth-anonymous=1 socket=$sock" \
     --load="module-null-sink sink_name=vspk sink_properties=device.description=VirtualSpeaker rate=48000" \
-    --load="module-always-sink" >"$SVC_TMP/pulse.log" 2>&1 &
+    --load="module-always-sink" >"$SVC_TMP/$name.log" 2>&1 &
   pid=$!
   svc_track "$pid" TERM
   export PULSE_SERVER="unix:$sock"
   svc_wait_until 30 "$pid" pactl info ||
-    svc_die "PulseAudio did not start: $(tail -5 "$SVC_TMP/pulse.log")"
+    svc_die "PulseAudio did not start: $(tail -5 "$SVC_TMP/$name.log")"
   pactl info | grep -q '^Default Sink: vspk$' || svc_die "PulseAudio default sink is not vspk"
   export PHONESET_TEST_PULSE=1
   svc_log "PulseAudio $PULSE_SERVER (pid $pid)"

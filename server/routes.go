@@ -142,6 +142,7 @@ func (s *Server) routeTable() []route {
 		{"DELETE /v1/org/users/{id}/second-factor", s.admin(s.resetMemberSecondFactor)},
 		{"GET /v1/org/sso", s.admin(s.getSSO)},
 		{"PUT /v1/org/sso", s.admin(s.putSSO)},
+		{"POST /v1/org/sso/domains/{domain}/verify", s.admin(s.verifySSODomain)},
 		{"GET /v1/org/scim/tokens", s.admin(s.listSCIMTokens)},
 		{"POST /v1/org/scim/tokens", s.adminIdempotent(s.createSCIMToken)},
 		{"DELETE /v1/org/scim/tokens/{id}", s.admin(s.revokeSCIMToken)},

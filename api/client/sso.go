@@ -41,3 +41,14 @@ func (c *Client) SetOrgSSO(ctx context.Context, version int64, u api.SSOSettings
 	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sso"), body: u, out: &s, ifMatch: version, hasIf: true})
 	return s, err
 }
+
+// VerifyOrgSSODomain asks the server to check a claimed domain's DNS TXT
+// record (POST /v1/org/sso/domains/{domain}/verify). A check that does not
+// verify is an error with its reason (dns_record_missing,
+// dns_record_mismatch, dns_unavailable, domain_taken); the claim then
+// carries it too.
+func (c *Client) VerifyOrgSSODomain(ctx context.Context, domain string) (api.SSODomain, error) {
+	var d api.SSODomain
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("sso", "domains", domain, "verify"), out: &d})
+	return d, err
+}

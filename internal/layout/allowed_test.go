@@ -20,6 +20,7 @@ var allowed = map[string][]string{
 	"internal/away":                {"api", "github.com/ebitengine/purego", "github.com/godbus/dbus/v5", "golang.org/x/sys"},
 	"internal/buildinfo":           {},
 	"internal/diag":                {"internal/buildinfo"},
+	"internal/dnstest":             {"golang.org/x/net"},
 	"internal/layout":              {},
 	"internal/machineconf":         {"api/client", "golang.org/x/sys"},
 	"internal/loadtest":            {"api", "server", "server/store", "server/store/postgres"},

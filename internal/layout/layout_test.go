@@ -44,6 +44,8 @@ var arrows = map[string][]string{
 	"third_party":      nil,
 	"internal/userdir": nil,
 	"internal/testenv": nil,
+	// A DNS server on loopback for tests of domain proof; imported by tests only.
+	"internal/dnstest": nil,
 	// One instance per user; start at sign-in.
 	"internal/single":    nil,
 	"internal/autostart": nil,
