@@ -134,6 +134,10 @@ func TestSSODomainVerification(t *testing.T) {
 		if org, err := e.srv.Store().Q().OrgByDomain(ctx, "bigcorp.example"); err != nil || org != e.demo.OrgID {
 			t.Errorf("a verified domain routes to %q, %v", org, err)
 		}
+		// A subdomain is a domain of its own.
+		if _, err := e.srv.Store().Q().OrgByDomain(ctx, "eu.bigcorp.example"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a subdomain of a verified domain routes sign-ins: %v", err)
+		}
 		// Verified stays verified: checking again asks no DNS.
 		dns.Stop()
 		wantStatus(t, verifyDomain(e, tok, "bigcorp.example"), 200)

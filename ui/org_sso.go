@@ -97,8 +97,10 @@ func newOrgSSOTab(m OrgSSOModel, zone func() *time.Location) *orgSSOTab {
 		t.problem,
 		widget.NewCard(lang.L("Single sign-on"), lang.L("OpenID Connect: Entra ID, Okta, Google, Keycloak and others."),
 			container.NewVBox(t.enabled, form, t.ssoOnly, t.justInTime, container.NewHBox(t.save))),
-		widget.NewCard(lang.L("Email domains"), lang.L("Only verified domains sign people in. Prove each one with a TXT record in its DNS, then press Verify."),
-			t.claims),
+		// The explanation wraps in the card's body: a card's subtitle does not.
+		widget.NewCard(lang.L("Email domains"), "", container.NewVBox(
+			explain(lang.L("Only verified domains sign people in. Prove each one with a TXT record in its DNS, then press Verify.")),
+			t.claims)),
 		explain(lang.L("Register Phoneset with the provider as a desktop app whose redirect is http://127.0.0.1/callback on any port. People sign in in their browser; the provider asks for its own second factor, so Phoneset asks for none after single sign-on.")),
 	))
 	return t

@@ -92,8 +92,11 @@ func (s *secondStep) show() {
 	s.page.content.Refresh()
 }
 
-// column centres box at the sign-in page's width.
+// column centres box at the sign-in page's width, as tall as it is at
+// that width: a wrapping label is one line tall until it has a width, and
+// the lines it wraps to would spill over what comes below.
 func column(box *fyne.Container) fyne.CanvasObject {
+	box.Resize(fyne.NewSize(420, box.MinSize().Height))
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))
 }
 

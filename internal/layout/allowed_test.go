@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"internal/loadtest":            {"api", "server", "server/store", "server/store/postgres"},
 	"internal/single":              {"golang.org/x/sys"},
 	"internal/testenv":             {},
+	"internal/testoidc":            {"github.com/zitadel/oidc/v3", "golang.org/x/text"},
 	"internal/userdir":             {},
 	"photo":                        {"C", "github.com/clipperhouse/uax29/v2", "github.com/disintegration/imaging", "golang.org/x/image", "golang.org/x/text"},
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},

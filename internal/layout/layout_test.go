@@ -59,6 +59,7 @@ var arrows = map[string][]string{
 	// Harnesses and tools, linked into no product.
 	"internal/layout":   nil,
 	"internal/loadtest": {"server"},
+	"internal/testoidc": nil, // a real OpenID provider for SSO tests
 	"tools":             nil,
 	"e2e":               nil,
 }

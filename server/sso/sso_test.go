@@ -23,6 +23,7 @@ import (
 	"github.com/phoneset/phoneset/api/client"
 	"github.com/phoneset/phoneset/internal/dnstest"
 	"github.com/phoneset/phoneset/internal/testenv"
+	"github.com/phoneset/phoneset/internal/testoidc"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 	"github.com/phoneset/phoneset/server/sso"
@@ -49,9 +50,10 @@ type fakeOP struct {
 // grant is an authorization the fake "user" gave: the code's sign-in.
 type grant struct{ nonce, challenge string }
 
+// The registration newSSOEnv configures, the real provider's too.
 const (
-	clientID     = "phoneset-test"
-	clientSecret = "s3cret-never-logged"
+	clientID     = testoidc.ClientID
+	clientSecret = testoidc.ClientSecret
 )
 
 func newFakeOP(t testing.TB) *fakeOP {
