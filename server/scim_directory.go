@@ -210,12 +210,13 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, edit func(*DirUse
 		return DirUser{}, err
 	}
 	s := d.s
-	deactivated := false
+	deactivated, before := false, ""
 	err = s.orgTx(ctx, c.adminCall, func(q store.Q) error {
 		cur, err := d.user(ctx, q, c.OrgID, id)
 		if err != nil {
 			return err
 		}
+		before = cur.Email
 		next := cur
 		if err := edit(&next); err != nil {
 			return err
@@ -234,6 +235,13 @@ func (d *Directory) UpdateUser(ctx context.Context, id string, edit func(*DirUse
 	}
 	if deactivated {
 		s.signedOut(c.OrgID, id)
+	}
+	// Both addresses hear of a new one, as when an admin sets it: a
+	// takeover by "forgot password" at the new address does not go unseen.
+	if after, err := s.st.Q().UserByID(ctx, id); err == nil && after.Email != before {
+		if err := s.notifyEmailSet(ctx, before, after.Email); err != nil {
+			return DirUser{}, err
+		}
 	}
 	return d.User(ctx, id)
 }
@@ -255,6 +263,13 @@ func (d *Directory) apply(ctx context.Context, q store.Q, c *scimCaller, cur, ne
 		}
 		u.FirstName, u.LastName, u.DisplayName = next.GivenName, next.FamilyName, next.DisplayName
 		if u.Email != next.Email {
+			// The owner's address, which "forgot password" reaches, is
+			// the owner's to change (as for other admins).
+			if o, err := q.OrgProfileByID(ctx, c.OrgID); err != nil {
+				return err
+			} else if o.OwnerID == u.ID {
+				return &DirInvalid{Field: "emails", Why: "of the organisation's owner are changed by the owner, in Phoneset"}
+			}
 			// The identity provider owns the address: a change it made
 			// replaces any the user had pending.
 			if err := q.DeleteVerification(ctx, u.ID, store.PurposeEmailChange); err != nil {

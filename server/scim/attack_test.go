@@ -197,3 +197,28 @@ func (e *env) lastMail(t *testing.T, to string) mail.Message {
 	}
 	return m
 }
+
+// TestSCIMTokenCannotTakeOverTheOwner: a stolen SCIM token cannot point
+// the owner's address somewhere else (from where "forgot password" would
+// take the account); another member's new address is told to both.
+func TestSCIMTokenCannotTakeOverTheOwner(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		patch := func(id, email string) resp {
+			return e.do("PATCH", "/scim/v2/Users/"+id, e.token, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[`+
+				`{"op":"replace","path":"emails[type eq \"work\"].value","value":"`+email+`"}]}`)
+		}
+		owner := e.demo.Admins[0].ID
+		if r := patch(owner, "owner@evil.example"); r.status != 400 {
+			t.Errorf("the owner's address by SCIM: %d %s", r.status, r.body)
+		}
+		if u, err := e.srv.Store().Q().UserByID(context.Background(), owner); err != nil || u.Email != "admin@demo.phoneset.test" {
+			t.Fatalf("owner's address now %q (%v)", u.Email, err)
+		}
+		want(t, patch(e.demo.Agents[0].ID, "bo.new@example.com"), 200)
+		for _, to := range []string{"agent1@demo.phoneset.test", "bo.new@example.com"} {
+			if m := e.lastMail(t, to); !strings.Contains(m.Body, "bo.new@example.com") {
+				t.Errorf("mail to %s: %+v", to, m)
+			}
+		}
+	})
+}
