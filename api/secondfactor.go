@@ -128,6 +128,7 @@ type MemberSecondFactor struct {
 	DisplayName string `json:"display_name"`
 	Admin       bool   `json:"admin"`
 	Enabled     bool   `json:"enabled"`
+	You         bool   `json:"you,omitempty"` // the admin asking: no reset here, the Security page turns it off
 }
 
 // OrgSecondFactor is GET /v1/org/second-factor; Version is its ETag.

@@ -546,22 +546,25 @@ func (s *Server) newRecoveryCodeList(w http.ResponseWriter, r *http.Request, p *
 	return nil
 }
 
-func (s *Server) orgSecondFactor(ctx context.Context, orgID string) (api.OrgSecondFactor, error) {
+// orgSecondFactor is the organisation's policy and members as admin a sees
+// them: their own row is marked, since they turn theirs off on the
+// Security page, with a code.
+func (s *Server) orgSecondFactor(ctx context.Context, a *adminCall) (api.OrgSecondFactor, error) {
 	q := s.st.Q()
-	policy, version, err := q.SecondFactorPolicy(ctx, orgID)
+	policy, version, err := q.SecondFactorPolicy(ctx, a.OrgID)
 	if err != nil {
 		return api.OrgSecondFactor{}, err
 	}
-	ms, err := q.OrgSecondFactors(ctx, orgID)
+	ms, err := q.OrgSecondFactors(ctx, a.OrgID)
 	out := api.OrgSecondFactor{Policy: policy, Version: version, Members: make([]api.MemberSecondFactor, 0, len(ms))}
 	for _, m := range ms {
-		out.Members = append(out.Members, api.MemberSecondFactor{ID: m.ID, DisplayName: m.DisplayName, Admin: m.Admin, Enabled: m.Enabled})
+		out.Members = append(out.Members, api.MemberSecondFactor{ID: m.ID, DisplayName: m.DisplayName, Admin: m.Admin, Enabled: m.Enabled, You: m.ID == a.UserID})
 	}
 	return out, err
 }
 
-func (s *Server) writeOrgSecondFactor(w http.ResponseWriter, ctx context.Context, orgID string) error {
-	out, err := s.orgSecondFactor(ctx, orgID)
+func (s *Server) writeOrgSecondFactor(w http.ResponseWriter, ctx context.Context, a *adminCall) error {
+	out, err := s.orgSecondFactor(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -571,7 +574,7 @@ func (s *Server) writeOrgSecondFactor(w http.ResponseWriter, ctx context.Context
 }
 
 func (s *Server) getOrgSecondFactor(w http.ResponseWriter, r *http.Request, a *adminCall) error {
-	return s.writeOrgSecondFactor(w, r.Context(), a.OrgID)
+	return s.writeOrgSecondFactor(w, r.Context(), a)
 }
 
 // putOrgSecondFactor sets the policy; members it now covers enrol at their
@@ -603,7 +606,7 @@ func (s *Server) putOrgSecondFactor(w http.ResponseWriter, r *http.Request, a *a
 	if err != nil {
 		return err
 	}
-	return s.writeOrgSecondFactor(w, ctx, a.OrgID)
+	return s.writeOrgSecondFactor(w, ctx, a)
 }
 
 // resetMemberSecondFactor removes another member's second factor (a lost

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -418,12 +419,19 @@ func TestSecondFactorPolicy(t *testing.T) {
 		_ = secret
 		var org api.OrgSecondFactor
 		e.do(req{method: "GET", path: "/v1/org/second-factor", token: adm}).decode(t, &org)
-		on := map[string]bool{}
+		on, you := map[string]bool{}, []string{}
 		for _, m := range org.Members {
 			on[m.ID] = m.Enabled
+			if m.You {
+				you = append(you, m.ID)
+			}
 		}
 		if org.Policy != "optional" || !on[e.demo.Admins[0].ID] || !on[e.demo.Agents[0].ID] || on[e.demo.Agents[1].ID] {
 			t.Errorf("org view %+v", org)
+		}
+		// The asking admin's own row is marked (the app offers no reset there).
+		if !slices.Equal(you, []string{e.demo.Admins[0].ID}) {
+			t.Errorf("rows marked as the admin's own: %v, want %s", you, e.demo.Admins[0].ID)
 		}
 
 		// The admin resets the agent's second factor, with their password.

@@ -89,9 +89,17 @@ func (t *orgSecondFactorTab) show(s api.OrgSecondFactor) {
 		if m.Enabled {
 			status = lang.L("On")
 		}
-		reset := widget.NewButton(lang.L("Reset…"), func() { t.askReset(m) })
-		setEnabled(reset, m.Enabled)
-		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(status), reset), widget.NewLabel(m.DisplayName)))
+		var action fyne.CanvasObject
+		if m.You {
+			// The server resets only others: an admin's own factor goes
+			// off on the Security page, with a code, as anyone's does.
+			action = widget.NewLabelWithStyle(lang.L("Yours: change it on the Security page"), fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
+		} else {
+			reset := widget.NewButton(lang.L("Reset…"), func() { t.askReset(m) })
+			setEnabled(reset, m.Enabled)
+			action = reset
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(status), action), widget.NewLabel(m.DisplayName)))
 	}
 	t.members.Objects = rows
 	t.members.Refresh()

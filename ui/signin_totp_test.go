@@ -104,7 +104,7 @@ func (f *fakeServer) NewRecoveryCodes(_ context.Context, password string) ([]str
 func (f *fakeOrg) OrgSecondFactor(context.Context) (api.OrgSecondFactor, error) {
 	if f.totp.org.Members == nil {
 		f.totp.org = api.OrgSecondFactor{Policy: api.SecondFactorOptional, Version: 1, Members: []api.MemberSecondFactor{
-			{ID: "u_admin", DisplayName: "Ada Admin", Admin: true, Enabled: true},
+			{ID: "u_admin", DisplayName: "Ada Admin", Admin: true, Enabled: true, You: true},
 			{ID: "u_bo", DisplayName: "Bo Agent", Enabled: true},
 			{ID: "u_cy", DisplayName: "Cy Agent"},
 		}}
@@ -292,6 +292,12 @@ func TestOrgSecondFactorTab(t *testing.T) {
 	p.tabs.SelectIndex(len(p.tabs.Items) - 1)
 	assertGolden(t, "org_secondfactor.xml", w.Canvas())
 	tab := p.all[len(p.all)-1].(*orgSecondFactorTab)
+	// Resets are for the others' rows: the signed-in admin's own is
+	// turned off on the Security page (the server refuses it here).
+	markup := test.RenderObjectToMarkup(tab.members)
+	if n := strings.Count(markup, lang.L("Reset…")); n != 2 || !strings.Contains(markup, lang.L("Yours: change it on the Security page")) {
+		t.Errorf("%d Reset buttons for 3 members, one of them the admin's own:\n%s", n, markup)
+	}
 	if !tab.save.Disabled() {
 		t.Fatal("Save enabled before a change")
 	}
