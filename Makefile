@@ -71,7 +71,8 @@ bench:
 ## package: the installers, into bin/, from what make build and build-windows
 ## build (stripped, RELEASE_FLAGS), at FyneApp.toml's Version:
 ##   phoneset_VERSION_ARCH.deb  Debian/Ubuntu (packaging/linux/deb.sh)
-##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh)
+##   Phoneset-VERSION-x64.msi   Windows, per machine (packaging/windows/msi.sh);
+##                              signed when PHONESET_SIGN_PFX names a certificate
 ##   Phoneset.tar.xz            other Linux distributions (fyne package)
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 

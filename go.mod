@@ -8,6 +8,7 @@ require (
 	github.com/clipperhouse/uax29/v2 v2.2.0
 	github.com/coreos/go-oidc/v3 v3.21.0
 	github.com/disintegration/imaging v1.6.2
+	github.com/ebitengine/purego v0.11.3
 	github.com/elimity-com/scim v0.0.0-20260728105928-2641426a1539
 	github.com/gen2brain/malgo v0.11.26
 	github.com/go-jose/go-jose/v4 v4.1.9

@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"image/png"
+	"os"
 	"testing"
 
 	"github.com/disintegration/imaging"
@@ -10,7 +11,12 @@ import (
 
 // The logo must be the current icon scaled down, not a stale copy.
 func TestLogoIsTheIconScaled(t *testing.T) {
-	icon, err := png.Decode(bytes.NewReader(Icon))
+	f, err := os.Open("icon.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	icon, err := png.Decode(f)
 	if err != nil {
 		t.Fatal(err)
 	}

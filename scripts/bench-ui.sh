@@ -12,6 +12,8 @@
 # 5 ms over one connection (xwininfo or xdotool cost a process per look).
 #
 #   scripts/bench-ui.sh               RUNS=5 scripts/bench-ui.sh
+#   BASE=main scripts/bench-ui.sh     also the app as of commit BASE, in the
+#                                     same rounds: before/after under one load
 #
 # Uses the Xvfb of scripts/services.sh (PHONESET_TEST_DISPLAY) when `make
 # bench` runs it, else starts its own. Targets: app/bare <= 1.15x time to
@@ -27,6 +29,7 @@ SETTLE=${SETTLE:-1s}    # from first frame to reading RSS
 TIMEOUT=${TIMEOUT:-60s} # longest wait for a window before the run fails
 TIME_TARGET=1.15
 RSS_TARGET=1.2
+BASE=${BASE:-} # a commit to measure beside the working tree's app
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-ui.XXXXXX")
 pids=()
@@ -62,6 +65,12 @@ echo "bench-ui: building app, bare window and stopwatch" >&2
 go build -o "$work/phoneset" ./cmd/phoneset
 go build -o "$work/bare" ./tools/benchbare
 go build -o "$work/firstframe" ./tools/firstframe
+if [ -n "$BASE" ]; then
+	echo "bench-ui: building the app as of $BASE" >&2
+	mkdir "$work/base-src"
+	git archive "$BASE" | tar -x -C "$work/base-src"
+	(cd "$work/base-src" && go build -o "$work/phoneset-base" ./cmd/phoneset)
+fi
 
 display=${PHONESET_TEST_DISPLAY:-}
 if [ -z "$display" ]; then
@@ -102,12 +111,15 @@ $(tail -15 "$work/$kind.log")"
 # Each program starts twice on fresh dirs: the first start also pays for
 # what Fyne and Mesa cache per user (shader cache, font index), and for the
 # app's database and demo seeding; the second is an ordinary start.
-declare -A bin=([app]="$work/phoneset" [bare]="$work/bare")
-declare -A title=([app]="Phoneset — Sign in" [bare]=Bare)
+declare -A bin=([app]="$work/phoneset" [base]="$work/phoneset-base" [bare]="$work/bare")
+declare -A title=([app]="Phoneset — Sign in" [base]="Phoneset — Sign in" [bare]=Bare)
+progs=(app bare)
+[ -n "$BASE" ] && progs=(app base bare)
 round() {
-	local i=$1 p progs=(app bare)
-	((i % 2)) && progs=(bare app)
-	for p in "${progs[@]}"; do
+	local i=$1 p order=("${progs[@]}")
+	# Each program goes first as often as the others.
+	for ((p = 0; p < i % ${#progs[@]}; p++)); do order=("${order[@]:1}" "${order[0]}"); done
+	for p in "${order[@]}"; do
 		measure "$p-first" "${bin[$p]}" "${title[$p]}" "$work/home-$p-$i"
 		measure "$p-second" "${bin[$p]}" "${title[$p]}" "$work/home-$p-$i"
 		rm -rf "$work/home-$p-$i"
@@ -127,10 +139,13 @@ col_stats() {
 			printf "%s %s\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[p] }'
 }
 
-rows=(app-first app-second bare-first bare-second)
+rows=()
+for p in "${progs[@]}"; do rows+=("$p-first" "$p-second"); done
 declare -A label=(
 	[app-first]="app, first run (creates DB, seeds demo)"
 	[app-second]="app, second run"
+	[base-first]="app as of $BASE, first run"
+	[base-second]="app as of $BASE, second run"
 	[bare-first]="bare Fyne window, first run"
 	[bare-second]="bare Fyne window, second run"
 )
@@ -156,9 +171,12 @@ for k in "${rows[@]}"; do
 done
 echo
 verdict() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { r = a / b; printf "%.2fx (target <= %sx: %s)", r, t, (r <= t) ? "PASS" : "over target" }'; }
-for run in first second; do
-	printf 'app/bare, %-10s frame %s   RSS %s   (CPU %.2fx)\n' "$run run:" \
-		"$(verdict "${frame_med[app-$run]}" "${frame_med[bare-$run]}" "$TIME_TARGET")" \
-		"$(verdict "${rss_med[app-$run]}" "${rss_med[bare-$run]}" "$RSS_TARGET")" \
-		"$(awk -v a="${cpu_med[app-$run]}" -v b="${cpu_med[bare-$run]}" 'BEGIN { print (b > 0) ? a / b : 0 }')"
+for p in "${progs[@]}"; do
+	[ "$p" = bare ] && continue
+	for run in first second; do
+		printf '%s/bare, %-10s frame %s   RSS %s   (CPU %.2fx)\n' "${p/base/base $BASE}" "$run run:" \
+			"$(verdict "${frame_med[$p-$run]}" "${frame_med[bare-$run]}" "$TIME_TARGET")" \
+			"$(verdict "${rss_med[$p-$run]}" "${rss_med[bare-$run]}" "$RSS_TARGET")" \
+			"$(awk -v a="${cpu_med[$p-$run]}" -v b="${cpu_med[bare-$run]}" 'BEGIN { print (b > 0) ? a / b : 0 }')"
+	done
 done

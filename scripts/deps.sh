@@ -5,8 +5,9 @@
 #   scripts/deps.sh windows  the MinGW C compiler for the Windows cross-build
 #   scripts/deps.sh wine     Wine and MinGW, to run the Windows build (scripts/wine.sh)
 #   scripts/deps.sh package  run and windows, plus the installers' tools: wixl
-#                            and msitools (MSI), dpkg-dev (dpkg-shlibdeps),
-#                            ImageMagick (the .ico), desktop-file-utils
+#                            and msitools (MSI), osslsigncode (signing it),
+#                            dpkg-dev (dpkg-shlibdeps), ImageMagick (the .ico),
+#                            desktop-file-utils
 # Never installs dbus-x11: with it godbus autolaunches dbus-daemon and
 # gnome-keyring-daemon processes that outlive the program.
 set -euo pipefail
@@ -19,8 +20,9 @@ wine_pkgs=(wine wine64 libwine fonts-wine gcc-mingw-w64-x86-64)
 test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils dbus
   gnome-keyring postgresql libvips-tools libreoffice-calc-nogui desktop-file-utils "${wine_pkgs[@]}"
   chromium # the person's browser in the single sign-on test (server/sso)
+  openssl # the MSI signing test's self-signed certificate (e2e)
   swh-plugins) # the LADSPA delay line of the headset check's latency test (audio)
-package_pkgs=(wixl msitools dpkg-dev imagemagick desktop-file-utils)
+package_pkgs=(wixl msitools osslsigncode dpkg-dev imagemagick desktop-file-utils)
 test_pkgs+=("${package_pkgs[@]}")
 
 case "${1:-}" in

@@ -53,6 +53,17 @@ for goos in "$@"; do
     CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$mingw_cc" go vet ./...
     continue
   fi
+  if [ "$goos" = darwin ]; then
+    # The macOS lock watcher calls CoreFoundation through purego, not cgo:
+    # it builds, with its test binary, for both Mac architectures (the vet
+    # below covers it for amd64). Compiled, not run: there is no Mac here.
+    for arch in arm64 amd64; do
+      echo "build: darwin/$arch CGO_ENABLED=0 ./internal/away (compiled, not run)"
+      CGO_ENABLED=0 GOOS=darwin GOARCH=$arch go build ./internal/away/
+      CGO_ENABLED=0 GOOS=darwin GOARCH=$arch go test -c -o /dev/null ./internal/away/
+    done
+    CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go vet ./internal/away/
+  fi
   patterns=()
   for d in "${nocgo_dirs[@]}"; do
     [ -d "$d" ] && patterns+=("./$d/...")

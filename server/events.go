@@ -19,8 +19,8 @@ import (
 // Live status: GET /v1/me/events is a server-sent event stream of the
 // status changes the caller may see (their own; a supervisor's agents').
 // Every status write calls statusChanged after it commits; it hands the
-// change to this process's streams and, on PostgreSQL, NOTIFYs the other
-// server processes, which hand it to theirs.
+// change to this process's streams and notifies the other processes on the
+// database (store.Notify: NOTIFY on PostgreSQL), which hand it to theirs.
 const (
 	liveChannel = "phoneset_status"
 	// liveSignedOut marks a notification that credentials ended (see
@@ -205,8 +205,8 @@ func endFrame(code string) []byte {
 	return []byte("event: " + api.EventEnd + "\ndata: " + string(data) + "\n\n")
 }
 
-// statusChanged tells every stream that may see u, in this process and,
-// on PostgreSQL, in the others, that u's status changed. Call it after
+// statusChanged tells every stream that may see u, in this process and
+// in the others on the database, that u's status changed. Call it after
 // the status write commits.
 func (s *Server) statusChanged(u *store.User) {
 	s.live.publish(u)
@@ -214,8 +214,9 @@ func (s *Server) statusChanged(u *store.User) {
 }
 
 // signedOut ends the streams of userID's ended sessions and revoked API
-// key (userID "": of everyone in orgID) at once, in this process and, on
-// PostgreSQL, in the others, rather than at their next recheck: each of
+// key (userID "": of everyone in orgID) at once, in this process and in
+// the others on the database (an operator's command is one), rather than
+// at their next recheck: each of
 // those streams checks its credentials now. Call it after the write that
 // ended them commits.
 func (s *Server) signedOut(orgID, userID string) {
@@ -234,8 +235,7 @@ func (s *Server) notifyLive(what string) {
 }
 
 // listenLive hands changes other processes NOTIFY to this one's streams,
-// until Close, closing listening once it hears them. On SQLite it returns
-// at once.
+// until Close, closing listening once it hears them.
 func (s *Server) listenLive(listening chan struct{}) {
 	defer s.bg.Done()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -137,8 +137,13 @@ func TestEventsEndWhenSignedOut(t *testing.T) {
 // TestEventsEndAcrossServers: an admin (or an operator) on server A
 // deactivates an agent (or disables the organisation) whose app streams
 // from server B, by session and by API key; both streams end at once
-// (NOTIFY), not at B's next recheck.
-func TestEventsEndAcrossServers(t *testing.T) {
+// (NOTIFY on PostgreSQL; on SQLite the row B's listener reads when the
+// file changes), not at B's next recheck, an hour away. On SQLite, A is
+// what the operator's command (phoneset-server org disable) is: another
+// process with the file open.
+func TestEventsEndAcrossServers(t *testing.T) { eachDB(t, testEventsEndAcrossServers) }
+
+func testEventsEndAcrossServers(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		end  func(t *testing.T, a *env)
@@ -153,9 +158,13 @@ func TestEventsEndAcrossServers(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dsn := servertest.PostgresDB(t)
-			a := newEnvWith(t, server.Config{DB: dsn})
-			b := newEnvWith(t, server.Config{DB: dsn, LiveRecheck: time.Hour})
+			shared := server.Config{DataDir: t.TempDir()}
+			if onPostgres(t) {
+				shared.DB = servertest.PostgresDB(t)
+			}
+			a := newEnvWith(t, shared)
+			shared.LiveRecheck = time.Hour
+			b := newEnvWith(t, shared)
 			tok := b.agent1().AccessToken
 			var key api.APIKey
 			r := b.do(req{method: "POST", path: "/v1/me/api-key/reveal", token: tok, body: api.PasswordProof{Password: server.DemoPassword}})

@@ -363,6 +363,7 @@ func TestHostileText(t *testing.T) {
 			{"timer of a year", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":525600}`, 422, "minutes"},
 			{"timer as text", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":"30"}`, 400, "minutes"},
 			{"timer of 1e400 minutes", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":1e400}`, 400, "minutes"},
+			{"negative timer", "PUT", "/v1/me/status", `{"availability":"unavailable","reason_code":"lunch","minutes":-30}`, 422, "minutes"},
 			{"negative extend", "POST", "/v1/me/status/extend", api.StatusExtend{Minutes: -60}, 422, "minutes"},
 			{"extend past int64", "POST", "/v1/me/status/extend", `{"minutes":9223372036854775808}`, 400, "minutes"},
 		}

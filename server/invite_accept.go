@@ -79,7 +79,8 @@ func decodeAccept(w http.ResponseWriter, r *http.Request) (api.InvitationAccept,
 }
 
 // acceptInvitation creates the invitee's account with the username and
-// password they chose and signs them in: the answer is a session. The
+// password they chose and signs them in: the answer is a session, or the
+// challenge to enrol a second factor when the organisation requires one. The
 // link is spent in the same transaction, so it works once however many
 // accepts race.
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -89,6 +90,10 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 	}
 	tokens, err := s.accept(r, req)
 	if isForm(r) {
+		// The account is made; the app asks for the second factor.
+		if _, _, ok := api.ChallengeOf(err); ok {
+			err = nil
+		}
 		if err != nil {
 			return s.invitePage(w, r, req.Token, req.Username, err)
 		}
@@ -134,6 +139,7 @@ func (s *Server) accept(r *http.Request, req api.InvitationAccept) (api.Tokens, 
 	userID := newID("usr")
 	p := &principal{ip: ip, Auth: store.Auth{UserID: userID, OrgID: inv.OrgID}}
 	var tokens api.Tokens
+	var enrol *store.User // made, but the organisation wants a second factor first
 	err = s.st.Tx(ctx, func(q store.Q) error {
 		if err := q.ConsumeInvitation(ctx, inv.ID, hashToken(req.Token)); errors.Is(err, store.ErrNotFound) {
 			return errBadProof
@@ -149,8 +155,17 @@ func (s *Server) accept(r *http.Request, req api.InvitationAccept) (api.Tokens, 
 			diff{{api.FieldUsername, "", u.Username}}); err != nil {
 			return err
 		}
+		// A link from a mailbox is not a second factor: where the policy
+		// requires one, the new member enrols before any session.
+		if required, err := s.secondFactorRequired(ctx, q, u); err != nil || required {
+			enrol = u
+			return err
+		}
 		tokens, err = s.sessionIn(ctx, q, u, req.Device, ip, "session.create", req.Device)
 		return err
 	})
+	if err == nil && enrol != nil {
+		return api.Tokens{}, s.challenge(ctx, enrol, req.Device, true)
+	}
 	return tokens, err
 }

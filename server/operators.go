@@ -110,8 +110,9 @@ func (s *Server) DisableOrganisation(ctx context.Context, orgID string) (int64, 
 		return s.auditPeople(ctx, q, operator, orgID, "org.disable", "org/"+orgID, diff{{"enabled", "true", "false"}})
 	})
 	if err == nil {
-		// The operator's command is a process of its own: NOTIFY reaches
-		// the servers on PostgreSQL; on SQLite streams end at their recheck.
+		// The operator's command is a process of its own: its notification
+		// (NOTIFY on PostgreSQL, a row the server's listener sees on
+		// SQLite) ends the running servers' streams at once.
 		s.signedOut(orgID, "")
 	}
 	return n, err

@@ -109,7 +109,8 @@ func (s *Server) setPassword(ctx context.Context, q store.Q, p *principal, u *st
 	if err != nil {
 		return err
 	}
-	for _, purpose := range []string{store.PurposeResetEmail, store.PurposeResetSMS} {
+	// A second-factor challenge was won with the old password.
+	for _, purpose := range []string{store.PurposeResetEmail, store.PurposeResetSMS, purposeSecondFactor} {
 		if err := q.DeleteVerification(ctx, u.ID, purpose); err != nil {
 			return err
 		}

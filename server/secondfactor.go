@@ -606,8 +606,8 @@ func (s *Server) putOrgSecondFactor(w http.ResponseWriter, r *http.Request, a *a
 	return s.writeOrgSecondFactor(w, ctx, a.OrgID)
 }
 
-// resetMemberSecondFactor removes a member's second factor (a lost phone),
-// with the admin's password; the member is told by email.
+// resetMemberSecondFactor removes another member's second factor (a lost
+// phone), with the admin's password; the member is told by email.
 func (s *Server) resetMemberSecondFactor(w http.ResponseWriter, r *http.Request, a *adminCall) error {
 	req, err := decode[api.PasswordProof](w, r)
 	if err != nil {
@@ -620,6 +620,11 @@ func (s *Server) resetMemberSecondFactor(w http.ResponseWriter, r *http.Request,
 	}
 	if err != nil {
 		return err
+	}
+	// One's own goes off on the Security page, with a code too: here it
+	// would need only the password.
+	if u.ID == a.UserID {
+		return refuse(api.FieldID, api.Because(api.ReasonNotYourself))
 	}
 	if err := s.proveIdentity(ctx, a.user, req.Password, api.FieldPassword); err != nil {
 		return err

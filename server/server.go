@@ -193,14 +193,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	go s.housekeeping()
 	listening := make(chan struct{})
 	go s.listenLive(listening)
-	if st.Dialect() == store.Postgres {
-		// Serve once changes made through other processes are heard; a
-		// database that is slow to answer delays that no longer than this.
-		select {
-		case <-listening:
-		case <-time.After(10 * time.Second):
-			log.Warn("not yet listening for other servers' status changes; streams catch up once it does")
-		}
+	// Serve once changes made through other processes are heard; a
+	// database that is slow to answer delays that no longer than this.
+	select {
+	case <-listening:
+	case <-time.After(10 * time.Second):
+		log.Warn("not yet listening for other processes' status changes; streams catch up once it does")
 	}
 	if cfg.TimerTick >= 0 {
 		s.bg.Add(1)

@@ -21,14 +21,20 @@ func statusOf(t *testing.T, e *env, userID string) *store.User {
 	return u
 }
 
+// lunchEnv is a server whose timers end when the test says, on a clock the
+// test moves, where lunch lasts 30 minutes and then the agent is Offline.
+func lunchEnv(t *testing.T) (*env, *clock) {
+	c := &clock{now: time.Now()}
+	e := newEnvWith(t, server.Config{Now: c.Now, TimerTick: -1})
+	wantStatus(t, e.orgWrite(e.admin(), "PATCH", "/v1/org/reason-codes/lunch", 1,
+		api.ReasonCodePatch{Minutes: ptr(30), Then: ptr(api.Offline)}), 200)
+	return e, c
+}
+
 func TestTimedStatus(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
-		c := &clock{now: time.Now()}
-		e := newEnvWith(t, server.Config{Now: c.Now, TimerTick: -1})
-		adm, agent := e.admin(), e.agent1()
-		id := e.demo.Agents[0].ID
-		wantStatus(t, e.orgWrite(adm, "PATCH", "/v1/org/reason-codes/lunch", 1,
-			api.ReasonCodePatch{Minutes: ptr(30), Then: ptr(api.Offline)}), 200)
+		e, c := lunchEnv(t)
+		agent, id := e.agent1(), e.demo.Agents[0].ID
 
 		put := func(version int64, u api.StatusUpdate) api.Status {
 			t.Helper()
@@ -80,6 +86,40 @@ func TestTimedStatus(t *testing.T) {
 	})
 }
 
+// TestTimedStatusChosenMinutes: an agent picks a duration other than the
+// reason's default (15 minutes of a 30-minute lunch); the timer runs that
+// long, ends as the reason says, and the audit log has the timer set.
+func TestTimedStatusChosenMinutes(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e, c := lunchEnv(t)
+		agent, id := e.agent1(), e.demo.Agents[0].ID
+		start := c.Now()
+		r := e.do(req{method: "PUT", path: "/v1/me/status", token: agent.AccessToken, header: ifMatch(1),
+			body: api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(15)}})
+		wantStatus(t, r, 200)
+		var st api.Status
+		r.decode(t, &st)
+		if want := start.Add(15 * time.Minute).UTC().Truncate(time.Second); st.Until == nil || !st.Until.Equal(want) || st.Then != api.Offline {
+			t.Fatalf("15 minutes of lunch from %v: %+v", start, st)
+		}
+		c.Add(14 * time.Minute)
+		if n, err := e.srv.EndStatusTimers(t.Context()); n != 0 || err != nil {
+			t.Fatalf("before 15 minutes: ended %d, %v", n, err)
+		}
+		c.Add(time.Minute)
+		if n, err := e.srv.EndStatusTimers(t.Context()); n != 1 || err != nil {
+			t.Fatalf("at 15 minutes: ended %d, %v", n, err)
+		}
+		if u := statusOf(t, e, id); u.Availability != api.Offline {
+			t.Fatalf("after the timer: %+v", u.Status())
+		}
+		evs := auditEvents(t, e, "user/"+id+"/status")
+		if !hasEvent(evs, "status.update", "until", "", timeText(*st.Until)) || !hasEvent(evs, "status.timer_end", "availability", "unavailable", "offline") {
+			t.Errorf("audit %+v", evs)
+		}
+	})
+}
+
 func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func TestTimedStatusRefusals(t *testing.T) {
@@ -120,6 +160,7 @@ func TestTimedStatusRefusals(t *testing.T) {
 		{"stale", extend(st.Version-1, 1), 412, "", 0},
 		{"minutes while online", put(st.Version, api.StatusUpdate{Availability: api.Online, Minutes: ptr(5)}), 422, api.FieldMinutes, 0},
 		{"too many minutes", put(st.Version, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(api.MaxStatusMinutes + 1)}), 422, api.FieldMinutes, 0},
+		{"negative minutes", put(st.Version, api.StatusUpdate{Availability: api.Unavailable, ReasonCode: "lunch", Minutes: ptr(-15)}), 422, api.FieldMinutes, 0},
 	}
 	for _, tt := range tests {
 		if tt.r.status != tt.status {

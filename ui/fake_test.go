@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"testing"
 	"time"
@@ -119,8 +120,15 @@ func (f *fakeModel) SetStatus(_ context.Context, u api.StatusUpdate) error {
 	st.Availability, st.ReasonCode, st.QueueEligible = u.Availability, u.ReasonCode, u.Availability == api.Online
 	st.Until, st.Then = nil, ""
 	for _, rc := range f.me.Org.ReasonCodes {
-		if rc.Code == u.ReasonCode && rc.Minutes > 0 {
-			st.Until, st.Then = new(clock().Add(time.Duration(rc.Minutes)*time.Minute)), rc.Then
+		if rc.Code != u.ReasonCode {
+			continue
+		}
+		minutes := rc.Minutes
+		if u.Minutes != nil {
+			minutes = *u.Minutes
+		}
+		if minutes > 0 { // as the server: a reason without a default goes Online
+			st.Until, st.Then = new(clock().Add(time.Duration(minutes)*time.Minute)), cmp.Or(rc.Then, api.Online)
 		}
 	}
 	return nil

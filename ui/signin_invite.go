@@ -35,6 +35,9 @@ type inviteForm struct {
 	problem  *widget.Label
 	content  fyne.CanvasObject
 	onSignIn func()
+	// onChallenge takes over when the organisation requires a second
+	// factor: the account is made, and enrolment comes before a session.
+	onChallenge func(challenge string, enrol bool)
 }
 
 // addInvite puts "Accept an invitation" under the password form when the
@@ -53,7 +56,7 @@ func (p *SignInPage) addInvite(form *fyne.Container) {
 // acceptInvitation swaps the form for the invitation's; "Back to sign in"
 // swaps back.
 func (p *SignInPage) acceptInvitation(m InviteSignInModel) *inviteForm {
-	f := &inviteForm{model: m, device: p.device, onSignIn: p.onSignIn}
+	f := &inviteForm{model: m, device: p.device, onSignIn: p.onSignIn, onChallenge: p.secondFactor}
 	f.link = widget.NewEntry()
 	f.link.SetPlaceHolder(lang.L("Paste the link from the email"))
 	f.username = widget.NewEntry()
@@ -115,6 +118,11 @@ func (f *inviteForm) Accept() {
 		f.busy.Stop()
 		f.busy.Hide()
 		f.updateButton()
+		if challenge, enrol, ok := api.ChallengeOf(err); ok {
+			f.fields.clear()
+			f.onChallenge(challenge, enrol)
+			return
+		}
 		if err != nil {
 			f.problem.SetText(describeInvitation(err))
 			f.problem.Show()

@@ -141,3 +141,31 @@ func TestSignInInviteOnlyWhenTheModelCan(t *testing.T) {
 		t.Error("Back to sign in did not return to the sign-in form")
 	}
 }
+
+// TestSignInInviteEnrols: in an organisation that requires a second
+// factor, accepting makes the account and goes on to the enrolment step,
+// not to a session.
+func TestSignInInviteEnrols(t *testing.T) {
+	setup(t)
+	challenge := &api.Error{Status: http.StatusUnauthorized, Code: api.CodeSecondFactorRequired,
+		Reason: &api.Reason{Code: api.ReasonSecondFactor, Args: api.Args{"challenge": "psc_new", "enrol": true}}}
+	m := &fakeInviteModel{fakeModel: newFakeModel(), err: challenge}
+	done := false
+	p := NewSignInPage(m, newFakeServer(), "laptop", "", func() { done = true })
+	show(t, p.Content())
+	f := p.acceptInvitation(m)
+	test.Type(f.link, inviteLink)
+	test.Type(f.username, "nina")
+	test.Type(f.fields.password, "Tangerine-Orbit-42")
+	test.Type(f.fields.repeat, "Tangerine-Orbit-42")
+	f.Accept()
+	if done || f.problem.Visible() {
+		t.Fatalf("signed in %v, problem %q", done, f.problem.Text)
+	}
+	if p.second == nil || p.second.challenge != "psc_new" || findButton(p.content, lang.L("Verify")) != p.second.verify {
+		t.Fatal("the enrolment step is not shown")
+	}
+	if f.fields.password.Text != "" {
+		t.Error("the new password stays in the hidden form")
+	}
+}

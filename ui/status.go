@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,17 +37,23 @@ func availabilityLabel(a api.Availability) string {
 
 // StatusPage sets availability, which decides whether queue calls ring.
 type StatusPage struct {
-	model   StatusModel
-	choice  *widget.RadioGroup
-	reason  *widget.Select
-	apply   *widget.Button
-	queue   *widget.Label
-	changed *widget.Label
-	problem *widget.Label
-	reasons []api.ReasonCode
-	content fyne.CanvasObject
-	body    *fyne.Container // relaid out when the timer shows or hides
-	timed   *timerView
+	model  StatusModel
+	choice *widget.RadioGroup
+	reason *widget.Select
+	// duration offers timer lengths beside the reason's default;
+	// durations are the minutes each option sends (nil: the default) for
+	// the reason durationFor.
+	duration    *widget.Select
+	durations   []*int
+	durationFor string
+	apply       *widget.Button
+	queue       *widget.Label
+	changed     *widget.Label
+	problem     *widget.Label
+	reasons     []api.ReasonCode
+	content     fyne.CanvasObject
+	body        *fyne.Container // relaid out when the timer shows or hides
+	timed       *timerView
 }
 
 // NewStatusPage builds the page.
@@ -60,6 +67,8 @@ func NewStatusPage(m StatusModel) *StatusPage {
 	p.choice.Required = true
 	p.reason = widget.NewSelect(nil, func(string) { p.updateControls() })
 	p.reason.PlaceHolder = lang.L("Choose a reason")
+	p.duration = widget.NewSelect(nil, func(string) { p.updateControls() })
+	p.duration.PlaceHolder = lang.L("The reason's default")
 	p.apply = widget.NewButton(lang.L("Set status"), p.Apply)
 	p.apply.Importance = widget.HighImportance
 	p.queue = widget.NewLabel("")
@@ -73,7 +82,7 @@ func NewStatusPage(m StatusModel) *StatusPage {
 	p.body = container.NewVBox(
 		widget.NewCard(lang.L("Availability"), "", container.NewVBox(
 			p.choice,
-			widget.NewForm(widget.NewFormItem(lang.L("Reason"), p.reason)),
+			widget.NewForm(widget.NewFormItem(lang.L("Reason"), p.reason), widget.NewFormItem(lang.L("Duration"), p.duration)),
 			p.timed.hint,
 			container.NewHBox(p.apply),
 			p.problem,
@@ -106,6 +115,7 @@ func (p *StatusPage) Refresh() {
 		}
 	}
 	p.reason.Options = opts
+	p.durations = nil // the default again once the status is set
 	p.choice.SetSelected(availabilityLabel(st.Availability))
 	p.reason.SetSelected(selected)
 	if st.QueueEligible {
@@ -143,8 +153,45 @@ func (p *StatusPage) selected() api.StatusUpdate {
 	}
 	if u.Availability == api.Unavailable && p.reason.SelectedIndex() >= 0 {
 		u.ReasonCode = p.reasons[p.reason.SelectedIndex()].Code
+		if i := p.duration.SelectedIndex(); i >= 0 && i < len(p.durations) && u.ReasonCode == p.durationFor {
+			u.Minutes = p.durations[i]
+		}
 	}
 	return u
+}
+
+// durationChoices are the timer lengths, in minutes, an agent may pick
+// instead of the reason's default.
+var durationChoices = []int{5, 10, 15, 20, 30, 45, 60, 90, 120}
+
+// offerDurations fills the duration choice for the reason code: its
+// default first (or no timer), then durationChoices.
+func (p *StatusPage) offerDurations(code string, codes []api.ReasonCode) {
+	if code == p.durationFor && (code == "" || p.durations != nil) {
+		return
+	}
+	p.durationFor = code
+	if code == "" {
+		p.durations, p.duration.Options = nil, nil
+		p.duration.ClearSelected()
+		return
+	}
+	def := 0
+	if i := slices.IndexFunc(codes, func(c api.ReasonCode) bool { return c.Code == code }); i >= 0 {
+		def = codes[i].Minutes
+	}
+	first := lang.L("No timer")
+	if def > 0 {
+		first = lang.L("{{.Minutes}} min (default)", map[string]any{"Minutes": def})
+	}
+	p.durations, p.duration.Options = []*int{nil}, []string{first}
+	for _, m := range durationChoices {
+		if m != def {
+			p.durations = append(p.durations, &m)
+			p.duration.Options = append(p.duration.Options, lang.L("{{.Minutes}} min", map[string]any{"Minutes": m}))
+		}
+	}
+	p.duration.SetSelectedIndex(0) // calls updateControls again, which finds the options made
 }
 
 func (p *StatusPage) updateControls() {
@@ -156,10 +203,17 @@ func (p *StatusPage) updateControls() {
 	} else {
 		p.reason.Disable()
 	}
+	if p.offerDurations(u.ReasonCode, me.Org.ReasonCodes); u.ReasonCode != "" {
+		p.duration.Enable()
+		u = p.selected()
+	} else {
+		p.duration.Disable()
+	}
 	if p.timed.describeReason(u, me.Org.ReasonCodes) && p.body != nil {
 		p.body.Refresh() // the hint or the timer came or went
 	}
-	changed := u.Availability != cur.Availability || u.ReasonCode != cur.ReasonCode
+	// A duration chosen for the current status starts its timer again.
+	changed := u.Availability != cur.Availability || u.ReasonCode != cur.ReasonCode || u.Minutes != nil
 	setEnabled(p.apply, changed && api.ValidateStatus(u, me.Org.ReasonCodes) == nil)
 }
 

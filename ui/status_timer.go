@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -65,11 +66,19 @@ func newTimerView(m StatusModel, problem *widget.Label, done func()) *timerView 
 // timer card was shown or hidden since the last call.
 func (v *timerView) describeReason(u api.StatusUpdate, codes []api.ReasonCode) bool {
 	i := slices.IndexFunc(codes, func(c api.ReasonCode) bool { return c.Code == u.ReasonCode })
-	if u.Availability != api.Unavailable || i < 0 || codes[i].Minutes == 0 {
+	minutes := 0
+	if i >= 0 {
+		minutes = codes[i].Minutes
+	}
+	if u.Minutes != nil {
+		minutes = *u.Minutes
+	}
+	if u.Availability != api.Unavailable || i < 0 || minutes == 0 {
 		v.hint.Hide()
 	} else {
+		// A reason without a default has no "then": the server goes Online.
 		v.hint.SetText(lang.L("Ends after {{.Minutes}} min; then you are {{.Then}}.", map[string]any{
-			"Minutes": codes[i].Minutes, "Then": availabilityLabel(codes[i].Then)}))
+			"Minutes": minutes, "Then": availabilityLabel(cmp.Or(codes[i].Then, api.Online))}))
 		v.hint.Show()
 	}
 	shown := [2]bool{v.hint.Visible(), v.card.Visible()}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -65,6 +66,73 @@ func TestStatusPageTimer(t *testing.T) {
 		t.Fatal("the timer stays after going Online")
 	}
 }
+
+// TestStatusPageDuration: a timed Unavailable status takes the reason's
+// default duration or one the agent picks; the hint, what is sent and the
+// countdown follow the pick.
+func TestStatusPageDuration(t *testing.T) {
+	setup(t)
+	fixClock(t)
+	for _, tt := range []struct {
+		name, reason string
+		pick         int    // minutes picked; 0 leaves the first option
+		first        string // the first option: the default
+		want         *int   // minutes sent
+		hint, left   string // "": no hint, no countdown
+	}{
+		{"default", "Lunch", 0, "15 min (default)", nil, "Ends after 15 min; then you are Offline.", "15:00"},
+		{"shorter", "Lunch", 5, "15 min (default)", new(5), "Ends after 5 min; then you are Offline.", "5:00"},
+		{"longer", "Lunch", 120, "15 min (default)", new(120), "Ends after 120 min; then you are Offline.", "2:00:00"},
+		{"no default", "Meeting", 0, "No timer", nil, "", ""},
+		{"no default, picked", "Meeting", 20, "No timer", new(20), "Ends after 20 min; then you are Online.", "20:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := timedFake()
+			p := NewStatusPage(m)
+			defer p.Close()
+			show(t, p.Content())
+			if !p.duration.Disabled() {
+				t.Fatal("a duration offered while Online")
+			}
+			p.choice.SetSelected(lang.L("Unavailable"))
+			p.reason.SetSelected(tt.reason)
+			if p.duration.Disabled() || p.duration.Selected != tt.first {
+				t.Fatalf("duration %q (disabled %v), want %q", p.duration.Selected, p.duration.Disabled(), tt.first)
+			}
+			if n := slices.Index(p.duration.Options, "15 min"); tt.reason == "Lunch" && n >= 0 {
+				t.Errorf("the default offered twice: %q", p.duration.Options)
+			}
+			if tt.pick != 0 {
+				p.duration.SetSelected(fmt.Sprint(tt.pick, " min"))
+			}
+			if got := p.timed.hint.Text; p.timed.hint.Visible() != (tt.hint != "") || (tt.hint != "" && got != tt.hint) {
+				t.Errorf("hint %q (visible %v), want %q", got, p.timed.hint.Visible(), tt.hint)
+			}
+			test.Tap(p.apply)
+			if len(m.statuses) != 1 || !equalMinutes(m.statuses[0].Minutes, tt.want) || m.statuses[0].ReasonCode == "" {
+				t.Fatalf("sent %+v, want minutes %v", m.statuses, tt.want)
+			}
+			if p.timed.card.Visible() != (tt.left != "") || p.timed.left.Text != tt.left && tt.left != "" {
+				t.Errorf("countdown %q (visible %v), want %q", p.timed.left.Text, p.timed.card.Visible(), tt.left)
+			}
+			// Set: the choice is the default again, and nothing to apply
+			// until another duration restarts the timer.
+			if p.duration.Selected != tt.first || !p.apply.Disabled() {
+				t.Errorf("after setting: duration %q, apply disabled %v", p.duration.Selected, p.apply.Disabled())
+			}
+			p.duration.SetSelected("30 min")
+			if p.apply.Disabled() {
+				t.Fatal("a new duration for the current status cannot be applied")
+			}
+			test.Tap(p.apply)
+			if len(m.statuses) != 2 || !equalMinutes(m.statuses[1].Minutes, new(30)) || p.timed.left.Text != "30:00" {
+				t.Errorf("restart sent %+v, shows %q", m.statuses, p.timed.left.Text)
+			}
+		})
+	}
+}
+
+func equalMinutes(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 func TestCountdown(t *testing.T) {
 	for _, tt := range []struct {

@@ -65,7 +65,7 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 	}
 	defer inst.Close()
 	a := app.NewWithID("io.phoneset.app")
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	a.SetIcon(fyne.NewStaticResource("logo.png", assets.Logo))
 	ui.RestoreAppearance(a)
 	srv, err := machineconf.Resolve(serverFlag)
 	if err != nil {

@@ -1,7 +1,6 @@
-//go:build !linux && !windows && !(darwin && cgo)
+//go:build !linux && !windows && !darwin
 
 package away
 
-// New reports ErrUnsupported where there is no watcher: other systems, and
-// macOS builds without cgo (the app itself needs cgo there).
+// New reports ErrUnsupported where there is no watcher.
 func New() (Watcher, error) { return nil, ErrUnsupported }

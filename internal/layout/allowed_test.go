@@ -17,7 +17,7 @@ var allowed = map[string][]string{
 	"e2e":                          {},
 	"e2e/winwindow":                {},
 	"internal/autostart":           {"golang.org/x/sys"},
-	"internal/away":                {"C", "api", "github.com/godbus/dbus/v5", "golang.org/x/sys"},
+	"internal/away":                {"api", "github.com/ebitengine/purego", "github.com/godbus/dbus/v5", "golang.org/x/sys"},
 	"internal/buildinfo":           {},
 	"internal/diag":                {"internal/buildinfo"},
 	"internal/layout":              {},

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -98,14 +99,22 @@ func (h groups) Delete(r *http.Request, id string) error {
 }
 
 func (h groups) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
+	if len(ops) > maxPatchOps {
+		return scim.Resource{}, errTooManyOps
+	}
 	g, err := h.d.SetGroupMembers(r.Context(), id, func(ids []string) ([]string, error) {
+		// A set, so a body of tens of thousands of members costs linear
+		// time inside the organisation's write transaction, not quadratic.
+		set := map[string]bool{}
+		for _, id := range ids {
+			set[id] = true
+		}
 		for _, op := range ops {
-			var err error
-			if ids, err = patchMembers(ids, op); err != nil {
+			if err := patchMembers(set, op); err != nil {
 				return nil, err
 			}
 		}
-		return ids, nil
+		return slices.Collect(maps.Keys(set)), nil
 	})
 	if err != nil {
 		return scim.Resource{}, scimError(err)
@@ -127,49 +136,52 @@ func memberIDs(v any) []string {
 	return ids
 }
 
-// patchMembers applies one operation to a group's member IDs. A
+// patchMembers applies one operation to a group's set of member IDs. A
 // displayName change is ignored: the option's name is Phoneset's.
-func patchMembers(ids []string, op scim.PatchOperation) ([]string, error) {
+func patchMembers(ids map[string]bool, op scim.PatchOperation) error {
 	if op.Path == nil {
 		vals, _ := op.Value.(map[string]any)
 		for k, v := range vals {
 			p, err := filter.ParsePath([]byte(k))
 			if err != nil {
-				return nil, scimerrors.ScimErrorInvalidPath
+				return scimerrors.ScimErrorInvalidPath
 			}
-			if ids, err = patchMembers(ids, scim.PatchOperation{Op: op.Op, Path: &p, Value: v}); err != nil {
-				return nil, err
+			if err := patchMembers(ids, scim.PatchOperation{Op: op.Op, Path: &p, Value: v}); err != nil {
+				return err
 			}
 		}
-		return ids, nil
+		return nil
 	}
 	if !strings.EqualFold(op.Path.AttributePath.AttributeName, "members") {
-		return ids, nil
+		return nil
 	}
 	switch op.Op {
 	case scim.PatchOperationAdd:
 		for _, id := range memberIDs(op.Value) {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
+			ids[id] = true
 		}
 	case scim.PatchOperationReplace:
-		ids = memberIDs(op.Value)
+		clear(ids)
+		for _, id := range memberIDs(op.Value) {
+			ids[id] = true
+		}
 	case scim.PatchOperationRemove:
 		if op.Path.ValueExpression == nil {
-			gone := memberIDs(op.Value) // Entra: the members in the value
 			if op.Value == nil {
-				return []string{}, nil
+				clear(ids)
 			}
-			return slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(gone, id) }), nil
+			for _, id := range memberIDs(op.Value) { // Entra: the members in the value
+				delete(ids, id)
+			}
+			return nil
 		}
 		// members[value eq "id"]
 		e, ok := op.Path.ValueExpression.(*filter.AttributeExpression)
 		if !ok || e.Operator != filter.EQ || !strings.EqualFold(e.AttributePath.AttributeName, "value") {
-			return nil, scimerrors.ScimErrorInvalidFilter
+			return scimerrors.ScimErrorInvalidFilter
 		}
 		id, _ := e.CompareValue.(string)
-		return slices.DeleteFunc(ids, func(x string) bool { return x == id }), nil
+		delete(ids, id)
 	}
-	return ids, nil
+	return nil
 }

@@ -29,6 +29,13 @@ import (
 // maxResults is the largest page a list answers with.
 const maxResults = 200
 
+// maxPatchOps bounds a PATCH's operations, which are applied inside the
+// organisation's write transaction; identity providers send a handful
+// (Entra ID batches group members into the values of one operation).
+const maxPatchOps = 1000
+
+var errTooManyOps = scimerrors.ScimErrorBadRequest("A PATCH has at most " + strconv.Itoa(maxPatchOps) + " operations; send the rest in another.")
+
 func init() {
 	// Entra ID sends booleans as strings ("False"); RFC 7643 wants JSON
 	// booleans, which are accepted as well.

@@ -61,6 +61,12 @@ func (r resp) json(t *testing.T) map[string]any {
 
 func (e *env) do(method, path, token, body string) resp {
 	e.t.Helper()
+	return e.doWith(method, path, token, body, nil)
+}
+
+// doWith is do with extra request headers.
+func (e *env) doWith(method, path, token, body string, header map[string]string) resp {
+	e.t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -77,6 +83,9 @@ func (e *env) do(method, path, token, body string) resp {
 		if !strings.HasPrefix(path, "/scim/") {
 			req.Header.Set("Content-Type", "application/json")
 		}
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -164,6 +164,9 @@ func (h users) Delete(r *http.Request, id string) error {
 }
 
 func (h users) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
+	if len(ops) > maxPatchOps {
+		return scim.Resource{}, errTooManyOps
+	}
 	u, err := h.d.UpdateUser(r.Context(), id, func(u *server.DirUser) error {
 		for _, op := range ops {
 			if err := patchUser(u, op); err != nil {

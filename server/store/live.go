@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/phoneset/phoneset/api"
@@ -92,21 +93,98 @@ func (q Q) StatusHistory(ctx context.Context, userIDs []string, from, to time.Ti
 // Listen calls fn with the payload of every notification on channel (see
 // Notify) until ctx ends, and with "" whenever it starts listening, at
 // first and after a lost connection to the database came back: what was
-// sent before was not heard. On SQLite it returns at once: all of
-// SQLite's users share one process.
+// sent before was not heard.
 func (s *Store) Listen(ctx context.Context, channel string, fn func(payload string)) {
 	if s.dialect == Postgres {
 		postgres.Listen(ctx, s.dsn, channel, fn)
+		return
+	}
+	s.listenSQLite(ctx, channel, fn)
+}
+
+// Notify sends payload to every process that listens on channel: through
+// PostgreSQL's NOTIFY, or on SQLite a row of live_notifications (inside a
+// transaction: when it commits, as NOTIFY).
+func (q Q) Notify(ctx context.Context, channel, payload string) error {
+	if q.s.dialect == Postgres {
+		_, err := q.exec(ctx, `SELECT pg_notify(?, ?)`, channel, payload)
+		return err
+	}
+	now := time.Now()
+	res, err := q.exec(ctx, `INSERT INTO live_notifications (channel, payload, sent_at) VALUES (?, ?, ?)`, channel, payload, Micros(now))
+	if err != nil {
+		return err
+	}
+	// Old rows go now and then, not at every write.
+	if id, err := res.LastInsertId(); err == nil && id%notificationsPrune == 0 {
+		_, err = q.exec(ctx, `DELETE FROM live_notifications WHERE sent_at < ?`, Micros(now.Add(-notificationsKept)))
+		return err
+	}
+	return nil
+}
+
+const (
+	// notificationsKept is how long a SQLite notification stays to be
+	// read: far longer than a listener takes between looks.
+	notificationsKept  = 10 * time.Minute
+	notificationsPrune = 64
+	// sqliteListenPoll is how often a SQLite listener asks whether the
+	// file changed: PRAGMA data_version reads no table, so this is cheap.
+	sqliteListenPoll = 100 * time.Millisecond
+)
+
+// listenSQLite is Listen on SQLite. On a connection of its own it watches
+// PRAGMA data_version, which changes when any other connection, of this
+// process or another, commits; then it reads the notifications written
+// since the last one it handed on.
+func (s *Store) listenSQLite(ctx context.Context, channel string, fn func(payload string)) {
+	db, err := openSQLite(s.dsn)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // data_version is per connection
+	t := time.NewTicker(sqliteListenPoll)
+	defer t.Stop()
+	last, version, started := int64(0), int64(-1), false
+	for {
+		var v int64
+		if err := db.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil && v != version {
+			if !started {
+				// What was sent before listening is not heard, as on PostgreSQL.
+				if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM live_notifications`).Scan(&last); err == nil {
+					started, version = true, v
+					fn("")
+				}
+			} else if last, err = readNotifications(ctx, db, channel, last, fn); err == nil {
+				version = v
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 
-// Notify sends payload to every process that listens on channel, through
-// PostgreSQL's NOTIFY (inside a transaction: when it commits). On SQLite
-// it does nothing.
-func (q Q) Notify(ctx context.Context, channel, payload string) error {
-	if q.s.dialect != Postgres {
-		return nil
+// readNotifications hands on channel's notifications after id last and
+// returns the last one handed on; on an error, the next look reads again
+// from there.
+func readNotifications(ctx context.Context, db *sql.DB, channel string, last int64, fn func(payload string)) (int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, payload FROM live_notifications WHERE channel = ? AND id > ? ORDER BY id`, channel, last)
+	if err != nil {
+		return last, err
 	}
-	_, err := q.exec(ctx, `SELECT pg_notify(?, ?)`, channel, payload)
-	return err
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var payload string
+		if err := rows.Scan(&id, &payload); err != nil {
+			return last, err
+		}
+		fn(payload)
+		last = id
+	}
+	return last, rows.Err()
 }

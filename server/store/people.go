@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,9 +162,39 @@ func likeText(s string) string {
 // and each of personal (name, email, …) is replaced wherever it occurs in
 // a name or value (values shorter than three bytes are left there: they
 // would mangle unrelated text; the person's own name, address and number
-// fields are replaced whole): what happened, and when, stays. Statuses they set,
+// fields are replaced whole): what happened, and when, stays. The names,
+// addresses and numbers they had before count as personal too (an earlier
+// address names them in the invitation's events); first and last names
+// alone do not, as they are too common to replace elsewhere. Statuses they set,
 // orders they placed and invitations they sent name the pseudonym too.
+// Answers kept for Idempotency-Keys that hold personal data, and rate
+// counters of their ID, are forgotten.
 func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, personal []string) error {
+	res, prefix := "user/"+userID, "user/"+userID+"/"
+	past, err := list(ctx, q, func(sc scanner) ([2]string, error) {
+		var v [2]string
+		return v, sc.Scan(&v[0], &v[1])
+	}, `SELECT old_value, new_value FROM audit_events WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?)
+		AND field IN ('display_name', 'username', 'email', 'pending_email', 'mobile', 'pending_mobile', 'scim_user_name', 'scim_external_id')`,
+		orgID, res, len(prefix), prefix)
+	if err != nil {
+		return err
+	}
+	for _, v := range past {
+		for _, s := range v {
+			if s != "" && !slices.Contains(personal, s) {
+				personal = append(personal, s)
+			}
+		}
+	}
+	if err := q.forgetIdempotent(ctx, orgID, personal); err != nil {
+		return err
+	}
+	suffix := ":" + userID
+	if _, err := q.exec(ctx, `DELETE FROM rate_counters WHERE length(bucket) > ? AND substr(bucket, length(bucket) - ?) = ?`,
+		len(suffix), len(suffix)-1, suffix); err != nil {
+		return err
+	}
 	for _, query := range []string{
 		`UPDATE users SET rev = rev + 1, status_changed_by = ?, status_changed_by_name = ? WHERE status_changed_by = ?`,
 		`UPDATE org_orders SET ordered_by = ?, ordered_by_name = ? WHERE ordered_by = ?`,
@@ -180,7 +212,6 @@ func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, pe
 		pseudonym, pseudonym, orgID, userID); err != nil {
 		return err
 	}
-	res, prefix := "user/"+userID, "user/"+userID+"/"
 	if _, err := q.exec(ctx, `UPDATE audit_events SET resource = ? || substr(resource, ?)
 		WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?)`,
 		"user/"+pseudonym, len(res)+1, orgID, res, len(prefix), prefix); err != nil {
@@ -191,9 +222,7 @@ func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, pe
 	// as much as a long one.
 	if _, err := q.exec(ctx, `UPDATE audit_events SET
 		old_value = CASE WHEN old_value = '' THEN '' ELSE ? END, new_value = CASE WHEN new_value = '' THEN '' ELSE ? END
-		WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?)
-		AND (field IN ('first_name', 'last_name', 'display_name', 'username', 'email', 'pending_email', 'mobile', 'pending_mobile')
-			OR substr(field, 1, 10) = 'extra_info')`,
+		WHERE org_id = ? AND (resource = ? OR substr(resource, 1, ?) = ?) AND `+personalFields,
 		pseudonym, pseudonym, orgID, "user/"+pseudonym, len("user/"+pseudonym+"/"), "user/"+pseudonym+"/"); err != nil {
 		return err
 	}
@@ -206,6 +235,45 @@ func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, pe
 			old_value = REPLACE(old_value, ?, ?), new_value = REPLACE(new_value, ?, ?)
 			WHERE org_id = ? AND (actor LIKE ? ESCAPE '\' OR old_value LIKE ? ESCAPE '\' OR new_value LIKE ? ESCAPE '\')`,
 			p, pseudonym, p, pseudonym, p, pseudonym, orgID, l, l, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// personalFields selects the audit events of a person's own fields that
+// name them: names, addresses, numbers, extra info, and what their identity
+// provider calls them.
+const personalFields = `(field IN ('first_name', 'last_name', 'display_name', 'username', 'email', 'pending_email', 'mobile',
+	'pending_mobile', 'scim_user_name', 'scim_external_id') OR substr(field, 1, 10) = 'extra_info')`
+
+// forgetIdempotent drops the answers kept for the org's Idempotency-Keys
+// that hold any of personal, in any case (an invitation's answer holds the
+// invitee's address and name).
+func (q Q) forgetIdempotent(ctx context.Context, orgID string, personal []string) error {
+	type key struct{ user, key string }
+	kept, err := list(ctx, q, func(sc scanner) (key, error) {
+		var k key
+		var body []byte
+		if err := sc.Scan(&k.user, &k.key, &body); err != nil {
+			return k, err
+		}
+		b := bytes.ToLower(body)
+		for _, p := range personal {
+			if len(p) >= 3 && bytes.Contains(b, bytes.ToLower([]byte(p))) {
+				return k, nil
+			}
+		}
+		return key{}, nil
+	}, `SELECT k.user_id, k.idem_key, k.body FROM idempotency_keys k JOIN users u ON u.id = k.user_id WHERE u.org_id = ?`, orgID)
+	if err != nil {
+		return err
+	}
+	for _, k := range kept {
+		if k.user == "" {
+			continue
+		}
+		if _, err := q.exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?`, k.user, k.key); err != nil {
 			return err
 		}
 	}

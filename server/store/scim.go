@@ -38,9 +38,12 @@ func (q Q) SCIMTokens(ctx context.Context, orgID string) ([]SCIMToken, error) {
 		WHERE org_id = ? AND revoked_at = 0 ORDER BY created_at, id`, orgID)
 }
 
-// SCIMTokenByHash finds the live token with the secret's hash.
+// SCIMTokenByHash finds the live token with the secret's hash. A disabled
+// organisation's tokens are not live: its identity provider stops with its
+// people's sessions.
 func (q Q) SCIMTokenByHash(ctx context.Context, hash string) (SCIMToken, error) {
-	t, err := scanSCIMToken(q.row(ctx, `SELECT `+scimTokenCols+` FROM scim_tokens WHERE token_hash = ? AND revoked_at = 0`, hash))
+	t, err := scanSCIMToken(q.row(ctx, `SELECT `+scimTokenCols+` FROM scim_tokens WHERE token_hash = ? AND revoked_at = 0
+		AND org_id IN (SELECT id FROM orgs WHERE disabled_at = 0)`, hash))
 	return t, noRows(err)
 }
 

@@ -82,7 +82,7 @@ const DefaultFile = "phoneset.db"
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
-	dsn     string   // PostgreSQL's, for Listen
+	dsn     string   // the PostgreSQL URL or SQLite file, for Listen
 	rebound sync.Map // query string → PostgreSQL spelling
 	stmts   sync.Map // query string → *sql.Stmt, for queries outside transactions
 }
@@ -124,16 +124,7 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*Store, e
 				return nil, fmt.Errorf("store: data directory: %w", err)
 			}
 		}
-		// WAL lets readers run beside the single writer; immediate
-		// transactions take the write lock up front so two writers queue
-		// on busy_timeout instead of failing on a lock upgrade.
-		q := url.Values{}
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", "immediate")
-		db, err = sql.Open("sqlite", "file:"+target+"?"+q.Encode())
+		db, err = openSQLite(target)
 		if err == nil {
 			db.SetMaxOpenConns(8)
 			db.SetMaxIdleConns(8)
@@ -149,6 +140,19 @@ func Open(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*Store, e
 		return nil, err
 	}
 	return s, nil
+}
+
+// openSQLite opens the SQLite file at path. WAL lets readers run beside
+// the single writer; immediate transactions take the write lock up front so
+// two writers queue on busy_timeout instead of failing on a lock upgrade.
+func openSQLite(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 }
 
 //go:embed migrations/*.sql
