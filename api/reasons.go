@@ -135,6 +135,12 @@ const (
 	ReasonNotLoopback         = "not_loopback"
 	ReasonURLFormat           = "url_format"
 	ReasonDomainFormat        = "domain_format"
+	// Proving an email domain by DNS.
+	ReasonDNSRecordMissing  = "dns_record_missing"
+	ReasonDNSRecordMismatch = "dns_record_mismatch"
+	ReasonDNSUnavailable    = "dns_unavailable"
+	ReasonDomainTaken       = "domain_taken"
+	ReasonDomainUnproven    = "domain_unproven"
 )
 
 // reasonText is each reason's English, a text/template over its arguments.
@@ -256,6 +262,11 @@ var reasonText = map[string]string{
 	ReasonNotLoopback:          "must be a loopback address like http://127.0.0.1:49152/callback",
 	ReasonURLFormat:            "must be an https:// address",
 	ReasonDomainFormat:         "must be a domain name like example.com",
+	ReasonDNSRecordMissing:     "DNS has no TXT record at this name yet; add it, wait a few minutes and verify again",
+	ReasonDNSRecordMismatch:    "DNS has a TXT record at this name, but not with this value; copy the value again",
+	ReasonDNSUnavailable:       "DNS did not answer; nothing changed, try again in a minute",
+	ReasonDomainTaken:          "another organisation has verified this domain",
+	ReasonDomainUnproven:       "added before domains had to be verified; sign-ins through it wait until it is verified",
 }
 
 // ReasonCodes lists every reason code, sorted.

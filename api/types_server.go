@@ -10,6 +10,11 @@ type SignedOut struct {
 	Count int64 `json:"signed_out"`
 }
 
+// InFlight is how many requests the server is handling (development only).
+type InFlight struct {
+	Requests int64 `json:"requests"`
+}
+
 // TokenRequest carries a token from an emailed link:
 // POST /v1/me/email/confirm and POST /v1/email/confirm.
 type TokenRequest struct {

@@ -1,5 +1,7 @@
 package api
 
+import "time"
+
 // Single sign-on (OpenID Connect). The backend is the relying party and
 // keeps the client secret; the app only opens the system browser at the
 // authorization URL the backend gives it and receives the code on a
@@ -27,18 +29,52 @@ const (
 // SSOSettings is GET /v1/org/sso. The client secret is never sent back:
 // ClientSecretSet only says whether one is stored.
 type SSOSettings struct {
-	Version         int64    `json:"version"`
-	Enabled         bool     `json:"enabled"`
-	Issuer          string   `json:"issuer"`
-	ClientID        string   `json:"client_id"`
-	ClientSecretSet bool     `json:"client_secret_set"`
-	Domains         []string `json:"domains"`
+	Version         int64  `json:"version"`
+	Enabled         bool   `json:"enabled"`
+	Issuer          string `json:"issuer"`
+	ClientID        string `json:"client_id"`
+	ClientSecretSet bool   `json:"client_secret_set"`
+	// Domains are the claimed email domains, as PUT sets them;
+	// DomainClaims says of each whether it is proven and how to prove it.
+	Domains      []string    `json:"domains"`
+	DomainClaims []SSODomain `json:"domain_claims"`
 	// SSOOnly refuses password sign-in to members; admins keep theirs so
 	// a broken provider cannot lock the organisation out.
 	SSOOnly bool `json:"sso_only"`
 	// JustInTime creates an account for a verified address of an allowed
 	// domain that names nobody yet.
 	JustInTime bool `json:"just_in_time"`
+}
+
+// States of a claimed email domain. Only a verified domain routes sign-ins
+// to the organisation's provider and links or creates accounts; a pending
+// one blocks no other organisation.
+const (
+	SSODomainPending  = "pending"
+	SSODomainVerified = "verified"
+)
+
+// DNS TXT record that proves an organisation owns an email domain: the
+// record named SSOChallengePrefix + domain with the value
+// SSOChallengeValuePrefix + the organisation's token for the domain.
+const (
+	SSOChallengePrefix      = "_phoneset-challenge."
+	SSOChallengeValuePrefix = "phoneset-verification="
+)
+
+// SSODomain is a claimed email domain: its state, the last check that did
+// not verify it, and the TXT record that proves it.
+type SSODomain struct {
+	Domain     string     `json:"domain"`
+	State      string     `json:"state"`
+	VerifiedAt *time.Time `json:"verified_at,omitempty"`
+	// CheckedAt is when a check last failed and Failure why (a reason
+	// code: dns_record_missing, dns_record_mismatch, dns_unavailable,
+	// domain_taken, domain_unproven).
+	CheckedAt   *time.Time `json:"checked_at,omitempty"`
+	Failure     string     `json:"failure,omitempty"`
+	RecordName  string     `json:"record_name"`
+	RecordValue string     `json:"record_value"`
 }
 
 // SSOSettingsUpdate is the body of PUT /v1/org/sso. ClientSecret nil keeps

@@ -287,7 +287,10 @@ func (h *harness) eventually(what string, limit time.Duration, ok func() bool) {
 }
 
 // agentClient is a client signed in to the server as the demo agent.
-func agentClient(t *testing.T, url string) *client.Client {
+func agentClient(t *testing.T, url string) *client.Client { return clientAs(t, url, demoLogin) }
+
+// clientAs is a client signed in to the server as a demo account.
+func clientAs(t *testing.T, url, login string) *client.Client {
 	t.Helper()
 	c, err := client.New(url)
 	if err != nil {
@@ -295,7 +298,7 @@ func agentClient(t *testing.T, url string) *client.Client {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := c.SignIn(ctx, api.SignInRequest{Login: demoLogin, Password: demoPassword, Device: "e2e check"}); err != nil {
+	if _, err := c.SignIn(ctx, api.SignInRequest{Login: login, Password: demoPassword, Device: "e2e check"}); err != nil {
 		t.Fatalf("sign in to check: %v", err)
 	}
 	return c

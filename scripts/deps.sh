@@ -21,7 +21,10 @@ test_pkgs=("${run_pkgs[@]}" xvfb x11-utils xdotool imagemagick pulseaudio pulsea
   gnome-keyring postgresql libvips-tools libreoffice-calc-nogui desktop-file-utils "${wine_pkgs[@]}"
   chromium # the person's browser in the single sign-on test (server/sso)
   openssl # the MSI signing test's self-signed certificate (e2e)
-  swh-plugins) # the LADSPA delay line of the headset check's latency test (audio)
+  swh-plugins # the LADSPA delay line of the headset check's latency test (audio)
+  tesseract-ocr tesseract-ocr-eng # e2e reads the window's words: messages, what to click
+  zbar-tools # e2e scans the Security page's QR code as an authenticator app would
+  xclip) # e2e reads what "Copy codes" put on the clipboard
 package_pkgs=(wixl msitools osslsigncode dpkg-dev imagemagick desktop-file-utils)
 test_pkgs+=("${package_pkgs[@]}")
 

@@ -159,45 +159,44 @@ func mustChallengeWith(t *testing.T, e *env, login, password string) string {
 }
 
 // TestRecoveryCodeSingleUse: ten parallel uses of one recovery code, to
-// sign in and to turn the second factor off, succeed once.
+// sign in and to turn the second factor off, succeed once. The losers'
+// wrong codes count against the account's limit, so some may be told to
+// wait (429) instead.
 func TestRecoveryCodeSingleUse(t *testing.T) {
 	eachDB(t, func(t *testing.T) {
 		e, clk := newClockEnv(t)
-		_, codes := enrol(t, e, clk, "agent1")
-		ch := mustChallenge(t, e, "agent1")
-		won := 0
-		var tk api.SecondFactorTokens
-		for _, r := range e.race(10, func(int) req {
-			return req{method: "POST", path: "/v1/sessions/second-factor", body: api.SecondFactorRequest{Challenge: ch, Code: codes[0]}}
-		}) {
-			switch r.status {
-			case 201:
-				won++
-				r.decode(t, &tk)
-			case 401, 422:
-			default:
-				t.Errorf("racing recovery code: %d %s", r.status, r.body)
+		secret, codes := enrol(t, e, clk, "agent1")
+		race := func(what string, r func() req, win int) {
+			t.Helper()
+			won := 0
+			for _, res := range e.race(10, func(int) req { return r() }) {
+				switch res.status {
+				case win:
+					won++
+				case 401, 409, 422, 429:
+				default:
+					t.Errorf("racing %s: %d %s", what, res.status, res.body)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("%d of 10 racing %s with one recovery code won", won, what)
 			}
 		}
-		if won != 1 {
-			t.Fatalf("%d of 10 racing sign-ins with one recovery code won", won)
-		}
-		won = 0
-		for _, r := range e.race(10, func(int) req {
+		ch := mustChallenge(t, e, "agent1")
+		race("sign-ins", func() req {
+			return req{method: "POST", path: "/v1/sessions/second-factor", body: api.SecondFactorRequest{Challenge: ch, Code: codes[0]}}
+		}, 201)
+		// The losers' failures have used up the account's attempts: the
+		// window passes, and the owner signs in with the app's code.
+		clk.Add(15 * time.Minute)
+		r := secondFactor(e, mustChallenge(t, e, "agent1"), totpAt(t, secret, clk.Now()), false)
+		wantStatus(t, r, 201)
+		var tk api.SecondFactorTokens
+		r.decode(t, &tk)
+		race("turn-offs", func() req {
 			return req{method: "DELETE", path: "/v1/me/second-factor", token: tk.AccessToken,
 				body: api.SecondFactorOff{Password: server.DemoPassword, Code: codes[1]}}
-		}) {
-			switch r.status {
-			case 204:
-				won++
-			case 409, 422:
-			default:
-				t.Errorf("racing turn-off: %d %s", r.status, r.body)
-			}
-		}
-		if won != 1 {
-			t.Fatalf("%d of 10 racing turn-offs with one recovery code won", won)
-		}
+		}, 204)
 		if n := countRows(t, e, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ?`, e.demo.Agents[0].ID); n != 0 {
 			t.Errorf("%d recovery codes left after turning it off", n)
 		}
@@ -227,17 +226,7 @@ func TestInvitationNoSecondFactorBypass(t *testing.T) {
 		if n := countRows(t, e, `SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?`, "newapp"); n != 0 {
 			t.Errorf("%d sessions before the second factor", n)
 		}
-		r = e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}})
-		wantStatus(t, r, 200)
-		var en api.TOTPEnrolment
-		r.decode(t, &en)
-		r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
-		wantStatus(t, r, 201)
-		var tk api.SecondFactorTokens
-		r.decode(t, &tk)
-		if len(tk.RecoveryCodes) != 10 {
-			t.Errorf("enrolled with %d recovery codes", len(tk.RecoveryCodes))
-		}
+		_, tk := enrolAtSignIn(t, e, clk, ch)
 		wantStatus(t, e.do(req{method: "GET", path: "/v1/me", token: tk.AccessToken}), 200)
 
 		form := e.do(req{method: "POST", path: "/v1/invitations/accept", ctype: "application/x-www-form-urlencoded",
@@ -246,5 +235,30 @@ func TestInvitationNoSecondFactorBypass(t *testing.T) {
 			t.Errorf("browser accept under 'everyone': %d %s", form.status, form.body)
 		}
 		mustChallengeWith(t, e, "newbrowser", "Tangerine-Orbit-42")
+	})
+}
+
+// TestInvitationLinkAttacks: guessing links from one address is
+// throttled like the other links, so the right one waits too; and a live
+// link of an organisation an operator disabled makes no account.
+func TestInvitationLinkAttacks(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		adm := e.admin().AccessToken
+		for _, email := range []string{"late@example.com", "guess@example.com"} {
+			wantStatus(t, e.invite(adm, api.InvitationRequest{Email: email, DisplayName: "New"}), 201)
+		}
+		guessed, late := e.inviteLink("guess@example.com"), e.inviteLink("late@example.com")
+		if _, err := e.srv.DisableOrganisation(t.Context(), e.demo.OrgID); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, e.accept(late, "latecomer"), 422, api.CodeInvalid)
+		if n := countRows(t, e, `SELECT COUNT(*) FROM users WHERE username = ?`, "latecomer"); n != 0 {
+			t.Error("a disabled organisation's invitation made an account")
+		}
+		for i := range 29 {
+			wantError(t, e.accept("psl_"+strings.Repeat("A", 42)+itoa(i%10), "guesser"), 422, api.CodeInvalid)
+		}
+		wantError(t, e.accept(guessed, "guesser"), 429, api.CodeRateLimited)
 	})
 }

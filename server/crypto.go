@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -104,8 +105,12 @@ func hashToken(t string) string {
 }
 
 // sealer encrypts values the server must show again later (the API key)
-// with AES-256-GCM under a key derived from the server secret.
-type sealer struct{ aead cipher.AEAD }
+// with AES-256-GCM under a key derived from the server secret, and derives
+// values only this server can compute (HMAC-SHA256 under another key).
+type sealer struct {
+	aead   cipher.AEAD
+	macKey [32]byte
+}
 
 func newSealer(secret []byte) (*sealer, error) {
 	key := sha256.Sum256(append([]byte("phoneset seal v1\x00"), secret...))
@@ -117,7 +122,15 @@ func newSealer(secret []byte) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{aead: aead}, nil
+	return &sealer{aead: aead, macKey: sha256.Sum256(append([]byte("phoneset mac v1\x00"), secret...))}, nil
+}
+
+// derive is a 128-bit value, in hex, that only holders of the server
+// secret can compute from context.
+func (s *sealer) derive(context string) string {
+	m := hmac.New(sha256.New, s.macKey[:])
+	m.Write([]byte(context))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 func (s *sealer) seal(plain, context string) string {

@@ -37,7 +37,10 @@ func (s *Server) demoPasswordHash() string {
 	return hashPassword(DemoPassword, s.hash)
 }
 
-const demoOrgID = "org_demo"
+const (
+	demoOrgID  = "org_demo"
+	demoDomain = "demo.phoneset.test"
+)
 
 type demoSeed struct {
 	id, username, email, first, last, display string
@@ -141,6 +144,14 @@ func (s *Server) SeedDemo(ctx context.Context) (Demo, error) {
 			}
 		}
 		if err := s.seedOrgDemo(ctx, q, org.ID, now); err != nil {
+			return err
+		}
+		// The demo's email domain is proven, so single sign-on can be
+		// tried with it at once (a .test domain nobody else can own).
+		if err := q.ClaimSSODomain(ctx, org.ID, demoDomain); err != nil {
+			return err
+		}
+		if err := q.VerifySSODomain(ctx, org.ID, demoDomain, now); err != nil {
 			return err
 		}
 		return q.Audit(ctx, org.ID, api.AuditEvent{At: now.UTC(), ActorID: "system", Actor: "system",

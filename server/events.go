@@ -224,6 +224,15 @@ func (s *Server) signedOut(orgID, userID string) {
 	s.notifyLive(orgID + " " + liveSignedOut + " " + userID)
 }
 
+// erased is signedOut for a user just erased: their streams here end at
+// once, and the other processes' streams of orgID check their credentials,
+// since a notification may not name someone erased (on SQLite it is a row
+// that would outlive the erasure).
+func (s *Server) erased(orgID, userID string) {
+	s.live.recheck(orgID, userID)
+	s.notifyLive(orgID + " " + liveSignedOut + " ")
+}
+
 // notifyLive tells the other server processes about a change: "userID"
 // of a status, "orgID signed_out [userID]" of credentials.
 func (s *Server) notifyLive(what string) {

@@ -135,7 +135,7 @@ func TestEventsEndWhenSignedOut(t *testing.T) {
 }
 
 // TestEventsEndAcrossServers: an admin (or an operator) on server A
-// deactivates an agent (or disables the organisation) whose app streams
+// deactivates or erases an agent (or disables the organisation) whose app streams
 // from server B, by session and by API key; both streams end at once
 // (NOTIFY on PostgreSQL; on SQLite the row B's listener reads when the
 // file changes), not at B's next recheck, an hour away. On SQLite, A is
@@ -155,6 +155,11 @@ func testEventsEndAcrossServers(t *testing.T) {
 			if _, err := a.srv.DisableOrganisation(t.Context(), a.demo.OrgID); err != nil {
 				t.Fatal(err)
 			}
+		}},
+		// The notification of an erasure names the organisation only.
+		{"erasure", func(t *testing.T, a *env) {
+			wantStatus(t, a.do(req{method: "DELETE", path: "/v1/org/users/" + a.demo.Agents[0].ID, token: a.admin().AccessToken,
+				body: api.PasswordProof{Password: server.DemoPassword}}), 204)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

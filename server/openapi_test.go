@@ -173,6 +173,7 @@ func TestResponsesConformToOpenAPI(t *testing.T) {
 		{"GET", "/v1/me/api-key", "", nil, ref("APIKey")},
 		{"POST", "/v1/me/api-key/reveal", `{"password":"Phoneset-demo-1"}`, nil, ref("APIKey")},
 		{"GET", "/v1/dev/outbox", "", nil, schema{Type: "array", Items: &schema{Ref: "#/components/schemas/OutboxMessage"}}},
+		{"GET", "/v1/dev/in-flight", "", nil, ref("InFlight")},
 		{"DELETE", "/v1/me/avatar", "", map[string]string{"If-Match": `"1"`}, ref("User")},
 		{"DELETE", "/v1/me/sessions", "", nil, ref("SignedOut")},
 		// Errors.

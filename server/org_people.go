@@ -200,7 +200,7 @@ func (s *Server) deleteMember(w http.ResponseWriter, r *http.Request, a *adminCa
 	if err != nil {
 		return err
 	}
-	s.signedOut(a.OrgID, id)
+	s.erased(a.OrgID, id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -105,6 +105,8 @@ func orgPath(e *env, pattern string) (method, path string) {
 		"{zone}": "domestic", "{code}": "lunch", "{kind}": api.PhotoAvatar, "invitations/{id}": "invitations/" + e.pendingInvitation(),
 		// The demo has no SCIM token; the admin check comes before any lookup.
 		"tokens/{id}": "tokens/sct_demo",
+		// The demo's seeded domain, verified.
+		"{domain}": "demo.phoneset.test",
 	}
 	for k, v := range fill {
 		path = strings.ReplaceAll(path, k, v)

@@ -63,6 +63,24 @@ func challenge(t *testing.T, e *env, login, deviceToken string) (tok string, enr
 	return tok, enrol
 }
 
+// enrolAtSignIn answers an enrol-first challenge: a new secret, then its
+// first code, which signs in with ten recovery codes.
+func enrolAtSignIn(t *testing.T, e *env, clk *clock, ch string) (api.TOTPEnrolment, api.SecondFactorTokens) {
+	t.Helper()
+	r := e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}})
+	wantStatus(t, r, 200)
+	var en api.TOTPEnrolment
+	r.decode(t, &en)
+	r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
+	wantStatus(t, r, 201)
+	var tk api.SecondFactorTokens
+	r.decode(t, &tk)
+	if len(tk.RecoveryCodes) != 10 {
+		t.Errorf("enrolled at sign-in with %d recovery codes", len(tk.RecoveryCodes))
+	}
+	return en, tk
+}
+
 func secondFactor(e *env, ch, code string, remember bool) resp {
 	return e.do(req{method: "POST", path: "/v1/sessions/second-factor", body: api.SecondFactorRequest{Challenge: ch, Code: code, RememberDevice: remember}})
 }
@@ -377,17 +395,7 @@ func TestSecondFactorPolicy(t *testing.T) {
 		}
 		// No code can be right before enrolment starts.
 		wantError(t, secondFactor(e, ch, "123456", false), 422, api.CodeInvalid)
-		r := e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}})
-		wantStatus(t, r, 200)
-		var en api.TOTPEnrolment
-		r.decode(t, &en)
-		r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
-		wantStatus(t, r, 201)
-		var tk api.SecondFactorTokens
-		r.decode(t, &tk)
-		if len(tk.RecoveryCodes) != 10 {
-			t.Errorf("enrolled at sign-in with %d recovery codes", len(tk.RecoveryCodes))
-		}
+		en, tk := enrolAtSignIn(t, e, clk, ch)
 		clk.Add(30 * time.Second)
 		// From now on the admin gives a code, and the secret stays hidden.
 		ch, enrolFirst = challenge(t, e, "admin", "")
@@ -395,7 +403,7 @@ func TestSecondFactorPolicy(t *testing.T) {
 			t.Error("asked to enrol again")
 		}
 		wantError(t, e.do(req{method: "POST", path: "/v1/sessions/second-factor/enrolment", body: api.ChallengeRequest{Challenge: ch}}), 409, api.CodeConflict)
-		r = secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
+		r := secondFactor(e, ch, totpAt(t, en.Secret, clk.Now()), false)
 		wantStatus(t, r, 201)
 		r.decode(t, &tk)
 		adm = tk.AccessToken

@@ -71,6 +71,9 @@ type Config struct {
 	// provider (server/sso.New); nil means this server offers no single
 	// sign-on.
 	OIDC OIDC
+	// DNS is the host:port of the DNS server that proves organisations'
+	// email domains (TXT lookups); empty means the system's resolver.
+	DNS string
 
 	// Now replaces the clock in tests.
 	Now func() time.Time
@@ -97,6 +100,7 @@ type Server struct {
 	mail   mail.Sender
 	sms    mail.Sender
 	seal   *sealer
+	dns    *net.Resolver
 	hash   HashParams
 	now    func() time.Time
 
@@ -150,8 +154,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	dns, err := newResolver(cfg.DNS)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	s := &Server{
-		cfg: cfg, log: log, st: st, seal: seal, now: cfg.Now,
+		cfg: cfg, log: log, st: st, seal: seal, dns: dns, now: cfg.Now,
 		outbox:  &mail.Outbox{Log: log, ShowBodies: cfg.DevOutbox},
 		hash:    cfg.Hash,
 		meCache: newMeCache(4096),
@@ -176,6 +185,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			"email", cfg.Mail != nil, "sms", cfg.SMS != nil)
 	}
 	s.logBadNames(ctx)
+	s.logUnprovenSSO(ctx)
 	if s.cfg.GravatarBaseURL == "" {
 		s.cfg.GravatarBaseURL = "https://www.gravatar.com/avatar/"
 	}

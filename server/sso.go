@@ -79,9 +79,14 @@ func ssoLimits(ip string) []limit {
 	return []limit{{"sso:ip:" + ip, 30, 15 * time.Minute}}
 }
 
-func ssoView(c *store.SSO) api.SSOSettings {
-	return api.SSOSettings{Version: c.Version, Enabled: c.Enabled, Issuer: c.Issuer, ClientID: c.ClientID,
-		ClientSecretSet: c.ClientSecret != "", Domains: c.Domains, SSOOnly: c.SSOOnly, JustInTime: c.JustInTime}
+func (s *Server) ssoView(c *store.SSO) api.SSOSettings {
+	v := api.SSOSettings{Version: c.Version, Enabled: c.Enabled, Issuer: c.Issuer, ClientID: c.ClientID,
+		ClientSecretSet: c.ClientSecret != "", Domains: c.DomainNames(), DomainClaims: make([]api.SSODomain, len(c.Domains)),
+		SSOOnly: c.SSOOnly, JustInTime: c.JustInTime}
+	for i, d := range c.Domains {
+		v.DomainClaims[i] = s.domainView(c.OrgID, d)
+	}
+	return v
 }
 
 func (s *Server) getSSO(w http.ResponseWriter, r *http.Request, a *adminCall) error {
@@ -89,11 +94,14 @@ func (s *Server) getSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 	if err != nil {
 		return err
 	}
-	writeVersioned(w, http.StatusOK, c.Version, ssoView(c))
+	writeVersioned(w, http.StatusOK, c.Version, s.ssoView(c))
 	return nil
 }
 
 var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+// validDomain accepts a lower-case domain name with a dot, no wildcard.
+func validDomain(d string) bool { return len(d) <= 253 && domainRE.MatchString(d) }
 
 // validIssuer accepts https URLs, and http only to loopback (a provider on
 // the same machine, as in tests).
@@ -147,7 +155,7 @@ func (s *Server) putSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 	domains := make([]string, 0, len(req.Domains))
 	for _, d := range req.Domains {
 		d = strings.ToLower(strings.TrimSpace(d))
-		if len(d) > 253 || !domainRE.MatchString(d) {
+		if !validDomain(d) {
 			fields[api.FieldDomains] = &api.Reason{Code: api.ReasonDomainFormat}
 			break
 		}
@@ -176,7 +184,11 @@ func (s *Server) putSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 			return err
 		}
 		c := *old
-		c.Enabled, c.Issuer, c.ClientID, c.SSOOnly, c.JustInTime, c.Domains = req.Enabled, req.Issuer, req.ClientID, req.SSOOnly, req.JustInTime, domains
+		c.Enabled, c.Issuer, c.ClientID, c.SSOOnly, c.JustInTime = req.Enabled, req.Issuer, req.ClientID, req.SSOOnly, req.JustInTime
+		c.Domains = make([]store.DomainClaim, len(domains))
+		for i, name := range domains {
+			c.Domains[i] = store.DomainClaim{Domain: name}
+		}
 		var d diff
 		d.bool(api.FieldEnabled, old.Enabled, c.Enabled)
 		d.str(api.FieldIssuer, old.Issuer, c.Issuer)
@@ -192,7 +204,7 @@ func (s *Server) putSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 				d.str(api.FieldClientSecret, secretState(old.ClientSecret), secretState(c.ClientSecret)+" (new)")
 			}
 		}
-		d.str(api.FieldDomains, strings.Join(old.Domains, ", "), strings.Join(domains, ", "))
+		d.str(api.FieldDomains, strings.Join(old.DomainNames(), ", "), strings.Join(domains, ", "))
 		d.bool("sso_only", old.SSOOnly, c.SSOOnly)
 		d.bool("just_in_time", old.JustInTime, c.JustInTime)
 		if err := checkWrite(old.Version, version, len(d) == 0); err != nil || len(d) == 0 {
@@ -200,7 +212,7 @@ func (s *Server) putSSO(w http.ResponseWriter, r *http.Request, a *adminCall) er
 		}
 		if err := q.SaveOrgSSO(ctx, &c, version); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return api.Invalid(map[string]*api.Reason{api.FieldDomains: api.Because(api.ReasonTaken)})
+				return api.Invalid(map[string]*api.Reason{api.FieldDomains: api.Because(api.ReasonDomainTaken)})
 			}
 			return err
 		}
@@ -273,8 +285,8 @@ func (s *Server) ssoProvider(ctx context.Context, orgID string) (*store.SSO, OID
 	return c, OIDCProvider{Issuer: c.Issuer, ClientID: c.ClientID, ClientSecret: secret}, nil
 }
 
-// ssoStart begins a sign-in for the organisation that claims the email's
-// domain and answers with the provider's authorization URL.
+// ssoStart begins a sign-in for the organisation that has verified the
+// email's domain and answers with the provider's authorization URL.
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[api.SSOStartRequest](w, r)
 	if err != nil {
@@ -415,7 +427,7 @@ func (s *Server) ssoUser(ctx context.Context, c *store.SSO, id OIDCIdentity, ip 
 	if !id.EmailVerified {
 		return nil, api.Refused(http.StatusForbidden, api.CodeForbidden, api.Because(api.ReasonSSOEmailNotVerified))
 	}
-	if api.ValidateEmail(id.Email) != nil || !slices.Contains(c.Domains, emailDomain(id.Email)) {
+	if api.ValidateEmail(id.Email) != nil || !c.Owns(emailDomain(id.Email)) {
 		return nil, errSSONoAccount
 	}
 	u, err = q.UserByLogin(ctx, id.Email)
@@ -483,10 +495,12 @@ func (s *Server) ssoCreateUser(ctx context.Context, q store.Q, orgID string, id 
 
 // passwordAllowed refuses password sign-in to a member of an organisation
 // that signs in with single sign-on only. Admins keep their password, so a
-// broken provider cannot lock the organisation out.
+// broken provider cannot lock the organisation out; and until the
+// organisation has verified a domain nobody can sign in through its
+// provider, so members keep theirs too.
 func (s *Server) passwordAllowed(ctx context.Context, u *store.User) error {
 	c, err := s.st.Q().OrgSSO(ctx, u.OrgID)
-	if err != nil || !c.Enabled || !c.SSOOnly {
+	if err != nil || !c.Enabled || !c.SSOOnly || !c.Proven() {
 		return err
 	}
 	perms, err := s.st.Q().Permissions(ctx, u.ID)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -59,14 +60,13 @@ func TestHostileSSOSettings(t *testing.T) {
 				t.Errorf("%s: the refused request changed the database", tt.name)
 			}
 		}
-		// A domain belongs to one organisation.
+		// A domain another organisation claims but has not proven blocks
+		// nobody (TestSSODomainTwoOrganisations has the rest).
 		other := newOtherOrg(t, e)
 		ok := good(func(u *api.SSOSettingsUpdate) {})
 		wantStatus(t, e.do(req{method: "PUT", path: "/v1/org/sso", token: tok, body: ok, header: ifMatch(1)}), 200)
 		r := e.do(req{method: "PUT", path: "/v1/org/sso", token: e.signIn(other, "Phoneset-demo-1").AccessToken, body: ok, header: ifMatch(1)})
-		if r.status != 422 || r.apiErr(t).Fields["domains"] == nil {
-			t.Errorf("a domain of another organisation: %d %s", r.status, r.body)
-		}
+		wantStatus(t, r, 200)
 		// Names are stored as lower case, once each.
 		var s api.SSOSettings
 		ok.Domains = []string{"Example.COM", "example.com", " sub.example.com "}
@@ -74,6 +74,52 @@ func TestHostileSSOSettings(t *testing.T) {
 		r.decode(t, &s)
 		if r.status != 200 || strings.Join(s.Domains, ",") != "example.com,sub.example.com" || s.Version != 3 {
 			t.Errorf("domains: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// TestHostileSSODomains: what an admin's app could send as the domain to
+// verify is refused before any DNS lookup, changing nothing.
+func TestHostileSSODomains(t *testing.T) {
+	eachDB(t, func(t *testing.T) {
+		e := newEnv(t)
+		tok := e.admin().AccessToken
+		newOtherOrg(t, e)
+		if err := e.srv.Store().Q().ClaimSSODomain(context.Background(), "org_other", "other.example"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name, domain string
+			status       int
+		}{
+			{"wildcard", "*.example.com", 422},
+			{"no dot", "localhost", 422},
+			{"a space", "exa%20mple.com", 422},
+			{"a slash", "example.com%2Fverify", 422},
+			{"a NUL", "example%00.com", 400},
+			{"final dot", "example.com.", 422},
+			{"empty label", "example..com", 422},
+			{"an @", "a@example.com", 422},
+			{"not punycode", "b%C3%BCcher.example", 422},
+			{"300 characters", strings.Repeat("a.", 148) + "com", 422},
+			{"a 64-character label", strings.Repeat("a", 64) + ".com", 422},
+			{"IP address", "127.0.0.1", 422},
+			{"SQL", "x'%20OR%20'1'='1.com", 422},
+			{"not claimed", "xn--bcher-kva.example", 404},
+			{"another organisation's", "other.example", 404},
+		} {
+			before := snapshot(t, e)
+			r := e.do(req{method: "POST", path: "/v1/org/sso/domains/" + tt.domain + "/verify", token: tok})
+			if r.status != tt.status {
+				t.Errorf("%s: %d %s, want %d", tt.name, r.status, r.body, tt.status)
+				continue
+			}
+			if ae := r.apiErr(t); tt.status == 422 && ae.Fields["domain"] == nil {
+				t.Errorf("%s: error %s does not name the domain", tt.name, r.body)
+			}
+			if snapshot(t, e) != before {
+				t.Errorf("%s: the refused request changed the database", tt.name)
+			}
 		}
 	})
 }

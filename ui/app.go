@@ -53,6 +53,12 @@ type Options struct {
 	OpenAudio  func() (DevicesModel, error)
 	AudioPrefs PrefsStore
 
+	// BackendReady waits until the built-in backend answers and returns
+	// nil, or returns why it never will (nil: a server elsewhere). The
+	// window does not wait for it; should it fail, the window says why in
+	// place of a sign-in that could not work.
+	BackendReady func(context.Context) error
+
 	// Server is the backend in use (the demo's loopback URL for the
 	// built-in one) and where it was chosen, for Help → About.
 	Server machineconf.Server
@@ -105,6 +111,15 @@ func Show(w fyne.Window, m Model, srv Server, opts Options) {
 		}
 		a.showSignIn()
 	})
+	if opts.BackendReady != nil {
+		async(func() (bool, error) {
+			return false, opts.BackendReady(context.Background())
+		}, func(_ bool, err error) {
+			if err != nil {
+				a.showBackendFailed(err)
+			}
+		})
+	}
 }
 
 type windowApp struct {
@@ -116,6 +131,7 @@ type windowApp struct {
 
 	language string // the language the UI speaks now
 	stop     func() // ends the signed-in session's subscriptions
+	failed   bool   // the built-in backend did not start: no page replaces the error
 }
 
 // withPresence routes status changes through presence, so this device's own
@@ -134,6 +150,9 @@ func (w withPresence) ExtendStatus(ctx context.Context, minutes int) error {
 }
 
 func (a *windowApp) showSignIn() {
+	if a.failed {
+		return
+	}
 	if a.stop != nil {
 		a.stop()
 		a.stop = nil
@@ -149,6 +168,9 @@ func (a *windowApp) showSignIn() {
 }
 
 func (a *windowApp) showShell() {
+	if a.failed {
+		return
+	}
 	if a.stop != nil {
 		a.stop()
 	}
@@ -166,8 +188,15 @@ func (a *windowApp) showShell() {
 		Audio: a.audio, DevicesPrefs: a.opts.AudioPrefs,
 		DemoInbox: a.opts.DemoInbox, LoginStart: a.opts.LoginStart, Live: a.srv, Supervisor: a.srv}
 	s := NewShell(withPresence{a.m, pres}, svc, setTitle, a.showSignIn)
+	// A change queued for the UI before this shell ended (the sign-out's
+	// own, whose empty profile has no language) must not build it again
+	// over the sign-in page.
+	live := true
 	cancel := a.m.Subscribe(func(account.Change) {
 		fyne.Do(func() {
+			if !live {
+				return
+			}
 			pres.changed()
 			if a.m.Me().Profile.Language != a.language {
 				a.showShell() // rebuild every page in the new language
@@ -178,6 +207,7 @@ func (a *windowApp) showShell() {
 	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(s.SignOut), viewMenu(app), s.NavMenu(), pres.statusMenu(), a.helpMenu()))
 	stopAway := followAway(a.opts.Away, pres, a.w)
 	a.stop = func() {
+		live = false
 		stopAway()
 		cancel()
 		s.Close()
@@ -190,6 +220,21 @@ func (a *windowApp) showShell() {
 	}
 	ready = true
 	a.w.SetTitle(title)
+}
+
+// showBackendFailed replaces whatever is on show with why the built-in
+// backend did not start; Help stays for About and Copy diagnostics.
+func (a *windowApp) showBackendFailed(err error) {
+	if a.stop != nil {
+		a.stop()
+		a.stop = nil
+	}
+	a.failed = true
+	a.w.SetMainMenu(fyne.NewMainMenu(a.fileMenu(nil), a.helpMenu()))
+	content, quit := startErrorContent(err, lang.L("Phoneset's built-in server could not open its data. Start Phoneset with --server to use another server, or ask your IT department."), a.w.Close)
+	a.w.SetContent(content)
+	a.w.Canvas().Focus(quit) // Space closes
+	a.w.SetTitle(windowTitle(lang.L("Can't start")))
 }
 
 // fileMenu has Sign out while signed in (signOut non-nil); Fyne adds Quit.

@@ -208,6 +208,13 @@ func (f *fakeModel) emit(c account.Change) {
 func setup(t *testing.T) {
 	t.Helper()
 	test.NewTempApp(t)
+	// Fyne stamps a new renderer's expiry with the clock it read at its
+	// last paint. Built over a minute after one (the package under load),
+	// a page's renderers are born expired, and the capture of its golden
+	// image destroys them half-drawn. A paint now reads the clock anew.
+	w := test.NewWindow(nil)
+	w.Canvas().Capture()
+	w.Close()
 	if goldenLang != "en" {
 		if err := UseLanguage(goldenLang); err != nil {
 			t.Fatal(err)

@@ -33,6 +33,7 @@ func UseLanguage(code string) error {
 	// before the first frame). Should Fyne name a tag the file loader cannot
 	// parse, the shipped languages take the messages instead.
 	if lang.AddTranslationsForLocale(data, fyne.Locale(lang.SystemLocale().LanguageString())) == nil {
+		speaking = code
 		return nil
 	}
 	for _, l := range api.Languages {
@@ -40,8 +41,13 @@ func UseLanguage(code string) error {
 			return err
 		}
 	}
+	speaking = code
 	return nil
 }
+
+// speaking is the language UseLanguage registered last, for what the app
+// shows outside its window (the browser's page after single sign-on).
+var speaking = "en"
 
 // systemLanguage is the shipped language of the system locale, else English.
 func systemLanguage() string {

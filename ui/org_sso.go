@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +21,9 @@ import (
 type OrgSSOModel interface {
 	OrgSSO(ctx context.Context) (api.SSOSettings, error)
 	SetOrgSSO(ctx context.Context, version int64, u api.SSOSettingsUpdate) (api.SSOSettings, error)
+	// VerifyOrgSSODomain has the server check a claimed domain's DNS TXT
+	// record; a check that fails is an error, and the claim says why.
+	VerifyOrgSSODomain(ctx context.Context, domain string) (api.SSODomain, error)
 	// Reauthenticate proves the password again: the server takes a new
 	// provider only from a session proven in the last five minutes.
 	Reauthenticate(ctx context.Context, password string) error
@@ -29,6 +34,7 @@ type OrgSSOModel interface {
 type orgSSOTab struct {
 	model    OrgSSOModel
 	settings api.SSOSettings
+	zone     func() *time.Location
 
 	enabled    *widget.Check
 	issuer     *widget.Entry
@@ -42,8 +48,18 @@ type orgSSOTab struct {
 	// the provider; reauthPassword is its entry.
 	reauth         *dialog.FormDialog
 	reauthPassword *widget.Entry
+	// claims lists the claimed domains, each with its state and what
+	// proves it; rows holds their widgets by domain.
+	claims *fyne.Container
+	rows   map[string]*domainRow
 	tabProblem
 	content fyne.CanvasObject
+}
+
+// domainRow is one claimed domain's widgets.
+type domainRow struct {
+	state, failure       *widget.Label
+	copy, verify, remove *widget.Button
 }
 
 // addSSOTab adds the Single sign-on tab when the model can set it.
@@ -52,13 +68,13 @@ func (p *OrgPage) addSSOTab() {
 	if !ok {
 		return
 	}
-	t := newOrgSSOTab(m)
+	t := newOrgSSOTab(m, p.zone)
 	p.all = append(p.all, t)
 	p.tabs.Append(container.NewTabItem(lang.L("Single sign-on"), t.content))
 }
 
-func newOrgSSOTab(m OrgSSOModel) *orgSSOTab {
-	t := &orgSSOTab{model: m}
+func newOrgSSOTab(m OrgSSOModel, zone func() *time.Location) *orgSSOTab {
+	t := &orgSSOTab{model: m, zone: zone, claims: container.NewVBox()}
 	t.enabled = widget.NewCheck(lang.L("Members can sign in with the company's identity provider"), nil)
 	t.issuer = widget.NewEntry()
 	t.issuer.SetPlaceHolder("https://login.example.com/tenant/v2.0")
@@ -81,6 +97,10 @@ func newOrgSSOTab(m OrgSSOModel) *orgSSOTab {
 		t.problem,
 		widget.NewCard(lang.L("Single sign-on"), lang.L("OpenID Connect: Entra ID, Okta, Google, Keycloak and others."),
 			container.NewVBox(t.enabled, form, t.ssoOnly, t.justInTime, container.NewHBox(t.save))),
+		// The explanation wraps in the card's body: a card's subtitle does not.
+		widget.NewCard(lang.L("Email domains"), "", container.NewVBox(
+			explain(lang.L("Only verified domains sign people in. Prove each one with a TXT record in its DNS, then press Verify.")),
+			t.claims)),
 		explain(lang.L("Register Phoneset with the provider as a desktop app whose redirect is http://127.0.0.1/callback on any port. People sign in in their browser; the provider asks for its own second factor, so Phoneset asks for none after single sign-on.")),
 	))
 	return t
@@ -104,6 +124,90 @@ func (t *orgSSOTab) show(s api.SSOSettings) {
 	t.domains.SetText(strings.Join(s.Domains, ", "))
 	t.ssoOnly.SetChecked(s.SSOOnly)
 	t.justInTime.SetChecked(s.JustInTime)
+	t.showClaims()
+}
+
+// showClaims lists the claimed domains: verified ones with their date,
+// pending ones with the TXT record that proves them and why the last
+// check failed.
+func (t *orgSSOTab) showClaims() {
+	t.rows = map[string]*domainRow{}
+	t.claims.RemoveAll()
+	if len(t.settings.DomainClaims) == 0 {
+		t.claims.Add(widget.NewLabel(lang.L("No domains yet: add them under Email domains above and save.")))
+	}
+	for _, c := range t.settings.DomainClaims {
+		r := &domainRow{state: widget.NewLabel(""), failure: widget.NewLabel("")}
+		t.rows[c.Domain] = r
+		r.remove = widget.NewButton(lang.L("Remove"), func() { t.Remove(c.Domain) })
+		r.failure.Wrapping, r.failure.Importance = fyne.TextWrapWord, widget.WarningImportance
+		r.failure.Hide()
+		head := container.NewHBox(widget.NewLabelWithStyle(c.Domain, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r.state)
+		if c.State == api.SSODomainVerified && c.VerifiedAt != nil {
+			r.state.SetText(lang.L("Verified on {{.Date}}", map[string]any{"Date": c.VerifiedAt.In(t.zone()).Format(time.DateOnly)}))
+			t.claims.Add(container.NewBorder(nil, nil, nil, r.remove, head))
+			continue
+		}
+		r.state.SetText(lang.L("Pending: signs nobody in until verified"))
+		if c.Failure != "" {
+			r.failure.SetText(reasonText(api.Because(c.Failure)))
+			r.failure.Show()
+		}
+		r.copy = widget.NewButton(lang.L("Copy value"), func() { fyne.CurrentApp().Clipboard().SetContent(c.RecordValue) })
+		r.verify = widget.NewButton(lang.L("Verify"), func() { t.Verify(c.Domain) })
+		r.verify.Importance = widget.HighImportance
+		record := widget.NewForm(
+			widget.NewFormItem(lang.L("Name"), selectable(c.RecordName)),
+			widget.NewFormItem(lang.L("Type"), widget.NewLabel("TXT")),
+			widget.NewFormItem(lang.L("Value"), selectable(c.RecordValue)),
+		)
+		t.claims.Add(container.NewVBox(head, r.failure, record, container.NewHBox(r.copy, r.verify, r.remove)))
+	}
+}
+
+func selectable(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Selectable = true
+	return l
+}
+
+// Verify has the server check a domain's record, then shows the claims
+// again: a failed check shows its reason on the domain's row.
+func (t *orgSSOTab) Verify(domain string) {
+	async(func() ([]api.SSODomain, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, verr := t.model.VerifyOrgSSODomain(ctx, domain)
+		s, err := t.model.OrgSSO(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var ae *api.Error
+		if errors.As(verr, &ae) && ae.Reason != nil && slices.ContainsFunc(s.DomainClaims, func(c api.SSODomain) bool {
+			return c.Domain == domain && c.Failure == ae.Reason.Code
+		}) {
+			verr = nil // the row says why
+		}
+		return s.DomainClaims, verr
+	}, func(claims []api.SSODomain, err error) {
+		if claims != nil {
+			t.settings.DomainClaims = claims
+			t.showClaims()
+		}
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		t.problem.Hide()
+	})
+}
+
+// Remove stops a domain signing people in and frees it for others. It
+// sends the saved settings without the domain, not what the form holds.
+func (t *orgSSOTab) Remove(domain string) {
+	s := t.settings
+	t.send(api.SSOSettingsUpdate{Enabled: s.Enabled, Issuer: s.Issuer, ClientID: s.ClientID, SSOOnly: s.SSOOnly, JustInTime: s.JustInTime,
+		Domains: slices.DeleteFunc(slices.Clone(s.Domains), func(d string) bool { return d == domain })}, func() { t.Remove(domain) })
 }
 
 // Save sends the form; an empty secret field keeps the stored secret.
@@ -115,6 +219,12 @@ func (t *orgSSOTab) Save() {
 		s := t.secret.Text
 		u.ClientSecret = &s
 	}
+	t.send(u, t.Save)
+}
+
+// send saves u; a session too old to change single sign-on asks for the
+// password, then retries.
+func (t *orgSSOTab) send(u api.SSOSettingsUpdate, retry func()) {
 	version := t.settings.Version
 	// A refusal keeps what the admin typed.
 	async(func() (api.SSOSettings, error) {
@@ -125,7 +235,7 @@ func (t *orgSSOTab) Save() {
 		switch {
 		case reauthRequired(err):
 			t.reauth, t.reauthPassword = askPassword(t.content, lang.L("Changing single sign-on needs your password."),
-				t.model.Reauthenticate, t.fail, t.Save)
+				t.model.Reauthenticate, t.fail, retry)
 		case err != nil:
 			t.fail(err)
 		default:

@@ -115,13 +115,27 @@ func (c *secondFactorCard) NewCodes() {
 	orgRun(c.problem, func(ctx context.Context) ([]string, error) { return c.svc.NewRecoveryCodes(ctx, pw) }, c.showCodes, nil)
 }
 
+// showCodes shows new recovery codes until Continue, and the state they
+// make (codes left). The state arrives later and show clears the card's
+// extra part, so the codes go back in: they are shown this once only.
 func (c *secondFactorCard) showCodes(codes []string) {
-	c.load()
-	c.extra.Objects = []fyne.CanvasObject{recoveryCodesView(codes, func() {
+	shown := true
+	view := recoveryCodesView(codes, func() {
+		shown = false
 		c.extra.Objects = nil
 		c.extra.Refresh()
-	})}
-	c.extra.Refresh()
+	})
+	put := func() {
+		if shown {
+			c.extra.Objects = []fyne.CanvasObject{view}
+			c.extra.Refresh()
+		}
+	}
+	put()
+	orgLoad(c.problem, c.svc.SecondFactor, func(s api.SecondFactorStatus) {
+		c.show(s)
+		put()
+	})
 }
 
 // TurnOff needs the password and a current code (or a recovery code).

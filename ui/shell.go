@@ -209,6 +209,9 @@ func (s *Shell) Show(i int) {
 func (s *Shell) Current() page { return s.pages[s.current] }
 
 func (s *Shell) changed(c account.Change) {
+	if s.cancel == nil {
+		return // queued before Close: this shell is gone
+	}
 	if c&account.ConflictsChanged != 0 && len(s.model.Conflicts()) > 0 {
 		defer s.ShowConflicts()
 	}

@@ -32,7 +32,8 @@ type SignInPage struct {
 	reset    ResetModel
 	device   string
 	onSignIn func()
-	// OnTitle, when set, is told the name of a step shown after the first.
+	// OnTitle, when set, is told the name of a step shown after the first,
+	// and the first's again on the way back.
 	OnTitle func(step string)
 
 	login     *widget.Entry
@@ -105,11 +106,15 @@ func (p *SignInPage) Forgot() {
 	p.content.Refresh()
 }
 
-// back shows the sign-in form again.
+// back shows the sign-in form again, and names it in the title again
+// when a step renamed it.
 func (p *SignInPage) back() {
 	p.resetting, p.second = nil, nil
 	p.content.Objects = []fyne.CanvasObject{p.main}
 	p.content.Refresh()
+	if p.OnTitle != nil {
+		p.OnTitle(lang.L("Sign in"))
+	}
 }
 
 // Content is the page's canvas object.

@@ -23,7 +23,7 @@ import (
 // the system browser (account.Model does). The sign-in page offers "Sign
 // in with your company" only when its model can.
 type SSOSignInModel interface {
-	SignInSSO(ctx context.Context, email, device string, open func(url string) error) error
+	SignInSSO(ctx context.Context, email, device string, b account.Browser) error
 }
 
 // ssoTimeout bounds a sign-in in the browser: long enough to type a
@@ -53,6 +53,15 @@ func openBrowser(u string) error {
 	var openErr error
 	fyne.DoAndWait(func() { openErr = fyne.CurrentApp().OpenURL(parsed) })
 	return openErr
+}
+
+// ssoPage is the browser's page after the sign-in, in the app's language.
+func ssoPage() account.SSOPage {
+	return account.SSOPage{Lang: speaking,
+		Done: lang.L("Signed in"), DoneText: lang.L("You can close this tab and return to Phoneset."),
+		Failed:       lang.L("Sign-in failed"),
+		FailedText:   lang.L("Your company's sign-in did not sign you in to Phoneset. Close this tab and try again in Phoneset, or ask your IT department."),
+		ProviderSaid: lang.L("Your company's sign-in answered:")}
 }
 
 // ssoForm asks for the work address and waits for the browser.
@@ -87,8 +96,7 @@ func (p *SignInPage) signInSSO(m SSOSignInModel) *ssoForm {
 	f := &ssoForm{open: openBrowser, onSignIn: p.onSignIn}
 	back := func() {
 		f.Cancel()
-		p.content.Objects = []fyne.CanvasObject{p.main}
-		p.content.Refresh()
+		p.back()
 	}
 	f.email = widget.NewEntry()
 	f.email.SetPlaceHolder(lang.L("name@company.com"))
@@ -116,6 +124,9 @@ func (p *SignInPage) signInSSO(m SSOSignInModel) *ssoForm {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(p.content); c != nil {
 		c.Focus(f.email)
 	}
+	if p.OnTitle != nil {
+		p.OnTitle(lang.L("Sign in with your company"))
+	}
 	return f
 }
 
@@ -134,7 +145,7 @@ func (f *ssoForm) Start(m SSOSignInModel, device string) {
 	f.waiting.Show()
 	async(func() (struct{}, error) {
 		defer stop()
-		return struct{}{}, m.SignInSSO(ctx, email, device, f.open)
+		return struct{}{}, m.SignInSSO(ctx, email, device, account.Browser{Open: f.open, Page: ssoPage()})
 	}, func(_ struct{}, err error) {
 		f.stop = nil
 		f.start.Enable()

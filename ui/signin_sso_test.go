@@ -25,7 +25,7 @@ type fakeSSOModel struct {
 	opened []string
 }
 
-func (f *fakeSSOModel) SignInSSO(_ context.Context, email, device string, open func(string) error) error {
+func (f *fakeSSOModel) SignInSSO(_ context.Context, email, device string, _ account.Browser) error {
 	f.calls = append(f.calls, email+" "+device)
 	f.opened = append(f.opened, "https://idp.example/authorize?state=s")
 	return f.err
@@ -122,4 +122,24 @@ func TestBrowserEnv(t *testing.T) {
 	}
 	b, _ := os.ReadFile(out)
 	t.Fatalf("the browser command got %q", b)
+}
+
+// TestSSOPageSpeaksTheAppsLanguage: the browser's page after the sign-in
+// is in the language the app speaks, from its translations.
+func TestSSOPageSpeaksTheAppsLanguage(t *testing.T) {
+	setup(t)
+	t.Cleanup(func() { UseLanguage("en") })
+	tests := []struct{ code, done, failed string }{
+		{"sv", "Du kan stänga den här fliken och gå tillbaka till Phoneset.", "Inloggningen misslyckades"},
+		{"en", "You can close this tab and return to Phoneset.", "Sign-in failed"},
+	}
+	for _, tt := range tests {
+		if err := UseLanguage(tt.code); err != nil {
+			t.Fatal(err)
+		}
+		p := ssoPage()
+		if p.Lang != tt.code || p.DoneText != tt.done || p.Failed != tt.failed {
+			t.Errorf("%s: %+v", tt.code, p)
+		}
+	}
 }

@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"errors"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp"
 
@@ -92,8 +94,11 @@ func (s *secondStep) show() {
 	s.page.content.Refresh()
 }
 
-// column centres box at the sign-in page's width.
+// column centres box at the sign-in page's width, as tall as it is at
+// that width: a wrapping label is one line tall until it has a width, and
+// the lines it wraps to would spill over what comes below.
 func column(box *fyne.Container) fyne.CanvasObject {
+	box.Resize(fyne.NewSize(420, box.MinSize().Height))
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box))
 }
 
@@ -156,6 +161,10 @@ func (s *secondStep) showProblem(msg string) {
 	s.problem.Show()
 }
 
+// qrQuietZone is about four modules of a 200-pixel code (a TOTP URI
+// with issuer and account makes 33-41 modules).
+const qrQuietZone = 24
+
 // enrolmentView shows a new secret as a QR code for an authenticator app
 // and as a key to type in.
 func enrolmentView(en api.TOTPEnrolment) fyne.CanvasObject {
@@ -166,7 +175,10 @@ func enrolmentView(en api.TOTPEnrolment) fyne.CanvasObject {
 			i.FillMode = canvas.ImageFillContain
 			i.ScaleMode = canvas.ImageScalePixels
 			i.SetMinSize(fyne.NewSquareSize(200))
-			qr = i
+			// A quiet zone of about four modules, white in the dark theme
+			// too: phone cameras need it to find the code.
+			qr = container.NewStack(canvas.NewRectangle(color.White),
+				container.New(layout.NewCustomPaddedLayout(qrQuietZone, qrQuietZone, qrQuietZone, qrQuietZone), i))
 		}
 	}
 	key := widget.NewLabelWithStyle(groupKey(en.Secret), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})

@@ -314,3 +314,43 @@ func TestOrgSecondFactorTab(t *testing.T) {
 		t.Errorf("reset: %v", f.totp.calls)
 	}
 }
+
+// TestRecoveryCodesOutlastTheReload: the new recovery codes stay on the
+// Security page until Continue, also when the state reload answers after
+// they were put up (as it does off the test's synchronous async), and
+// Continue puts them away for good.
+func TestRecoveryCodesOutlastTheReload(t *testing.T) {
+	setup(t)
+	srv := newFakeServer()
+	srv.password = "Phoneset-demo-1"
+	c := newSecondFactorCard(srv)
+	show(t, c.content)
+	c.load()
+	test.Type(c.password, "Phoneset-demo-1")
+	test.Tap(c.action)
+	test.Type(c.code, fakeCode)
+	var held []func()
+	goAsync = func(fn func()) { held = append(held, fn) }
+	test.Tap(c.action)
+	for len(held) > 0 {
+		fn := held[0]
+		held = held[1:]
+		fn()
+	}
+	if len(c.extra.Objects) != 1 || !strings.Contains(test.RenderObjectToMarkup(c.content), fakeCodes[0]) {
+		t.Fatal("the recovery codes went away with the reload")
+	}
+	if !strings.Contains(c.state.Text, "2") {
+		t.Errorf("state %q, want the codes left", c.state.Text)
+	}
+	test.Tap(findButton(c.extra, lang.L("Continue")))
+	c.load()
+	for len(held) > 0 {
+		fn := held[0]
+		held = held[1:]
+		fn()
+	}
+	if len(c.extra.Objects) != 0 {
+		t.Error("the recovery codes came back after Continue")
+	}
+}

@@ -225,3 +225,11 @@ func (c *Client) DevOutbox(ctx context.Context) ([]api.DevMessage, error) {
 	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/dev/outbox", out: &m, noAuth: true})
 	return m, err
 }
+
+// DevInFlight is how many requests a server run with its development
+// outbox on is handling, this one left out (GET /v1/dev/in-flight).
+func (c *Client) DevInFlight(ctx context.Context) (int64, error) {
+	var n api.InFlight
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/dev/in-flight", out: &n, noAuth: true})
+	return n.Requests, err
+}

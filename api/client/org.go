@@ -31,11 +31,24 @@ func orgPath(parts ...string) string {
 	return p
 }
 
+// fetch loads the document at path.
+func fetch[T any](ctx context.Context, c *Client, path string) (T, error) {
+	var v T
+	err := c.do(ctx, call{method: http.MethodGet, path: path, out: &v})
+	return v, err
+}
+
+// replace puts body at path if the document there is still at version
+// (If-Match) and returns it as the server now has it.
+func replace[T any](ctx context.Context, c *Client, path string, version int64, body any) (T, error) {
+	var v T
+	err := c.do(ctx, call{method: http.MethodPut, path: path, body: body, out: &v, ifMatch: version, hasIf: true})
+	return v, err
+}
+
 // OrgSettings loads the company profile and member defaults (GET /v1/org).
 func (c *Client) OrgSettings(ctx context.Context) (api.OrgSettings, error) {
-	var o api.OrgSettings
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath(), out: &o})
-	return o, err
+	return fetch[api.OrgSettings](ctx, c, orgPath())
 }
 
 // UpdateOrgSettings changes what p sets (PATCH /v1/org).
@@ -69,31 +82,23 @@ func (c *Client) RemoveOrgPhoto(ctx context.Context, kind string, version int64)
 
 // OrgPackage loads the PBX package and contract (GET /v1/org/package).
 func (c *Client) OrgPackage(ctx context.Context) (api.PBXPackage, error) {
-	var p api.PBXPackage
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("package"), out: &p})
-	return p, err
+	return fetch[api.PBXPackage](ctx, c, orgPath("package"))
 }
 
 // SetOrgPackage moves to another package; a refused downgrade is a 409
 // whose Fields["package"] says why.
 func (c *Client) SetOrgPackage(ctx context.Context, version int64, pkg string) (api.PBXPackage, error) {
-	var p api.PBXPackage
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("package"), body: api.PackageChange{Package: pkg}, out: &p, ifMatch: version, hasIf: true})
-	return p, err
+	return replace[api.PBXPackage](ctx, c, orgPath("package"), version, api.PackageChange{Package: pkg})
 }
 
 // OrgLicenses loads license counts, add-ons and the price list.
 func (c *Client) OrgLicenses(ctx context.Context) (api.Licenses, error) {
-	var l api.Licenses
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("licenses"), out: &l})
-	return l, err
+	return fetch[api.Licenses](ctx, c, orgPath("licenses"))
 }
 
 // OrgOrders lists the latest orders, newest first.
 func (c *Client) OrgOrders(ctx context.Context) ([]api.Order, error) {
-	var o []api.Order
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("orders"), out: &o})
-	return o, err
+	return fetch[[]api.Order](ctx, c, orgPath("orders"))
 }
 
 // PlaceOrder buys licenses and add-ons at the contract prices
@@ -120,9 +125,7 @@ func (c *Client) OrgUsers(ctx context.Context, f api.OrgUserFilter) ([]api.OrgUs
 // SetUserEmail sets a member's email address at once; version is their
 // profile version (OrgUser.ProfileVersion), password the admin's own.
 func (c *Client) SetUserEmail(ctx context.Context, userID string, version int64, email, password string) (api.OrgUser, error) {
-	var u api.OrgUser
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("users", userID, "email"), body: api.EmailSet{Email: email, Password: password}, out: &u, ifMatch: version, hasIf: true})
-	return u, err
+	return replace[api.OrgUser](ctx, c, orgPath("users", userID, "email"), version, api.EmailSet{Email: email, Password: password})
 }
 
 func (c *Client) orgUserCall(ctx context.Context, method string, path string) (api.OrgUser, error) {
@@ -154,16 +157,12 @@ func (c *Client) RevokeAdmin(ctx context.Context, userID string) (api.OrgUser, e
 
 // OrgSMS loads the system SMS zones and message types.
 func (c *Client) OrgSMS(ctx context.Context) (api.SMSSettings, error) {
-	var s api.SMSSettings
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("sms"), out: &s})
-	return s, err
+	return fetch[api.SMSSettings](ctx, c, orgPath("sms"))
 }
 
 // SetSMSZone enables a zone for all or selected users, or disables it.
 func (c *Client) SetSMSZone(ctx context.Context, version int64, zone string, u api.SMSZoneUpdate) (api.SMSSettings, error) {
-	var s api.SMSSettings
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sms", "zones", zone), body: u, out: &s, ifMatch: version, hasIf: true})
-	return s, err
+	return replace[api.SMSSettings](ctx, c, orgPath("sms", "zones", zone), version, u)
 }
 
 // SetSMSMessageTypes sets which system SMS types are allowed.
@@ -171,16 +170,12 @@ func (c *Client) SetSMSMessageTypes(ctx context.Context, version int64, allowed 
 	if allowed == nil {
 		allowed = []string{}
 	}
-	var s api.SMSSettings
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sms", "message-types"), body: api.SMSTypesUpdate{Allowed: allowed}, out: &s, ifMatch: version, hasIf: true})
-	return s, err
+	return replace[api.SMSSettings](ctx, c, orgPath("sms", "message-types"), version, api.SMSTypesUpdate{Allowed: allowed})
 }
 
 // CostCenters loads the cost centers and whether they are activated.
 func (c *Client) CostCenters(ctx context.Context) (api.CostCenters, error) {
-	var cc api.CostCenters
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("cost-centers"), out: &cc})
-	return cc, err
+	return fetch[api.CostCenters](ctx, c, orgPath("cost-centers"))
 }
 
 // CreateCostCenter adds a cost center.
@@ -204,9 +199,7 @@ func (c *Client) RemoveCostCenter(ctx context.Context, id string) error {
 
 // SetCostCenterUsers makes userIDs exactly the cost center's users.
 func (c *Client) SetCostCenterUsers(ctx context.Context, id string, version int64, userIDs []string) (api.CostCenter, error) {
-	var cc api.CostCenter
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("cost-centers", id, "users"), body: api.UserIDsRequest{UserIDs: nonNil(userIDs)}, out: &cc, ifMatch: version, hasIf: true})
-	return cc, err
+	return replace[api.CostCenter](ctx, c, orgPath("cost-centers", id, "users"), version, api.UserIDsRequest{UserIDs: nonNil(userIDs)})
 }
 
 func nonNil(ids []string) []string {
@@ -218,9 +211,7 @@ func nonNil(ids []string) []string {
 
 // OrgReasonCodes lists the reasons for Unavailable, retired ones too.
 func (c *Client) OrgReasonCodes(ctx context.Context) ([]api.OrgReasonCode, error) {
-	var rc []api.OrgReasonCode
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("reason-codes"), out: &rc})
-	return rc, err
+	return fetch[[]api.OrgReasonCode](ctx, c, orgPath("reason-codes"))
 }
 
 // CreateReasonCode adds a reason; its code is derived from the label.
@@ -239,23 +230,17 @@ func (c *Client) UpdateReasonCode(ctx context.Context, code string, version int6
 
 // OrgPresence loads what the app does on lock and idle.
 func (c *Client) OrgPresence(ctx context.Context) (api.Presence, error) {
-	var p api.Presence
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("presence"), out: &p})
-	return p, err
+	return fetch[api.Presence](ctx, c, orgPath("presence"))
 }
 
 // SetOrgPresence replaces the presence policy at version.
 func (c *Client) SetOrgPresence(ctx context.Context, version int64, u api.PresenceUpdate) (api.Presence, error) {
-	var p api.Presence
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("presence"), body: u, out: &p, ifMatch: version, hasIf: true})
-	return p, err
+	return replace[api.Presence](ctx, c, orgPath("presence"), version, u)
 }
 
 // Categories loads the organisation structure.
 func (c *Client) Categories(ctx context.Context) ([]api.Category, error) {
-	var cs []api.Category
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("structure"), out: &cs})
-	return cs, err
+	return fetch[[]api.Category](ctx, c, orgPath("structure"))
 }
 
 // CreateCategory adds a structure category with its options.

@@ -178,6 +178,9 @@ func orgCases() []orgCase {
 			return c.SetOrgSSO(ctx, 2, api.SSOSettingsUpdate{Enabled: true, Issuer: "https://idp.example", ClientID: "x", Domains: []string{"example.com"}})
 		}, "PUT", "/v1/org/sso", "", `"2"`, `{"enabled":true,"issuer":"https://idp.example","client_id":"x","domains":["example.com"],"sso_only":false,"just_in_time":false}`,
 			`{"version":3}`, api.SSOSettings{Version: 3}},
+		{"verify sso domain", func(ctx context.Context, c *Client) (any, error) { return c.VerifyOrgSSODomain(ctx, "example.com") },
+			"POST", "/v1/org/sso/domains/example.com/verify", "", "", "", `{"domain":"example.com","state":"verified","record_name":"_phoneset-challenge.example.com","record_value":"phoneset-verification=ab"}`,
+			api.SSODomain{Domain: "example.com", State: api.SSODomainVerified, RecordName: "_phoneset-challenge.example.com", RecordValue: "phoneset-verification=ab"}},
 	}
 }
 

@@ -9,9 +9,7 @@ import (
 
 // Invitations lists the organisation's pending invitations, newest first.
 func (c *Client) Invitations(ctx context.Context) ([]api.Invitation, error) {
-	var out []api.Invitation
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("invitations"), out: &out})
-	return out, err
+	return fetch[[]api.Invitation](ctx, c, orgPath("invitations"))
 }
 
 // Invite invites someone by email; the server mails them a link valid

@@ -35,9 +35,7 @@ func (c *Client) ExportUsersCSV(ctx context.Context) ([]byte, error) {
 // SCIMTokens lists the organisation's SCIM tokens and whether the server
 // serves SCIM.
 func (c *Client) SCIMTokens(ctx context.Context) (api.SCIMTokens, error) {
-	var t api.SCIMTokens
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("scim", "tokens"), out: &t})
-	return t, err
+	return fetch[api.SCIMTokens](ctx, c, orgPath("scim", "tokens"))
 }
 
 // CreateSCIMToken makes a token; its secret is in the answer only.

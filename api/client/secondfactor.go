@@ -69,18 +69,13 @@ func (c *Client) NewRecoveryCodes(ctx context.Context, password string) ([]strin
 
 // OrgSecondFactor is the organisation's policy and members (GET /v1/org/second-factor).
 func (c *Client) OrgSecondFactor(ctx context.Context) (api.OrgSecondFactor, error) {
-	var o api.OrgSecondFactor
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("second-factor"), out: &o})
-	return o, err
+	return fetch[api.OrgSecondFactor](ctx, c, orgPath("second-factor"))
 }
 
 // SetSecondFactorPolicy sets the policy if it is still at version
 // (PUT /v1/org/second-factor).
 func (c *Client) SetSecondFactorPolicy(ctx context.Context, version int64, policy string) (api.OrgSecondFactor, error) {
-	var o api.OrgSecondFactor
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("second-factor"), body: api.SecondFactorPolicy{Policy: policy},
-		out: &o, ifMatch: version, hasIf: true})
-	return o, err
+	return replace[api.OrgSecondFactor](ctx, c, orgPath("second-factor"), version, api.SecondFactorPolicy{Policy: policy})
 }
 
 // ResetSecondFactor removes a member's second factor with the admin's

@@ -30,14 +30,21 @@ func (c *Client) SSOFinish(ctx context.Context, req api.SSOFinishRequest) (api.T
 
 // OrgSSO loads the organisation's single sign-on settings (GET /v1/org/sso).
 func (c *Client) OrgSSO(ctx context.Context) (api.SSOSettings, error) {
-	var s api.SSOSettings
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("sso"), out: &s})
-	return s, err
+	return fetch[api.SSOSettings](ctx, c, orgPath("sso"))
 }
 
 // SetOrgSSO replaces them if they are still at version (PUT /v1/org/sso).
 func (c *Client) SetOrgSSO(ctx context.Context, version int64, u api.SSOSettingsUpdate) (api.SSOSettings, error) {
-	var s api.SSOSettings
-	err := c.do(ctx, call{method: http.MethodPut, path: orgPath("sso"), body: u, out: &s, ifMatch: version, hasIf: true})
-	return s, err
+	return replace[api.SSOSettings](ctx, c, orgPath("sso"), version, u)
+}
+
+// VerifyOrgSSODomain asks the server to check a claimed domain's DNS TXT
+// record (POST /v1/org/sso/domains/{domain}/verify). A check that does not
+// verify is an error with its reason (dns_record_missing,
+// dns_record_mismatch, dns_unavailable, domain_taken); the claim then
+// carries it too.
+func (c *Client) VerifyOrgSSODomain(ctx context.Context, domain string) (api.SSODomain, error) {
+	var d api.SSODomain
+	err := c.do(ctx, call{method: http.MethodPost, path: orgPath("sso", "domains", domain, "verify"), out: &d})
+	return d, err
 }

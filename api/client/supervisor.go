@@ -47,9 +47,7 @@ func (c *Client) TimeInStatusCSV(ctx context.Context) ([]byte, error) {
 // Supervisors lists the organisation's supervisors and their scopes
 // (GET /v1/org/supervisors; admins).
 func (c *Client) Supervisors(ctx context.Context) ([]api.Supervisor, error) {
-	var out []api.Supervisor
-	err := c.do(ctx, call{method: http.MethodGet, path: orgPath("supervisors"), out: &out})
-	return out, err
+	return fetch[[]api.Supervisor](ctx, c, orgPath("supervisors"))
 }
 
 // SetSupervisor makes a member the supervisor of the holders of exactly

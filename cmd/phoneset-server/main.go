@@ -48,12 +48,13 @@ func main() {
 		gravatar   = flag.String("gravatar-url", "", "Gravatar base URL (default https://www.gravatar.com/avatar/)")
 		forwarded  = flag.Bool("trust-forwarded-for", false, "take client addresses from X-Forwarded-For (behind a proxy only)")
 		secretFile = flag.String("secret-file", "", "file holding the secret that seals API keys; share it between processes on one database (default: secret.key in --data)")
+		dnsServer  = flag.String("dns", "", "DNS server (host:port) that proves organisations' email domains by TXT record (default: the system's resolver)")
 		drain      = flag.Duration("drain-timeout", 10*time.Second, "on SIGTERM or SIGINT, how long requests in flight may finish before they are cut")
 	)
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	cfg := server.Config{DB: *db, DataDir: *data, Logger: log, DevOutbox: *devOutbox, PublicURL: *publicURL,
-		GravatarBaseURL: *gravatar, TrustForwardedFor: *forwarded, OIDC: sso.New(nil, nil)}
+		GravatarBaseURL: *gravatar, TrustForwardedFor: *forwarded, OIDC: sso.New(nil, nil), DNS: *dnsServer}
 	if *secretFile != "" {
 		b, err := os.ReadFile(*secretFile)
 		if err != nil {

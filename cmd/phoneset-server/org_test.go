@@ -10,7 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
+	"github.com/phoneset/phoneset/server/store"
 )
 
 // TestOrgCommand runs the operator's org commands on a SQLite database:
@@ -80,5 +82,68 @@ func TestOrgCommand(t *testing.T) {
 	}
 	if _, out, _ := run("list"); !strings.Contains(strings.Split(out, "\n")[1], "disabled") {
 		t.Errorf("list after disable:\n%s", out)
+	}
+}
+
+// TestOrgVerifyDomain: the operator marks a domain an organisation has
+// added verified without DNS (on premises), audited as the operator; a
+// domain not added, or one another organisation has verified, is refused.
+func TestOrgVerifyDomain(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	srv, err := server.Open(ctx, server.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := srv.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _, err := srv.CreateOrganisation(ctx, server.NewOrg{Name: "Other AB", Number: "556000-0001", OwnerEmail: "o@other.example"}, "http://x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ org, domain string }{{demo.OrgID, "acme.example"}, {org, "acme.example"}} {
+		if err := srv.Store().Q().ClaimSSODomain(ctx, c.org, c.domain); err != nil {
+			t.Fatalf("claim %v: %v", c, err)
+		}
+	}
+	srv.Close()
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		code := orgCommand(ctx, append(args, "--data", dir), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"verify-domain", demo.OrgID, "ACME.example"}, 0, "verified ACME.example for " + demo.OrgID},
+		{[]string{"verify-domain", demo.OrgID, "acme.example"}, 0, "already verified"},
+		{[]string{"verify-domain", org, "acme.example"}, 1, ""}, // the demo has it
+		{[]string{"verify-domain", demo.OrgID, "never.example"}, 1, ""},
+		{[]string{"verify-domain", "org_nope", "acme.example"}, 1, ""},
+		{[]string{"verify-domain", demo.OrgID}, 2, ""},
+	} {
+		code, out, errs := run(tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.out) || (code != 0) != (errs != "") {
+			t.Errorf("%v: %d %q %q", tt.args, code, out, errs)
+		}
+	}
+	srv, err = server.Open(ctx, server.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := srv.Store().Q().SSODomainClaim(ctx, org, "acme.example")
+	if err != nil || c.Verified() {
+		t.Errorf("the other organisation's claim: %+v %v", c, err)
+	}
+	evs, err := srv.Store().Q().AuditEvents(ctx, store.AuditFilter{OrgID: demo.OrgID, Action: "sso.domain_verify"})
+	if err != nil || len(evs) != 1 || evs[0].ActorID != "operator" || evs[0].Old != "pending" || evs[0].New != "verified" ||
+		evs[0].Resource != "org/"+demo.OrgID+"/sso/domains/acme.example" {
+		t.Errorf("audit: %+v %v", evs, err)
 	}
 }

@@ -109,6 +109,7 @@ func run(serverFlag string, recentErrors func() []string, log *slog.Logger) erro
 		}
 		defer b.Close()
 		serverURL, keyringKey = b.URL, embedded.KeyringKey
+		opts.BackendReady = b.Ready
 		opts.Demo = demoAccounts(b)
 		opts.DemoInbox = func() []ui.DemoMessage { return demoInbox(b) }
 	}

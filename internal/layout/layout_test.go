@@ -44,6 +44,8 @@ var arrows = map[string][]string{
 	"third_party":      nil,
 	"internal/userdir": nil,
 	"internal/testenv": nil,
+	// A DNS server on loopback for tests of domain proof; imported by tests only.
+	"internal/dnstest": nil,
 	// One instance per user; start at sign-in.
 	"internal/single":    nil,
 	"internal/autostart": nil,
@@ -57,6 +59,7 @@ var arrows = map[string][]string{
 	// Harnesses and tools, linked into no product.
 	"internal/layout":   nil,
 	"internal/loadtest": {"server"},
+	"internal/testoidc": nil, // a real OpenID provider for SSO tests
 	"tools":             nil,
 	"e2e":               nil,
 }

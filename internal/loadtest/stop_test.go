@@ -3,6 +3,7 @@ package loadtest
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/internal/testenv"
 	"github.com/phoneset/phoneset/server/servertest"
 )
@@ -47,7 +49,8 @@ func TestStopMidLoad(t *testing.T) {
 					testenv.Require(t, servertest.PostgresEnv, "PostgreSQL")
 				}
 				const clients = 20
-				b := newBackend(t, db, clients, tt.args...)
+				// --dev-outbox serves GET /v1/dev/in-flight.
+				b := newBackend(t, db, clients, append([]string{"--dev-outbox"}, tt.args...)...)
 				r, err := New(Config{BaseURL: b.proc.URL(), Users: b.users, RetryPause: 20 * time.Millisecond})
 				if err != nil {
 					t.Fatal(err)
@@ -65,18 +68,10 @@ func TestStopMidLoad(t *testing.T) {
 					// A request the client has sent may still sit unread on
 					// an idle keep-alive connection, which the stop closes
 					// without counting it (seen with one core busy: 20 in
-					// flight, none cut). Held for half a second, they have
-					// reached the server's handlers.
-					var since time.Time
-					waitUntil(t, "every client to wait on the database", func() bool {
-						if r.InFlight() != clients {
-							since = time.Time{}
-							return false
-						}
-						if since.IsZero() {
-							since = time.Now()
-						}
-						return time.Since(since) >= 500*time.Millisecond
+					// flight, none cut): stop when the server itself has
+					// every client's request in a handler.
+					waitUntil(t, "every client's request to reach a handler", func() bool {
+						return r.InFlight() == clients && serverInFlight(t, b) == clients
 					})
 				}
 				for i := range tt.signals {
@@ -206,6 +201,21 @@ func holdWriteLock(t *testing.T, b *backend) (release func()) {
 		}
 	}
 	return release
+}
+
+// serverInFlight is how many requests the server's handlers hold.
+func serverInFlight(t *testing.T, b *backend) int {
+	t.Helper()
+	res, err := http.Get(b.proc.URL() + "/v1/dev/in-flight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var n api.InFlight
+	if err := json.NewDecoder(res.Body).Decode(&n); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("in-flight: %d %v", res.StatusCode, err)
+	}
+	return int(n.Requests)
 }
 
 // waitUntil polls cond for up to two minutes.

@@ -82,7 +82,8 @@ func TestStartSeedsServesAndKeepsData(t *testing.T) {
 }
 
 // A backend that cannot open its database says why, refuses connections
-// (the app then shows "can't reach the server") and still closes.
+// (requests made anyway fail at once) and still closes; the app shows Ready's
+// error in its window.
 func TestStartReportsAnUnusableDataDir(t *testing.T) {
 	notDir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notDir, nil, 0o600); err != nil {

@@ -6,9 +6,11 @@
 package sso
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -39,7 +41,46 @@ func New(hc *http.Client, now func() time.Time) *Client {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{http: hc, now: now, providers: map[string]*oidc.Provider{}}
+	limited := *hc
+	limited.Transport = limitedTransport{cmp.Or[http.RoundTripper](hc.Transport, http.DefaultTransport)}
+	return &Client{http: &limited, now: now, providers: map[string]*oidc.Provider{}}
+}
+
+// maxAnswer bounds each answer of a provider (discovery, keys, token, user
+// info), which the libraries read whole: an organisation's admin chooses
+// the issuer, and one without end would cost the shared server its memory.
+const maxAnswer = 1 << 20
+
+var errAnswerTooLarge = errors.New("sso: the provider's answer is over 1 MiB")
+
+type limitedTransport struct{ base http.RoundTripper }
+
+func (t limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	res.Body = &limitedBody{ReadCloser: res.Body, left: maxAnswer}
+	return res, nil
+}
+
+// limitedBody fails, rather than ends, past its limit: a cut-off answer
+// must not parse as a whole one.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, errAnswerTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // provider discovers the issuer, or returns it as discovered before. A
@@ -114,7 +155,8 @@ func (c *Client) Exchange(ctx context.Context, cfg server.OIDCProvider, a server
 }
 
 // verify checks an ID token: its signature by the provider's keys, its
-// issuer, that clientID is an audience, that it has not expired, and that
+// issuer, that clientID is an audience (and the authorised party, where it
+// names one or has several audiences), that it has not expired, and that
 // it carries nonce, the one this sign-in sent; a token from another
 // sign-in (a replay) carries another.
 func (c *Client) verify(ctx context.Context, p *oidc.Provider, clientID, raw, nonce string) (server.OIDCIdentity, error) {
@@ -130,9 +172,15 @@ func (c *Client) verify(ctx context.Context, p *oidc.Provider, clientID, raw, no
 		Email         string `json:"email"`
 		EmailVerified any    `json:"email_verified"`
 		Name          string `json:"name"`
+		AZP           string `json:"azp"`
 	}
 	if err := tok.Claims(&claims); err != nil {
 		return server.OIDCIdentity{}, fmt.Errorf("sso: ID token claims: %w", err)
+	}
+	// A token for several clients is ours only if we are its authorised
+	// party (OpenID Connect Core §3.1.3.7, which go-oidc leaves to us).
+	if (len(tok.Audience) > 1 || claims.AZP != "") && claims.AZP != clientID {
+		return server.OIDCIdentity{}, errors.New("sso: ID token: issued to another authorised party")
 	}
 	if tok.Subject == "" {
 		return server.OIDCIdentity{}, errors.New("sso: ID token has no subject")

@@ -21,7 +21,9 @@ import (
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/api/client"
+	"github.com/phoneset/phoneset/internal/dnstest"
 	"github.com/phoneset/phoneset/internal/testenv"
+	"github.com/phoneset/phoneset/internal/testoidc"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/servertest"
 	"github.com/phoneset/phoneset/server/sso"
@@ -48,9 +50,10 @@ type fakeOP struct {
 // grant is an authorization the fake "user" gave: the code's sign-in.
 type grant struct{ nonce, challenge string }
 
+// The registration newSSOEnv configures, the real provider's too.
 const (
-	clientID     = "phoneset-test"
-	clientSecret = "s3cret-never-logged"
+	clientID     = testoidc.ClientID
+	clientSecret = testoidc.ClientSecret
 )
 
 func newFakeOP(t testing.TB) *fakeOP {
@@ -173,12 +176,14 @@ func (op *fakeOP) authorize(t testing.TB, authURL string) (code string) {
 }
 
 // ssoEnv is a backend with single sign-on, on SQLite or PostgreSQL, whose
-// demo organisation uses op.
+// demo organisation uses op. Its email domains are proven through dns;
+// the demo's own, demo.phoneset.test, is verified by the demo seeding.
 type ssoEnv struct {
 	srv   *server.Server
 	base  string
 	op    *fakeOP
 	admin *client.Client
+	dns   *dnstest.Server
 }
 
 func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
@@ -199,8 +204,9 @@ func (op *fakeOP) env(t *testing.T, db string, upd api.SSOSettingsUpdate) *ssoEn
 // newSSOEnv is a backend whose demo organisation signs in through the
 // provider at issuer.
 func newSSOEnv(t *testing.T, db, issuer string, upd api.SSOSettingsUpdate) *ssoEnv {
-	srv, base, _ := servertest.NewWith(t, server.Config{DB: db, OIDC: sso.New(nil, nil)})
-	e := &ssoEnv{srv: srv, base: base, admin: newClient(t, base)}
+	dns := dnstest.Start(t)
+	srv, base, _ := servertest.NewWith(t, server.Config{DB: db, OIDC: sso.New(nil, nil), DNS: dns.Addr})
+	e := &ssoEnv{srv: srv, base: base, admin: newClient(t, base), dns: dns}
 	ctx := context.Background()
 	if _, err := e.admin.SignIn(ctx, api.SignInRequest{Login: "admin", Password: server.DemoPassword}); err != nil {
 		t.Fatal(err)
@@ -296,6 +302,21 @@ func TestIDTokensRefused(t *testing.T) {
 			{"wrong audience", func(g grant) string {
 				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
 				c["aud"] = "another-client"
+				return op.sign(c)
+			}},
+			{"for another client too, authorised party the other", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["aud"], c["azp"] = []string{clientID, "another-client"}, "another-client"
+				return op.sign(c)
+			}},
+			{"for another client too, no authorised party", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["aud"] = []string{"another-client", clientID}
+				return op.sign(c)
+			}},
+			{"authorised party another client", func(g grant) string {
+				c := op.claims(g.nonce, "sub-1", "agent1@demo.phoneset.test", true)
+				c["azp"] = "another-client"
 				return op.sign(c)
 			}},
 			{"wrong issuer", func(g grant) string {
@@ -545,4 +566,42 @@ func TestUserInfo(t *testing.T) {
 	if _, err := e.login(t, "agent1@demo.phoneset.test"); err != nil {
 		t.Errorf("address from UserInfo: %v", err)
 	}
+}
+
+// TestOnlyVerifiedDomainsRoute: a domain the organisation has claimed but
+// not proven routes no sign-in, and links or creates nobody even through
+// a verified one; once its TXT record proves it, it does both.
+func TestOnlyVerifiedDomainsRoute(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		op := newFakeOP(t)
+		e := op.env(t, db, api.SSOSettingsUpdate{Enabled: true, JustInTime: true, Domains: []string{"demo.phoneset.test", "bigcorp.example"}})
+		ctx := context.Background()
+		op.token = func(g grant) string {
+			return op.sign(op.claims(g.nonce, "sub-new", "new.person@bigcorp.example", true))
+		}
+		if _, err := e.login(t, "new.person@bigcorp.example"); reasonOf(err) != api.ReasonSSONotConfigured {
+			t.Errorf("through a pending domain: %v", err)
+		}
+		if _, err := e.login(t, "agent1@demo.phoneset.test"); reasonOf(err) != api.ReasonSSONoAccount {
+			t.Errorf("an address of a pending domain, through a verified one: %v", err)
+		}
+		s, err := e.admin.OrgSSO(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(s.DomainClaims, func(c api.SSODomain) bool { return c.Domain == "bigcorp.example" })
+		if i < 0 || s.DomainClaims[i].State != api.SSODomainPending {
+			t.Fatalf("claims %+v", s.DomainClaims)
+		}
+		e.dns.SetTXT(s.DomainClaims[i].RecordName, s.DomainClaims[i].RecordValue)
+		if d, err := e.admin.VerifyOrgSSODomain(ctx, "bigcorp.example"); err != nil || d.State != api.SSODomainVerified {
+			t.Fatalf("verify: %+v %v", d, err)
+		}
+		if _, err := e.login(t, "new.person@bigcorp.example"); err != nil {
+			t.Errorf("through the verified domain: %v", err)
+		}
+		if u, err := e.srv.Store().Q().UserByLogin(ctx, "new.person@bigcorp.example"); err != nil || u.OrgID != "org_demo" {
+			t.Errorf("just-in-time account: %+v %v", u, err)
+		}
+	})
 }

@@ -129,8 +129,10 @@ const (
 	notificationsKept  = 10 * time.Minute
 	notificationsPrune = 64
 	// sqliteListenPoll is how often a SQLite listener asks whether the
-	// file changed: PRAGMA data_version reads no table, so this is cheap.
-	sqliteListenPoll = 100 * time.Millisecond
+	// file changed: PRAGMA data_version reads no table, so this is cheap,
+	// yet it wakes the process (the embedded backend runs in the desktop
+	// app), so not more often than a person would notice.
+	sqliteListenPoll = 250 * time.Millisecond
 )
 
 // listenSQLite is Listen on SQLite. On a connection of its own it watches

@@ -167,8 +167,9 @@ func likeText(s string) string {
 // address names them in the invitation's events); first and last names
 // alone do not, as they are too common to replace elsewhere. Statuses they set,
 // orders they placed and invitations they sent name the pseudonym too.
-// Answers kept for Idempotency-Keys that hold personal data, and rate
-// counters of their ID, are forgotten.
+// Answers kept for Idempotency-Keys that hold personal data, rate
+// counters of their ID and notifications not yet read that name them are
+// forgotten.
 func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, personal []string) error {
 	res, prefix := "user/"+userID, "user/"+userID+"/"
 	past, err := list(ctx, q, func(sc scanner) ([2]string, error) {
@@ -192,6 +193,13 @@ func (q Q) Pseudonymise(ctx context.Context, orgID, userID, pseudonym string, pe
 	}
 	suffix := ":" + userID
 	if _, err := q.exec(ctx, `DELETE FROM rate_counters WHERE length(bucket) > ? AND substr(bucket, length(bucket) - ?) = ?`,
+		len(suffix), len(suffix)-1, suffix); err != nil {
+		return err
+	}
+	// Notifications between processes on SQLite name a user last (see
+	// Notify's callers); the unread ones of the person go.
+	suffix = " " + userID
+	if _, err := q.exec(ctx, `DELETE FROM live_notifications WHERE length(payload) > ? AND substr(payload, length(payload) - ?) = ?`,
 		len(suffix), len(suffix)-1, suffix); err != nil {
 		return err
 	}

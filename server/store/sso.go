@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -14,9 +15,59 @@ type SSO struct {
 	Issuer, ClientID    string
 	ClientSecret        string
 	SSOOnly, JustInTime bool
-	Domains             []string // sorted
+	Domains             []DomainClaim // sorted by name
 	Version             int64
 	Saved               bool // false: never saved, at version 1
+}
+
+// DomainClaim is an organisation's claim on an email domain. Only a
+// verified claim routes sign-ins; a pending one blocks nobody.
+type DomainClaim struct {
+	Domain     string
+	VerifiedAt time.Time // zero: pending
+	// CheckedAt and Failure are the last DNS check that did not verify
+	// (Failure an api reason code), or zero and "".
+	CheckedAt time.Time
+	Failure   string
+}
+
+// Verified says whether the domain is proven.
+func (d DomainClaim) Verified() bool { return !d.VerifiedAt.IsZero() }
+
+// DomainNames is the claimed domains, verified or not.
+func (c *SSO) DomainNames() []string {
+	names := make([]string, len(c.Domains))
+	for i, d := range c.Domains {
+		names[i] = d.Domain
+	}
+	return names
+}
+
+// Owns says whether the organisation has proven domain.
+func (c *SSO) Owns(domain string) bool {
+	for _, d := range c.Domains {
+		if d.Domain == domain {
+			return d.Verified()
+		}
+	}
+	return false
+}
+
+// Proven says whether the organisation has verified any domain.
+func (c *SSO) Proven() bool {
+	return slices.ContainsFunc(c.Domains, DomainClaim.Verified)
+}
+
+const claimCols = `domain, verified_at, checked_at, failure`
+
+func scanClaim(sc interface{ Scan(...any) error }) (DomainClaim, error) {
+	var d DomainClaim
+	var verified, checked int64
+	if err := sc.Scan(&d.Domain, &verified, &checked, &d.Failure); err != nil {
+		return d, noRows(err)
+	}
+	d.VerifiedAt, d.CheckedAt = FromMicros(verified), FromMicros(checked)
+	return d, nil
 }
 
 // OrgSSO loads an organisation's settings; ones never saved come back
@@ -32,15 +83,15 @@ func (q Q) OrgSSO(ctx context.Context, orgID string) (*SSO, error) {
 	case err != nil:
 		return nil, err
 	}
-	rows, err := q.query(ctx, `SELECT domain FROM sso_domains WHERE org_id = ? ORDER BY domain`, orgID)
+	rows, err := q.query(ctx, `SELECT `+claimCols+` FROM sso_domain_claims WHERE org_id = ? ORDER BY domain`, orgID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	c.Domains = []string{}
+	c.Domains = []DomainClaim{}
 	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
+		d, err := scanClaim(rows)
+		if err != nil {
 			return nil, err
 		}
 		c.Domains = append(c.Domains, d)
@@ -49,8 +100,10 @@ func (q Q) OrgSSO(ctx context.Context, orgID string) (*SSO, error) {
 }
 
 // SaveOrgSSO stores c if the stored version is still version, bumping
-// it; ErrStale otherwise, ErrConflict when another organisation has one of
-// the domains. c.Saved says whether there is a row to update.
+// it; ErrStale otherwise, ErrConflict when another organisation has
+// verified one of the domains. Claims kept keep their state; new ones are
+// pending; claims left out are removed, freeing their domains. c.Saved
+// says whether there is a row to update.
 func (q Q) SaveOrgSSO(ctx context.Context, c *SSO, version int64) error {
 	if !c.Saved {
 		if _, err := q.exec(ctx, `INSERT INTO org_sso (org_id, enabled, issuer, client_id, client_secret, sso_only, just_in_time, version)
@@ -65,23 +118,83 @@ func (q Q) SaveOrgSSO(ctx context.Context, c *SSO, version int64) error {
 		c.Enabled, c.Issuer, c.ClientID, c.ClientSecret, c.SSOOnly, c.JustInTime, c.OrgID, version); err != nil {
 		return err
 	}
-	if _, err := q.exec(ctx, `DELETE FROM sso_domains WHERE org_id = ?`, c.OrgID); err != nil {
+	old, err := q.OrgSSO(ctx, c.OrgID)
+	if err != nil {
 		return err
 	}
-	for _, d := range c.Domains {
-		if _, err := q.exec(ctx, `INSERT INTO sso_domains (domain, org_id) VALUES (?, ?)`, d, c.OrgID); err != nil {
-			return classify(err)
+	keep := c.DomainNames()
+	for _, d := range old.Domains {
+		if !slices.Contains(keep, d.Domain) {
+			if _, err := q.exec(ctx, `DELETE FROM sso_domain_claims WHERE org_id = ? AND domain = ?`, c.OrgID, d.Domain); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range keep {
+		if err := q.ClaimSSODomain(ctx, c.OrgID, d); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// OrgByDomain is the organisation whose single sign-on claims an email
-// domain.
+// ClaimSSODomain adds a pending claim, if the organisation has none on the
+// domain; ErrConflict when another organisation has verified it. A claim
+// the organisation already has stays as it is, even if another has
+// verified the domain since.
+func (q Q) ClaimSSODomain(ctx context.Context, orgID, domain string) error {
+	if _, err := q.SSODomainClaim(ctx, orgID, domain); !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if _, err := q.OrgByDomain(ctx, domain); !errors.Is(err, ErrNotFound) {
+		if err == nil {
+			return ErrConflict
+		}
+		return err
+	}
+	_, err := q.exec(ctx, `INSERT INTO sso_domain_claims (org_id, domain) VALUES (?, ?)`, orgID, domain)
+	return classify(err)
+}
+
+// SSODomainClaim is the organisation's claim on domain.
+func (q Q) SSODomainClaim(ctx context.Context, orgID, domain string) (DomainClaim, error) {
+	return scanClaim(q.row(ctx, `SELECT `+claimCols+` FROM sso_domain_claims WHERE org_id = ? AND domain = ?`, orgID, domain))
+}
+
+// VerifySSODomain marks the organisation's pending claim verified;
+// ErrConflict when another organisation has verified the domain (the
+// unique index decides between parallel verifications), ErrNotFound when
+// there is no pending claim.
+func (q Q) VerifySSODomain(ctx context.Context, orgID, domain string, at time.Time) error {
+	err := q.execOne(ctx, `UPDATE sso_domain_claims SET verified_at = ?, checked_at = 0, failure = ''
+		WHERE org_id = ? AND domain = ? AND verified_at = 0`, Micros(at), orgID, domain)
+	if errors.Is(err, ErrStale) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// FailSSODomain records a check of a pending claim that did not verify.
+func (q Q) FailSSODomain(ctx context.Context, orgID, domain string, at time.Time, reason string) error {
+	_, err := q.exec(ctx, `UPDATE sso_domain_claims SET checked_at = ?, failure = ?
+		WHERE org_id = ? AND domain = ? AND verified_at = 0`, Micros(at), reason, orgID, domain)
+	return err
+}
+
+// OrgByDomain is the organisation that has verified an email domain.
 func (q Q) OrgByDomain(ctx context.Context, domain string) (string, error) {
 	var id string
-	err := q.row(ctx, `SELECT org_id FROM sso_domains WHERE domain = ?`, domain).Scan(&id)
+	err := q.row(ctx, `SELECT org_id FROM sso_domain_claims WHERE domain = ? AND verified_at > 0`, domain).Scan(&id)
 	return id, noRows(err)
+}
+
+// UnprovenSSOOrgs counts the organisations with single sign-on on and no
+// verified domain: nobody can sign in through their provider.
+func (q Q) UnprovenSSOOrgs(ctx context.Context) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM org_sso s WHERE s.enabled AND NOT EXISTS
+		(SELECT 1 FROM sso_domain_claims c WHERE c.org_id = s.org_id AND c.verified_at > 0)`).Scan(&n)
+	return n, err
 }
 
 // SSOLogin is a sign-in under way, between the authorization URL and the

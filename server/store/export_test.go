@@ -1,0 +1,4 @@
+package store
+
+// MigrationFS is migrationFS, for tests that step through migrations.
+var MigrationFS = migrationFS
