@@ -51,6 +51,7 @@ func TestAcceptInvitation(t *testing.T) {
 	h.typeText("Tangerine-Orbit-42")
 	h.key("Tab")
 	h.typeText("Tangerine-Orbit-42")
+	h.settled(nil) // the last key drawn: the checklist met, Create enabled
 	h.screenshot(h.prefix + "signin_invite.png")
 	h.key("Return")
 	h.window("Phoneset — Nina New")
