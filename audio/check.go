@@ -670,6 +670,12 @@ wait:
 		case <-poll.C:
 		}
 		n := int(rec.filled.Load())
+		// Shown before the checks that end the wait: a late tick (a busy
+		// machine) still shows how far the check got.
+		if p := rec.progress(n, time.Since(began)); onProgress != nil && p > shown {
+			shown = p
+			onProgress(p)
+		}
 		if n == len(rec.captured) {
 			break wait // nothing more fits
 		}
@@ -683,10 +689,6 @@ wait:
 				}
 				tried = n
 			}
-		}
-		if p := rec.progress(n, time.Since(began)); onProgress != nil && p > shown {
-			shown = p
-			onProgress(p)
 		}
 	}
 	se.end() // the audio threads are done with rec after this
