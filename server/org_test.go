@@ -12,6 +12,7 @@ import (
 
 	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server"
+	"github.com/phoneset/phoneset/server/servertest"
 )
 
 // orgGet fetches an admin resource into v and returns its ETag version
@@ -41,36 +42,18 @@ func (e *env) orgWrite(tok api.Tokens, method, path string, version int64, body 
 // left out.
 func snapshot(t *testing.T, e *env) string {
 	t.Helper()
-	db := e.srv.Store().DB()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`
-	if onPostgres(t) {
-		q = `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`
-	}
-	tables := queryStrings(t, db, q)
-	skip := []string{"sessions", "rate_counters", "usage_counters", "goose_db_version", "sqlite_sequence"}
+	st := e.srv.Store()
+	skip := []string{"sessions", "rate_counters", "usage_counters", "goose_db_version"}
 	var b strings.Builder
-	for _, tb := range tables {
+	for _, tb := range servertest.Tables(t, st) {
 		if slices.Contains(skip, tb) {
 			continue
 		}
-		rows, err := db.Query(`SELECT * FROM ` + tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		_, rows := servertest.Rows(t, st, tb)
+		lines := make([]string, 0, len(rows))
+		for _, vals := range rows {
 			lines = append(lines, fmt.Sprintf("%#v", vals))
 		}
-		rows.Close()
 		slices.Sort(lines)
 		fmt.Fprintf(&b, "%s: %d rows\n%s\n", tb, len(lines), strings.Join(lines, "\n"))
 	}

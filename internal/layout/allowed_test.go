@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"server/mail":                  {},
 	"server/scim":                  {"github.com/elimity-com/scim", "github.com/scim2/filter-parser/v2", "server"},
 	"server/sso":                   {"github.com/coreos/go-oidc/v3", "golang.org/x/oauth2", "server"},
-	"server/servertest":            {"github.com/jackc/pgx/v5", "internal/testenv", "server", "server/store/postgres"},
+	"server/servertest":            {"github.com/jackc/pgx/v5", "internal/testenv", "server", "server/store", "server/store/postgres"},
 	"server/store":                 {"api", "github.com/pressly/goose/v3", "modernc.org/sqlite"},
 	"server/store/postgres":        {"github.com/jackc/pgx/v5", "github.com/pressly/goose/v3", "server/store"},
 	"third_party/fynelang":         {},

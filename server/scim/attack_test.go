@@ -10,7 +10,7 @@ import (
 
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
-	"github.com/phoneset/phoneset/server/store"
+	"github.com/phoneset/phoneset/server/servertest"
 )
 
 // TestDisabledOrgSCIMTokenRefused: an operator's "org disable" stops the
@@ -135,38 +135,11 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 // compared without case.
 func (e *env) scanTables(t *testing.T, needles []string) []string {
 	t.Helper()
-	db := e.srv.Store().DB()
-	list := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if e.srv.Store().Dialect() == store.Postgres {
-		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
-	}
-	rows, err := db.Query(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
+	st := e.srv.Store()
 	var hits []string
-	for _, tb := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+	for _, tb := range servertest.Tables(t, st) {
+		cols, rows := servertest.Rows(t, st, tb)
+		for _, vals := range rows {
 			for i, v := range vals {
 				var s string
 				switch x := v.(type) {
@@ -184,7 +157,6 @@ func (e *env) scanTables(t *testing.T, needles []string) []string {
 				}
 			}
 		}
-		rows.Close()
 	}
 	return hits
 }
