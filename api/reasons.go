@@ -276,13 +276,20 @@ func ReasonCodes() []string { return slices.Sorted(maps.Keys(reasonText)) }
 // for an unknown code.
 func ReasonText(code string) string { return reasonText[code] }
 
+// reasonTemplates are the texts with arguments, parsed on first use: the
+// server builds its fixed errors' messages in package init, before the
+// desktop app's first frame, and those need no template.
 var reasonTemplates = sync.OnceValue(func() map[string]*template.Template {
 	m := make(map[string]*template.Template, len(reasonText))
 	for code, text := range reasonText {
-		m[code] = template.Must(template.New(code).Option("missingkey=zero").Parse(text))
+		if hasArgs(text) {
+			m[code] = template.Must(template.New(code).Option("missingkey=zero").Parse(text))
+		}
 	}
 	return m
 })
+
+func hasArgs(text string) bool { return strings.Contains(text, "{{") }
 
 // Args are a reason's arguments by name.
 type Args = map[string]any
@@ -299,10 +306,14 @@ func Because(code string) *Reason { return &Reason{Code: code} }
 
 // String is the reason in English.
 func (r *Reason) String() string {
-	t := reasonTemplates()[r.Code]
-	if t == nil {
+	text, ok := reasonText[r.Code]
+	if !ok {
 		return r.Code
 	}
+	if !hasArgs(text) {
+		return text
+	}
+	t := reasonTemplates()[r.Code]
 	var b strings.Builder
 	if err := t.Execute(&b, r.Args); err != nil {
 		return r.Code

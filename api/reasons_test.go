@@ -48,11 +48,19 @@ func TestReasonEnglish(t *testing.T) {
 		{&Reason{Code: ReasonTooLong, Args: Args{"max": 64}}, "must be at most 64 characters"},
 		{&Reason{Code: ReasonTooLong, Args: Args{"max": 64.0}}, "must be at most 64 characters"}, // as decoded from JSON
 		{&Reason{Code: ReasonWrongCode, Args: Args{"tries_left": 2}}, "is wrong; 2 tries left"},
+		{Because(ReasonOwnerOnly), reasonText[ReasonOwnerOnly]}, // no arguments: the text as it is
 		{Because("no_such_code"), "no_such_code"},
 	}
 	for _, tt := range tests {
 		if got := tt.r.String(); got != tt.want {
 			t.Errorf("%+v: %q, want %q", tt.r, got, tt.want)
+		}
+	}
+	// Every text renders, its arguments missing or not: templates are
+	// parsed on first use, so a broken one would otherwise show only then.
+	for _, code := range ReasonCodes() {
+		if got := Because(code).String(); got == code || strings.Contains(got, "{{") {
+			t.Errorf("%s renders as %q", code, got)
 		}
 	}
 	err := Invalid(map[string]*Reason{"username": ValidateUsername("x"), "display_name": ValidateDisplayName("")})
