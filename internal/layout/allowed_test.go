@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"photo/internal/photobench":    {"photo", "photo/internal/synth"},
 	"photo/internal/synth":         {},
 	"server":                       {"api", "github.com/pquerna/otp", "golang.org/x/crypto", "golang.org/x/sync", "photo", "server/mail", "server/store"},
-	"server/embedded":              {"server", "server/mail"},
+	"server/embedded":              {"server", "server/mail", "server/store"},
 	"server/mail":                  {},
 	"server/scim":                  {"github.com/elimity-com/scim", "github.com/scim2/filter-parser/v2", "server"},
 	"server/sso":                   {"github.com/coreos/go-oidc/v3", "golang.org/x/oauth2", "server"},
