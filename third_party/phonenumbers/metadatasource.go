@@ -3,11 +3,7 @@
 // Last reconciled against: v9.0.32
 package phonenumbers
 
-import (
-	"sync"
-
-	"google.golang.org/protobuf/proto"
-)
+import "sync"
 
 // metadataContainer bundles all of the metadata-derived lookup state used by
 // the library. The package keeps a single active container (currentMetadata),
@@ -169,8 +165,9 @@ func MetadataCollection() (*PhoneMetadataCollection, error) {
 		return nil, err
 	}
 
-	metadataCollection := &PhoneMetadataCollection{}
-	if err = proto.Unmarshal(rawBytes, metadataCollection); err != nil {
+	// Phoneset: was proto.Unmarshal into a new PhoneMetadataCollection.
+	metadataCollection, err := decodeMetadata(rawBytes)
+	if err != nil {
 		return nil, err
 	}
 	currMetadataColl = metadataCollection
