@@ -263,12 +263,14 @@ func (d *Directory) apply(ctx context.Context, q store.Q, c *scimCaller, cur, ne
 		}
 		u.FirstName, u.LastName, u.DisplayName = next.GivenName, next.FamilyName, next.DisplayName
 		if u.Email != next.Email {
-			// The owner's address, which "forgot password" reaches, is
-			// the owner's to change (as for other admins).
-			if o, err := q.OrgProfileByID(ctx, c.OrgID); err != nil {
+			// An address is a "forgot password" away from the account, and
+			// a token is less than an admin who re-enters a password: an
+			// admin's address is changed in Phoneset, the owner's by the
+			// owner alone.
+			if why, err := scimKeepsEmail(ctx, q, c.OrgID, u.ID); err != nil {
 				return err
-			} else if o.OwnerID == u.ID {
-				return &DirInvalid{Field: "emails", Why: "of the organisation's owner are changed by the owner, in Phoneset"}
+			} else if why != "" {
+				return &DirInvalid{Field: "emails", Why: why}
 			}
 			// The identity provider owns the address: a change it made
 			// replaces any the user had pending.
@@ -308,6 +310,25 @@ func (d *Directory) apply(ctx context.Context, q store.Q, c *scimCaller, cur, ne
 		return s.reactivateUser(ctx, q, c.principal, u)
 	}
 	return s.deactivateUser(ctx, q, c.principal, u)
+}
+
+// scimKeepsEmail says why SCIM may not change the user's address, or "".
+func scimKeepsEmail(ctx context.Context, q store.Q, orgID, userID string) (string, error) {
+	o, err := q.OrgProfileByID(ctx, orgID)
+	if err != nil {
+		return "", err
+	}
+	if o.OwnerID == userID {
+		return "of the organisation's owner are changed by the owner, in Phoneset", nil
+	}
+	perms, err := q.Permissions(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	if slices.Contains(perms, api.PermAccount) {
+		return "of organisation admins are changed in Phoneset, where an admin re-enters a password", nil
+	}
+	return "", nil
 }
 
 // shownName is the display name of a user the identity provider gave

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phoneset/phoneset/api"
 	"github.com/phoneset/phoneset/server"
 	"github.com/phoneset/phoneset/server/mail"
 	"github.com/phoneset/phoneset/server/servertest"
@@ -170,26 +171,66 @@ func (e *env) lastMail(t *testing.T, to string) mail.Message {
 	return m
 }
 
-// TestSCIMTokenCannotTakeOverTheOwner: a stolen SCIM token cannot point
-// the owner's address somewhere else (from where "forgot password" would
-// take the account); another member's new address is told to both.
-func TestSCIMTokenCannotTakeOverTheOwner(t *testing.T) {
+// TestSCIMTokenCannotTakeOverAnAdmin: a stolen SCIM token cannot point
+// the owner's or another admin's address somewhere else (from where "forgot
+// password" would take the account), by PATCH or by PUT; a member's new
+// address, also a former admin's, is told to both addresses.
+func TestSCIMTokenCannotTakeOverAnAdmin(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		q := e.srv.Store().Q()
+		owner, admin, agent := e.demo.Admins[0].ID, e.demo.Agents[1].ID, e.demo.Agents[0].ID
+		if err := q.Grant(ctx, admin, api.PermAccount); err != nil {
+			t.Fatal(err)
+		}
 		patch := func(id, email string) resp {
 			return e.do("PATCH", "/scim/v2/Users/"+id, e.token, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[`+
 				`{"op":"replace","path":"emails[type eq \"work\"].value","value":"`+email+`"}]}`)
 		}
-		owner := e.demo.Admins[0].ID
-		if r := patch(owner, "owner@evil.example"); r.status != 400 {
-			t.Errorf("the owner's address by SCIM: %d %s", r.status, r.body)
+		put := func(id, email string) resp {
+			u, err := q.UserByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.do("PUT", "/scim/v2/Users/"+id, e.token, `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"`+u.Username+
+				`","name":{"givenName":"`+u.FirstName+`","familyName":"`+u.LastName+`"},"displayName":"`+u.DisplayName+
+				`","emails":[{"type":"work","primary":true,"value":"`+email+`"}],"active":true}`)
 		}
-		if u, err := e.srv.Store().Q().UserByID(context.Background(), owner); err != nil || u.Email != "admin@demo.phoneset.test" {
-			t.Fatalf("owner's address now %q (%v)", u.Email, err)
+		for _, tt := range []struct {
+			name  string
+			id    string
+			write func(id, email string) resp
+		}{
+			{"owner, PATCH", owner, patch},
+			{"owner, PUT", owner, put},
+			{"admin, PATCH", admin, patch},
+			{"admin, PUT", admin, put},
+		} {
+			u, err := q.UserByID(ctx, tt.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := tt.write(tt.id, "taken@evil.example"); r.status != 400 || !strings.Contains(string(r.body), "emails") {
+				t.Errorf("%s: %d %s", tt.name, r.status, r.body)
+			}
+			if after, err := q.UserByID(ctx, tt.id); err != nil || after.Email != u.Email {
+				t.Fatalf("%s: address now %q (%v), was %q", tt.name, after.Email, err, u.Email)
+			}
 		}
-		want(t, patch(e.demo.Agents[0].ID, "bo.new@example.com"), 200)
-		for _, to := range []string{"agent1@demo.phoneset.test", "bo.new@example.com"} {
-			if m := e.lastMail(t, to); !strings.Contains(m.Body, "bo.new@example.com") {
-				t.Errorf("mail to %s: %+v", to, m)
+		// Once no longer an admin, the provider manages the address again.
+		if _, err := q.Revoke(ctx, admin, api.PermAccount); err != nil {
+			t.Fatal(err)
+		}
+		for id, email := range map[string]string{agent: "bo.new@example.com", admin: "former.admin@example.com"} {
+			u, err := q.UserByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want(t, patch(id, email), 200)
+			for _, to := range []string{u.Email, email} {
+				if m := e.lastMail(t, to); !strings.Contains(m.Body, email) {
+					t.Errorf("mail to %s: %+v", to, m)
+				}
 			}
 		}
 	})
