@@ -14,16 +14,16 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 WINDOWS_ENV := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 
 # Build flags of every binary bin/ gets, the ones the e2e and Wine tests run
-# and the ones packaged: -s -w leave out the symbol table and DWARF (panics
-# still print file:line), -trimpath the build machine's paths, and -X names
-# the build for Help → About (internal/buildinfo): FyneApp.toml's Version
-# and Build, and the commit (none outside git).
+# and the ones packaged (GOFLAGS adds -trimpath to every build): -s -w
+# leave out the symbol table and DWARF (panics still print file:line), and
+# -X names the build for Help → About (internal/buildinfo): FyneApp.toml's
+# Version and Build, and the commit (none outside git).
 BUILDINFO := github.com/phoneset/phoneset/internal/buildinfo
 VERSION := $(shell sed -n 's/^Version = "\(.*\)"$$/\1/p' FyneApp.toml)
 BUILD := $(shell sed -n 's/^Build = \([0-9]*\)$$/\1/p' FyneApp.toml)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Build=$(BUILD) -X $(BUILDINFO).Commit=$(COMMIT)
-RELEASE_FLAGS = -trimpath -ldflags "$(LDFLAGS)"
+RELEASE_FLAGS = -ldflags "$(LDFLAGS)"
 
 .PHONY: run check test soak-headset goldens build build-windows bench package package-deb package-msi package-tar \
 	lint fuzz screenshots clean
