@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"database/sql"
 	"fmt"
 	"image/jpeg"
 	"slices"
@@ -58,24 +57,6 @@ func snapshot(t *testing.T, e *env) string {
 		fmt.Fprintf(&b, "%s: %d rows\n%s\n", tb, len(lines), strings.Join(lines, "\n"))
 	}
 	return b.String()
-}
-
-func queryStrings(t *testing.T, db *sql.DB, q string, args ...any) []string {
-	t.Helper()
-	rows, err := db.Query(q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // orgPath fills a route pattern's wildcards with real demo resources, so a
